@@ -1,0 +1,47 @@
+package io.vggstream.cli;
+
+import io.vggstream.cli.kafka.KafkaCommand;
+import io.vggstream.cli.topics.TopicsCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The one entry point behind {@code ./vggstream}. Each job is a subcommand; exit codes are
+ * 0 on success, 2 on bad usage (picocli's default), 1 on failure.
+ */
+@Command(
+    name = "vggstream",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Real-time video classification with VGG networks over Kafka.",
+    subcommands = {
+        KafkaCommand.class,
+        TopicsCommand.class,
+        CommandLine.HelpCommand.class,
+    })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the launcher and returns its exit code, without exiting (tests call this). */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(new Failures());
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        // A bare "vggstream" is a usage error: say what there is.
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a subcommand.");
+    }
+}
