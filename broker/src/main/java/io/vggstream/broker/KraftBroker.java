@@ -166,7 +166,10 @@ public final class KraftBroker implements AutoCloseable {
             try (Writer w = Files.newBufferedWriter(propsFile, StandardCharsets.UTF_8)) {
                 asProperties.store(w, "written by vggstream; regenerated on every start");
             }
-            format(propsFile);
+            // A directory formatted before keeps its cluster id and its topics: format only once.
+            if (!Files.exists(settings.dataDir().resolve("log").resolve("meta.properties"))) {
+                format(propsFile);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the Kafka data directory " + settings.dataDir(), e);
         }
@@ -175,13 +178,13 @@ public final class KraftBroker implements AutoCloseable {
         log.info("KRaft broker starting on {} (controller {}), data in {}", bootstrapServers(), controllerPort, settings.dataDir());
     }
 
-    /** Formats the log directory once; a directory formatted before keeps its cluster id. */
+    /** Formats a new log directory under a fresh cluster id. */
     private static void format(Path propsFile) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int rc;
         try (PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8)) {
             rc = StorageTool.execute(new String[] {
-                "format", "--ignore-formatted", "-t", Uuid.randomUuid().toString(), "-c", propsFile.toString()}, ps);
+                "format", "-t", Uuid.randomUuid().toString(), "-c", propsFile.toString()}, ps);
         }
         if (rc != 0) {
             throw new IllegalStateException("formatting the Kafka log directory failed (" + rc + "): "

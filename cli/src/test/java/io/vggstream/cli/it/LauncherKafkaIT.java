@@ -90,6 +90,17 @@ class LauncherKafkaIT {
         assertThat(after.code()).isEqualTo(1);
         assertThat(after.out()).contains("not running");
         assertThat(vggstream(concat(new String[] {"kafka", "stop"}, where)).code()).isZero();
+
+        // The data directory outlives the process: a restart finds its cluster and topics again.
+        Run restart = vggstream(concat(new String[] {"kafka", "start", "--port", "" + port, "--controller-port", "" + controllerPort}, where));
+        assertThat(restart.code()).as(restart.out()).isZero();
+        assertThat(restart.out()).contains(clusterOf(start.out()));
+        Run described = vggstream("topics", "describe", "-b", "127.0.0.1:" + port);
+        assertThat(described.code()).as(described.out()).isZero();
+        assertThat(described.out()).contains("EXISTS").doesNotContain("MISSING");
+        long pid2 = pidOf(restart.out());
+        assertThat(vggstream(concat(new String[] {"kafka", "stop"}, where)).code()).isZero();
+        assertThat(ProcessHandle.of(pid2).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         dataDir = null;
     }
 
@@ -108,6 +119,12 @@ class LauncherKafkaIT {
         Matcher m = Pattern.compile("pid (\\d+)").matcher(out);
         assertThat(m.find()).as("no pid in: %s", out).isTrue();
         return Long.parseLong(m.group(1));
+    }
+
+    private static String clusterOf(String out) {
+        Matcher m = Pattern.compile("cluster (\\S+?)\\)").matcher(out);
+        assertThat(m.find()).as("no cluster id in: %s", out).isTrue();
+        return m.group(1);
     }
 
     private static int freePort() throws IOException {
