@@ -1,0 +1,167 @@
+package io.vggstream.engine;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.vggstream.engine.actors.Aggregator;
+import io.vggstream.engine.actors.EngineGuardian;
+import io.vggstream.engine.infer.Device;
+import io.vggstream.engine.infer.OrtModel;
+import io.vggstream.engine.model.Model;
+import io.vggstream.engine.preprocess.Plan;
+import io.vggstream.engine.protocol.Protocol;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * The engine without Kafka: models loaded, sessions open, actors running, frames in, fused
+ * posteriors out. The streaming path ({@code run}), {@code classify} and {@code evaluate} all go
+ * through {@link #classify}, so they share preprocessing, batching and fusion.
+ */
+public final class Engine implements AutoCloseable {
+
+    private final EngineSettings settings;
+    private final List<Model> models;
+    private final ActorSystem<EngineGuardian.Command> system;
+    private final ActorRef<Aggregator.Command> aggregator;
+    private final EngineMetrics metrics;
+    private final List<String> providers;
+    private final Duration askTimeout;
+
+    private Engine(EngineSettings settings, List<Model> models, ActorSystem<EngineGuardian.Command> system,
+                   ActorRef<Aggregator.Command> aggregator, EngineMetrics metrics, List<String> providers) {
+        this.settings = settings;
+        this.models = models;
+        this.system = system;
+        this.aggregator = aggregator;
+        this.metrics = metrics;
+        this.providers = providers;
+        this.askTimeout = settings.frameDeadline().plusSeconds(10);
+    }
+
+    /**
+     * Loads the models, opens their sessions and starts the actors.
+     *
+     * @param config the resolved settings (for Pekko's own keys); {@code settings} come from it
+     * @throws io.vggstream.engine.model.ModelLoadException naming the file, when a model cannot be served
+     * @throws IllegalArgumentException when the models cannot form an ensemble or the protocol does not fit them
+     */
+    public static Engine start(EngineSettings settings, Config config) {
+        if (settings.models().isEmpty()) {
+            throw new IllegalArgumentException("no model given: pass --model DIR (a folder with model.onnx and model.json)"
+                + " or set vggstream.engine.models");
+        }
+        List<Model> models = settings.models().stream().map(Model::load).toList();
+        Model first = models.get(0);
+        for (Model m : models) {
+            if (!m.card().classes().equals(first.card().classes())) {
+                throw new IllegalArgumentException("models " + first.name() + " and " + m.name()
+                    + " have different classes; an ensemble averages posteriors over the same classes");
+            }
+        }
+        List<Plan> plans = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            plans.add(Plan.of(i, models.get(i), settings.protocol()));
+        }
+        int workersPerModel = settings.devices().size() * settings.workersPerDevice();
+        int cpuWorkers = (int) settings.devices().stream().filter(d -> d.kind() != Device.Kind.CUDA).count()
+            * settings.workersPerDevice() * models.size();
+        int threads = settings.effectiveThreads(Math.max(1, cpuWorkers));
+        List<List<OrtModel>> sessions = new ArrayList<>();
+        List<String> providers = new ArrayList<>();
+        try {
+            for (Model m : models) {
+                List<OrtModel> perModel = new ArrayList<>();
+                for (Device d : settings.devices()) {
+                    for (int w = 0; w < settings.workersPerDevice(); w++) {
+                        OrtModel s = OrtModel.open(m, d, threads);
+                        perModel.add(s);
+                        providers.add(m.name() + "@" + s.provider());
+                    }
+                }
+                sessions.add(perModel);
+            }
+        } catch (RuntimeException e) {
+            sessions.forEach(l -> l.forEach(OrtModel::close));
+            throw e;
+        }
+        int totalWorkers = workersPerModel * models.size();
+        Config sized = ConfigFactory.parseMap(Map.of(
+            EngineGuardian.INFERENCE_DISPATCHER + ".thread-pool-executor.fixed-pool-size", totalWorkers,
+            EngineGuardian.PREPROCESS_DISPATCHER + ".thread-pool-executor.fixed-pool-size", settings.effectivePreprocessWorkers()))
+            .withFallback(config);
+        EngineMetrics metrics = new EngineMetrics(settings.maxBatchSize());
+        CompletableFuture<ActorRef<Aggregator.Command>> aggregator = new CompletableFuture<>();
+        ActorSystem<EngineGuardian.Command> system = ActorSystem.create(
+            EngineGuardian.create(settings, plans, sessions, first.card().numClasses(), metrics, aggregator), "vggstream", sized);
+        try {
+            return new Engine(settings, models, system, aggregator.get(30, TimeUnit.SECONDS), metrics, providers);
+        } catch (Exception e) {
+            system.terminate();
+            throw new IllegalStateException("the engine's actors did not start: " + e.getMessage(), e);
+        }
+    }
+
+    /** Classifies one encoded image: the fused posterior and top-k, or why not. Never fails the stage. */
+    public CompletionStage<Aggregator.Outcome> classify(byte[] image) {
+        return AskPattern.<Aggregator.Command, Aggregator.Outcome>ask(aggregator,
+                replyTo -> new Aggregator.Classify(image, replyTo), askTimeout, system.scheduler())
+            .exceptionally(e -> new Aggregator.Failed(io.vggstream.topics.deadletter.ErrorKind.INFERENCE,
+                "no answer from the engine within " + askTimeout + ": " + e.getMessage()));
+    }
+
+    public List<Model> models() {
+        return models;
+    }
+
+    public Protocol protocol() {
+        return settings.protocol();
+    }
+
+    public EngineSettings settings() {
+        return settings;
+    }
+
+    public EngineMetrics metrics() {
+        return metrics;
+    }
+
+    /** Which execution provider each session runs on, e.g. {@code fmnist@CPU}. */
+    public List<String> providers() {
+        return providers;
+    }
+
+    /** The class names of the models (the same for every model of the ensemble). */
+    public List<String> classes() {
+        return models.get(0).card().classes();
+    }
+
+    /** The scales Q the protocol uses for the first model. */
+    public List<Integer> scales() {
+        return settings.protocol().scalesFor(models.get(0).card());
+    }
+
+    public ActorSystem<?> system() {
+        return system;
+    }
+
+    /** Stops the actors (closing every session) and waits for the actor system to end. */
+    @Override
+    public void close() {
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException("the engine did not stop within 60 s", e);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.vggstream.engine;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters the actors bump and the status line, benchmarks and tests read. Lock-free: written on
+ * the workers' threads, read anywhere.
+ */
+public final class EngineMetrics {
+
+    private final LongAdder framesIn = new LongAdder();
+    private final LongAdder predictions = new LongAdder();
+    private final LongAdder partial = new LongAdder();
+    private final LongAdder deadLetters = new LongAdder();
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder batchedInputs = new LongAdder();
+    private final LongAdder failedBatches = new LongAdder();
+    private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLongArray batchSizes;
+
+    public EngineMetrics(int maxBatchSize) {
+        batchSizes = new AtomicLongArray(maxBatchSize + 1);
+    }
+
+    public void frameIn() {
+        framesIn.increment();
+        inFlight.incrementAndGet();
+    }
+
+    public void frameOut(boolean prediction, boolean wasPartial) {
+        inFlight.decrementAndGet();
+        if (prediction) {
+            predictions.increment();
+            if (wasPartial) {
+                partial.increment();
+            }
+        } else {
+            deadLetters.increment();
+        }
+    }
+
+    public void batch(int size) {
+        batches.increment();
+        batchedInputs.add(size);
+        batchSizes.incrementAndGet(Math.min(size, batchSizes.length() - 1));
+    }
+
+    public void failedBatch() {
+        failedBatches.increment();
+    }
+
+    public long framesIn() {
+        return framesIn.sum();
+    }
+
+    public long predictions() {
+        return predictions.sum();
+    }
+
+    public long partial() {
+        return partial.sum();
+    }
+
+    public long deadLetters() {
+        return deadLetters.sum();
+    }
+
+    public long inFlight() {
+        return inFlight.get();
+    }
+
+    public long batches() {
+        return batches.sum();
+    }
+
+    public long failedBatches() {
+        return failedBatches.sum();
+    }
+
+    public double meanBatchSize() {
+        long b = batches.sum();
+        return b == 0 ? 0 : (double) batchedInputs.sum() / b;
+    }
+
+    /** How many batches had each size: index = size. */
+    public long[] batchSizeHistogram() {
+        long[] h = new long[batchSizes.length()];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = batchSizes.get(i);
+        }
+        return h;
+    }
+}

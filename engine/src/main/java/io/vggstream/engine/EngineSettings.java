@@ -1,0 +1,109 @@
+package io.vggstream.engine;
+
+import com.typesafe.config.Config;
+import io.vggstream.engine.infer.Device;
+import io.vggstream.engine.protocol.Protocol;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** {@code vggstream.engine} of {@code reference.conf}, read once into a typed record. */
+public record EngineSettings(
+    String groupId,
+    List<Path> models,
+    Protocol protocol,
+    int topK,
+    boolean includeFeatures,
+    int maxInFlight,
+    long maxImagePixels,
+    Duration frameDeadline,
+    Duration statusInterval,
+    int preprocessWorkers,
+    List<Device> devices,
+    int workersPerDevice,
+    int threadsPerWorker,
+    int maxBatchSize,
+    Duration maxDelay) {
+
+    public EngineSettings {
+        models = List.copyOf(models);
+        devices = List.copyOf(devices);
+        require(!groupId.isBlank(), "group-id must not be empty");
+        require(topK >= 1, "top-k must be at least 1, got " + topK);
+        require(maxInFlight >= 1, "max-in-flight must be at least 1, got " + maxInFlight);
+        require(maxImagePixels >= 1, "max-image-pixels must be positive");
+        require(!frameDeadline.isNegative() && !frameDeadline.isZero(), "frame-deadline must be positive");
+        require(preprocessWorkers >= 0, "preprocess.workers must not be negative");
+        require(!devices.isEmpty(), "inference.devices must name at least one device");
+        require(workersPerDevice >= 1, "inference.workers-per-device must be at least 1");
+        require(threadsPerWorker >= 0, "inference.threads-per-worker must not be negative");
+        require(maxBatchSize >= 1, "inference.max-batch-size must be at least 1, got " + maxBatchSize);
+        require(!maxDelay.isNegative(), "inference.max-delay must not be negative");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException("vggstream.engine." + message);
+        }
+    }
+
+    public static EngineSettings from(Config config) {
+        Config c = config.getConfig("vggstream.engine");
+        return new EngineSettings(
+            c.getString("group-id"),
+            c.getStringList("models").stream().map(Path::of).toList(),
+            Protocol.parse(c.getString("protocol")),
+            c.getInt("top-k"),
+            c.getBoolean("include-features"),
+            c.getInt("max-in-flight"),
+            c.getLong("max-image-pixels"),
+            c.getDuration("frame-deadline"),
+            c.getDuration("status-interval"),
+            c.getInt("preprocess.workers"),
+            c.getStringList("inference.devices").stream().map(Device::parse).toList(),
+            c.getInt("inference.workers-per-device"),
+            c.getInt("inference.threads-per-worker"),
+            c.getInt("inference.max-batch-size"),
+            c.getDuration("inference.max-delay"));
+    }
+
+    public EngineSettings withModels(List<Path> m) {
+        return new EngineSettings(groupId, m, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, frameDeadline,
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay);
+    }
+
+    public EngineSettings withProtocol(Protocol p) {
+        return new EngineSettings(groupId, models, p, topK, includeFeatures, maxInFlight, maxImagePixels, frameDeadline,
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay);
+    }
+
+    public EngineSettings withDevices(List<Device> d) {
+        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, frameDeadline,
+            statusInterval, preprocessWorkers, d, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay);
+    }
+
+    public EngineSettings withBatching(int batch, Duration delay) {
+        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, frameDeadline,
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, batch, delay);
+    }
+
+    public EngineSettings withGroupId(String g) {
+        return new EngineSettings(g, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, frameDeadline,
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay);
+    }
+
+    public EngineSettings withFrameDeadline(Duration d) {
+        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, d,
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay);
+    }
+
+    /** Preprocess actors: the setting, or one per core. */
+    public int effectivePreprocessWorkers() {
+        return preprocessWorkers > 0 ? preprocessWorkers : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** ONNX Runtime threads per worker: the setting, or the cores shared among the workers. */
+    public int effectiveThreads(int workers) {
+        return threadsPerWorker > 0 ? threadsPerWorker : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, workers));
+    }
+}

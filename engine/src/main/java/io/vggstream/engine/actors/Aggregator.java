@@ -1,0 +1,219 @@
+package io.vggstream.engine.actors;
+
+import io.vggstream.engine.fusion.Fusion;
+import io.vggstream.topics.deadletter.ErrorKind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Follows each frame from its bytes to its fused posterior: hands it to the preprocessors,
+ * collects the posterior of every variant of every model, fuses them (the paper's averaging)
+ * when all have arrived or at the frame's deadline (then marked partial), and answers the asker
+ * exactly once with the top-k or the reason the frame failed.
+ */
+public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
+
+    /** What the aggregator accepts. */
+    public sealed interface Command {
+    }
+
+    /** Classify one encoded image; the answer is one {@link Outcome}. */
+    public record Classify(byte[] image, ActorRef<Outcome> replyTo) implements Command {
+    }
+
+    /** From a preprocessor: the frame decoded into this many variants. */
+    public record Planned(long frameId, int variants, int width, int height) implements Command {
+    }
+
+    /** From a preprocessor: the frame cannot be used. */
+    public record Rejected(long frameId, ErrorKind kind, String reason) implements Command {
+    }
+
+    private record FromWorker(InferenceWorker.Reply reply) implements Command {
+    }
+
+    private record Deadline(long frameId) implements Command {
+    }
+
+    /** The one answer to {@link Classify}. */
+    public sealed interface Outcome {
+    }
+
+    /**
+     * The fused result.
+     *
+     * @param posterior the fused softmax posterior over the classes
+     * @param top the best classes, best first
+     * @param partial true when some variants had not answered by the deadline, or failed
+     * @param variants how many variant posteriors went into the fusion
+     * @param expected how many there should have been
+     * @param feature the mean feature vector of the first model's dense variants, when asked for
+     */
+    public record Classified(double[] posterior, List<Fusion.Ranked> top, boolean partial, int variants, int expected,
+                             float[] feature) implements Outcome {
+    }
+
+    /** The frame could not be classified: why, and the dead-letter kind. */
+    public record Failed(ErrorKind kind, String reason) implements Outcome {
+    }
+
+    /**
+     * @param models how many models the ensemble has
+     * @param classes the number of classes (the same for every model)
+     * @param preprocessors the preprocessor pool
+     */
+    public static Behavior<Command> create(int models, int classes, int topK, Duration deadline,
+                                           ActorRef<Preprocessor.Command> preprocessors) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+            new Aggregator(ctx, timers, models, classes, topK, deadline, preprocessors)));
+    }
+
+    private static final class Pending {
+        final ActorRef<Outcome> replyTo;
+        final List<Fusion.ModelSum> sums = new ArrayList<>();
+        int expected = -1;
+        int arrived;
+        int failed;
+        String lastFailure;
+        double[] featureSum;
+        int featureCount;
+
+        Pending(ActorRef<Outcome> replyTo, int models, int classes) {
+            this.replyTo = replyTo;
+            for (int i = 0; i < models; i++) {
+                sums.add(new Fusion.ModelSum(classes));
+            }
+        }
+    }
+
+    private final TimerScheduler<Command> timers;
+    private final int models;
+    private final int classes;
+    private final int topK;
+    private final Duration deadline;
+    private final ActorRef<Preprocessor.Command> preprocessors;
+    private final ActorRef<InferenceWorker.Reply> replies;
+    private final Map<Long, Pending> pending = new HashMap<>();
+    private long nextId;
+
+    private Aggregator(ActorContext<Command> ctx, TimerScheduler<Command> timers, int models, int classes, int topK,
+                       Duration deadline, ActorRef<Preprocessor.Command> preprocessors) {
+        super(ctx);
+        this.timers = timers;
+        this.models = models;
+        this.classes = classes;
+        this.topK = topK;
+        this.deadline = deadline;
+        this.preprocessors = preprocessors;
+        this.replies = ctx.messageAdapter(InferenceWorker.Reply.class, FromWorker::new);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+            .onMessage(Classify.class, this::onClassify)
+            .onMessage(Planned.class, this::onPlanned)
+            .onMessage(Rejected.class, this::onRejected)
+            .onMessage(FromWorker.class, this::onReply)
+            .onMessage(Deadline.class, this::onDeadline)
+            .build();
+    }
+
+    private Behavior<Command> onClassify(Classify c) {
+        long id = nextId++;
+        pending.put(id, new Pending(c.replyTo(), models, classes));
+        timers.startSingleTimer(id, new Deadline(id), deadline);
+        preprocessors.tell(new Preprocessor.Preprocess(id, c.image(), getContext().getSelf(), replies));
+        return this;
+    }
+
+    private Behavior<Command> onPlanned(Planned p) {
+        Pending f = pending.get(p.frameId());
+        if (f != null) {
+            f.expected = p.variants();
+            completeIfDone(p.frameId(), f);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onRejected(Rejected r) {
+        Pending f = pending.remove(r.frameId());
+        if (f != null) {
+            timers.cancel(r.frameId());
+            f.replyTo.tell(new Failed(r.kind(), r.reason()));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onReply(FromWorker w) {
+        Pending f = pending.get(w.reply().frameId());
+        if (f == null) {
+            // Late answer for a frame already completed at its deadline.
+            return this;
+        }
+        if (w.reply() instanceof InferenceWorker.Done d) {
+            f.sums.get(d.model()).add(d.crop(), d.posterior());
+            if (d.feature() != null && d.model() == 0 && !d.crop()) {
+                if (f.featureSum == null) {
+                    f.featureSum = new double[d.feature().length];
+                }
+                for (int i = 0; i < d.feature().length; i++) {
+                    f.featureSum[i] += d.feature()[i];
+                }
+                f.featureCount++;
+            }
+        } else if (w.reply() instanceof InferenceWorker.Failed x) {
+            f.failed++;
+            f.lastFailure = x.reason();
+        }
+        f.arrived++;
+        completeIfDone(w.reply().frameId(), f);
+        return this;
+    }
+
+    private void completeIfDone(long id, Pending f) {
+        if (f.expected >= 0 && f.arrived >= f.expected) {
+            complete(id, f, f.failed > 0);
+        }
+    }
+
+    private Behavior<Command> onDeadline(Deadline d) {
+        Pending f = pending.get(d.frameId());
+        if (f != null) {
+            complete(d.frameId(), f, true);
+        }
+        return this;
+    }
+
+    private void complete(long id, Pending f, boolean partial) {
+        pending.remove(id);
+        timers.cancel(id);
+        if (f.sums.stream().allMatch(Fusion.ModelSum::isEmpty)) {
+            String why = f.lastFailure != null ? f.lastFailure
+                : f.expected < 0 ? "the frame was not preprocessed within " + deadline + " (vggstream.engine.frame-deadline)"
+                : "no variant was inferred within " + deadline + " (vggstream.engine.frame-deadline)";
+            f.replyTo.tell(new Failed(ErrorKind.INFERENCE, why));
+            return;
+        }
+        double[] posterior = Fusion.ensemble(f.sums);
+        float[] feature = null;
+        if (f.featureSum != null) {
+            feature = new float[f.featureSum.length];
+            for (int i = 0; i < feature.length; i++) {
+                feature[i] = (float) (f.featureSum[i] / f.featureCount);
+            }
+        }
+        int used = f.sums.stream().mapToInt(Fusion.ModelSum::count).sum();
+        f.replyTo.tell(new Classified(posterior, Fusion.top(posterior, topK), partial, used, Math.max(f.expected, used), feature));
+    }
+}

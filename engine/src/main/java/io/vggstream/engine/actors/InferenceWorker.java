@@ -1,0 +1,149 @@
+package io.vggstream.engine.actors;
+
+import io.vggstream.engine.EngineMetrics;
+import io.vggstream.engine.infer.Batcher;
+import io.vggstream.engine.infer.OrtModel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * One ONNX Runtime session of one model on one device, with dynamic batching: inputs of the same
+ * shape wait together until {@code max-batch-size} of them are there or the first has waited
+ * {@code max-delay}; then one session run answers each of them once. A failed run answers every
+ * input of the batch with the failure. Runs on the inference dispatcher (it blocks in native code).
+ */
+public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Command> {
+
+    /** What the worker accepts. */
+    public sealed interface Command {
+    }
+
+    /**
+     * One input tensor {@code [3, h, w]} to classify.
+     *
+     * @param frameId the frame it belongs to
+     * @param model the model's index in the ensemble (echoed in the reply)
+     * @param crop whether it is a grid crop (echoed)
+     */
+    public record Infer(long frameId, int model, boolean crop, int h, int w, float[] chw, ActorRef<Reply> replyTo) implements Command {
+    }
+
+    private record Flush(Shape shape) implements Command {
+    }
+
+    private record Shape(int h, int w) {
+    }
+
+    /** The one answer each {@link Infer} gets. */
+    public sealed interface Reply {
+        long frameId();
+    }
+
+    /** The input's softmax posterior and, when asked for, its feature vector. */
+    public record Done(long frameId, int model, boolean crop, float[] posterior, float[] feature) implements Reply {
+    }
+
+    /** The batch holding the input failed. */
+    public record Failed(long frameId, int model, String reason) implements Reply {
+    }
+
+    /** A worker owning {@code session}: it closes it when it stops. */
+    public static Behavior<Command> create(OrtModel session, int maxBatchSize, Duration maxDelay,
+                                           boolean withFeatures, EngineMetrics metrics) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+            new InferenceWorker(ctx, timers, session, maxBatchSize, maxDelay, withFeatures, metrics)));
+    }
+
+    private final TimerScheduler<Command> timers;
+    private final OrtModel session;
+    private final Batcher<Shape, Infer> batcher;
+    private final Duration maxDelay;
+    private final boolean withFeatures;
+    private final EngineMetrics metrics;
+
+    private InferenceWorker(ActorContext<Command> ctx, TimerScheduler<Command> timers, OrtModel session, int maxBatchSize,
+                            Duration maxDelay, boolean withFeatures, EngineMetrics metrics) {
+        super(ctx);
+        this.timers = timers;
+        this.session = session;
+        this.batcher = new Batcher<>(maxBatchSize);
+        this.maxDelay = maxDelay;
+        this.withFeatures = withFeatures;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+            .onMessage(Infer.class, this::onInfer)
+            .onMessage(Flush.class, this::onFlush)
+            .onSignal(PostStop.class, s -> stopped())
+            .build();
+    }
+
+    private Behavior<Command> onInfer(Infer infer) {
+        Shape shape = new Shape(infer.h(), infer.w());
+        Batcher.Added<Infer> added = batcher.add(shape, infer);
+        if (added instanceof Batcher.Added.Full<Infer> full) {
+            timers.cancel(shape);
+            run(full.batch());
+        } else if (added instanceof Batcher.Added.Opened<Infer>) {
+            if (maxDelay.isZero()) {
+                batcher.flush(shape).ifPresent(this::run);
+            } else {
+                timers.startSingleTimer(shape, new Flush(shape), maxDelay);
+            }
+        }
+        return this;
+    }
+
+    private Behavior<Command> onFlush(Flush flush) {
+        batcher.flush(flush.shape()).ifPresent(this::run);
+        return this;
+    }
+
+    private void run(List<Infer> batch) {
+        Infer first = batch.get(0);
+        List<float[]> inputs = new ArrayList<>(batch.size());
+        for (Infer i : batch) {
+            inputs.add(i.chw());
+        }
+        try {
+            OrtModel.Outputs out = session.run(inputs, first.h(), first.w(), withFeatures);
+            metrics.batch(batch.size());
+            for (int k = 0; k < batch.size(); k++) {
+                Infer i = batch.get(k);
+                i.replyTo().tell(new Done(i.frameId(), i.model(), i.crop(), out.posteriors()[k],
+                    out.features() == null ? null : out.features()[k]));
+            }
+        } catch (Exception e) {
+            metrics.failedBatch();
+            String reason = "inference failed on " + session.model().name() + " (batch of " + batch.size() + " at "
+                + first.h() + "x" + first.w() + "): " + e.getMessage();
+            getContext().getLog().warn(reason);
+            for (Infer i : batch) {
+                i.replyTo().tell(new Failed(i.frameId(), i.model(), reason));
+            }
+        }
+    }
+
+    private Behavior<Command> stopped() {
+        // Whatever still waits gets its one answer before the session goes.
+        for (List<Infer> left : batcher.drain()) {
+            for (Infer i : left) {
+                i.replyTo().tell(new Failed(i.frameId(), i.model(), "the inference worker of " + session.model().name() + " stopped"));
+            }
+        }
+        session.close();
+        return this;
+    }
+}

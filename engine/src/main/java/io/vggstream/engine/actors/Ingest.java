@@ -1,0 +1,193 @@
+package io.vggstream.engine.actors;
+
+import io.vggstream.engine.Engine;
+import io.vggstream.engine.kafka.OutputRecords;
+import io.vggstream.topics.KafkaLimits;
+import io.vggstream.topics.KafkaSettings;
+import io.vggstream.topics.TopicsSettings;
+import io.vggstream.topics.deadletter.DeadLetter;
+import io.vggstream.topics.frame.FrameRecords;
+import io.vggstream.topics.frame.StreamFrame;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.kafka.CommitterSettings;
+import org.apache.pekko.kafka.ConsumerSettings;
+import org.apache.pekko.kafka.ProducerMessage;
+import org.apache.pekko.kafka.ProducerSettings;
+import org.apache.pekko.kafka.Subscriptions;
+import org.apache.pekko.kafka.javadsl.Committer;
+import org.apache.pekko.kafka.javadsl.Consumer;
+import org.apache.pekko.kafka.javadsl.Producer;
+
+/**
+ * Owns the Kafka stream of one engine instance: consumes the frames topic in the consumer group,
+ * lets at most {@code max-in-flight} frames be in the engine at once (back-pressure on Kafka, not
+ * an unbounded queue), answers each frame with exactly one record (prediction or dead letter),
+ * and commits a frame's offset only after that record is written, in order per partition.
+ *
+ * <p>The sink is the stream's last two stages ({@code Producer.flowWithContext} then
+ * {@code Committer.sinkWithOffsetContext}) rather than an actor: they keep the offsets in
+ * consumption order and commit only what was produced, which is the at-least-once promise.
+ * Order per stream follows from {@code mapAsync}, which emits in consumption order.
+ */
+public final class Ingest extends AbstractBehavior<Ingest.Command> {
+
+    /** What the ingest accepts. */
+    public sealed interface Command {
+    }
+
+    /** Stop consuming, finish the frames in flight, commit, and answer. */
+    public record Drain(ActorRef<Done> replyTo) implements Command {
+    }
+
+    /** The consumer's lag, for the status line. */
+    public record GetLag(ActorRef<Lag> replyTo) implements Command {
+    }
+
+    /** The largest lag over the assigned partitions, in records (-1 when unknown). */
+    public record Lag(double maxRecords) {
+    }
+
+    private record StreamEnded(Throwable failure) implements Command {
+    }
+
+    private record Drained(ActorRef<Done> replyTo) implements Command {
+    }
+
+    public static Behavior<Command> create(Engine engine, KafkaSettings kafka, TopicsSettings topics, CompletableFuture<Done> ended) {
+        return Behaviors.setup(ctx -> new Ingest(ctx, engine, kafka, topics, ended));
+    }
+
+    private final Consumer.DrainingControl<Done> control;
+    private final CompletableFuture<Done> ended;
+
+    private Ingest(ActorContext<Command> ctx, Engine engine, KafkaSettings kafka, TopicsSettings topics, CompletableFuture<Done> ended) {
+        super(ctx);
+        this.ended = ended;
+        OutputRecords out = new OutputRecords(topics, engine);
+        int maxFrame = topics.maxFrameBytes();
+
+        Map<String, String> consumerProps = strings(KafkaLimits.consumer(kafka, topics));
+        // A new group starts at the oldest frame still kept: nothing published before start-up is skipped.
+        consumerProps.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        ConsumerSettings<byte[], byte[]> consumerSettings = ConsumerSettings
+            .create(ctx.getSystem(), new ByteArrayDeserializer(), new ByteArrayDeserializer())
+            .withProperties(consumerProps)
+            .withGroupId(engine.settings().groupId())
+            // DrainingControl already waits for the frames in flight; no extra 30 s on stop.
+            .withStopTimeout(Duration.ZERO);
+        ProducerSettings<byte[], byte[]> producerSettings = ProducerSettings
+            .create(ctx.getSystem(), new ByteArraySerializer(), new ByteArraySerializer())
+            .withProperties(strings(KafkaLimits.producer(kafka, topics)));
+        CommitterSettings committerSettings = CommitterSettings.create(ctx.getSystem());
+
+        control = Consumer.sourceWithOffsetContext(consumerSettings, Subscriptions.topics(topics.frames().name()))
+            .mapAsync(engine.settings().maxInFlight(), record -> answer(engine, out, record, maxFrame))
+            .via(Producer.flowWithContext(producerSettings))
+            .toMat(Committer.sinkWithOffsetContext(committerSettings), Consumer::createDrainingControl)
+            .run(ctx.getSystem());
+        ctx.pipeToSelf(control.streamCompletion(), (done, failure) -> new StreamEnded(failure));
+        ctx.getLog().info("consuming {} as group {} on {}; predictions to {}, dead letters to {}", topics.frames().name(),
+            engine.settings().groupId(), kafka.bootstrapServers(), topics.predictions().name(), topics.deadLetter().name());
+    }
+
+    /** One frame in, one record out: never a failed stage, so one bad frame cannot stop the stream. */
+    private static CompletionStage<ProducerMessage.Envelope<byte[], byte[], NotUsed>> answer(
+            Engine engine, OutputRecords out, ConsumerRecord<byte[], byte[]> record, int maxFrame) {
+        long consumed = System.nanoTime();
+        engine.metrics().frameIn();
+        FrameRecords.Parsed parsed = FrameRecords.parse(record, maxFrame);
+        if (parsed instanceof FrameRecords.Parsed.Invalid invalid) {
+            engine.metrics().frameOut(false, false);
+            return CompletableFuture.completedFuture(
+                ProducerMessage.single(out.deadLetterRecord(record, DeadLetter.of(record, invalid))));
+        }
+        StreamFrame frame = ((FrameRecords.Parsed.Valid) parsed).frame();
+        return engine.classify(frame.frame().image()).thenApply(outcome -> {
+            ProducerRecord<byte[], byte[]> r;
+            if (outcome instanceof Aggregator.Classified c) {
+                engine.metrics().frameOut(true, c.partial());
+                r = out.predictionRecord(out.prediction(frame, c, consumed));
+            } else {
+                Aggregator.Failed f = (Aggregator.Failed) outcome;
+                engine.metrics().frameOut(false, false);
+                r = out.deadLetterRecord(record, DeadLetter.of(record, f.kind(), f.reason()));
+            }
+            return ProducerMessage.single(r);
+        });
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+            .onMessage(Drain.class, this::onDrain)
+            .onMessage(Drained.class, d -> {
+                ended.complete(Done.getInstance());
+                d.replyTo().tell(Done.getInstance());
+                return Behaviors.stopped();
+            })
+            .onMessage(GetLag.class, this::onGetLag)
+            .onMessage(StreamEnded.class, this::onStreamEnded)
+            .build();
+    }
+
+    private Behavior<Command> onDrain(Drain d) {
+        getContext().getLog().info("draining: no new frames; finishing and committing those in flight");
+        getContext().pipeToSelf(control.drainAndShutdown(getContext().getExecutionContext()), (done, failure) -> new Drained(d.replyTo()));
+        return this;
+    }
+
+    private Behavior<Command> onGetLag(GetLag g) {
+        // The answer goes straight to the asker; nothing here changes the actor's state.
+        control.getMetrics().whenComplete((metrics, failure) -> g.replyTo().tell(new Lag(failure == null ? maxLag(metrics) : -1)));
+        return this;
+    }
+
+    private Behavior<Command> onStreamEnded(StreamEnded e) {
+        if (e.failure() != null) {
+            getContext().getLog().error("the Kafka stream failed: {}", e.failure().toString());
+            ended.completeExceptionally(e.failure());
+        } else {
+            ended.complete(Done.getInstance());
+        }
+        return this;
+    }
+
+    private static double maxLag(Map<MetricName, Metric> metrics) {
+        double lag = -1;
+        for (Map.Entry<MetricName, Metric> m : metrics.entrySet()) {
+            if (m.getKey().name().equals("records-lag-max") && m.getKey().tags().containsKey("client-id")
+                && !m.getKey().tags().containsKey("topic")) {
+                Object v = m.getValue().metricValue();
+                if (v instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                    lag = Math.max(lag, n.doubleValue());
+                }
+            }
+        }
+        return lag;
+    }
+
+    private static Map<String, String> strings(Map<String, Object> props) {
+        Map<String, String> m = new HashMap<>();
+        props.forEach((k, v) -> m.put(k, String.valueOf(v)));
+        return m;
+    }
+}

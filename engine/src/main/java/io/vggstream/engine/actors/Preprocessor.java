@@ -1,0 +1,76 @@
+package io.vggstream.engine.actors;
+
+import io.vggstream.engine.preprocess.Plan;
+import io.vggstream.engine.preprocess.Preprocessing;
+import io.vggstream.engine.preprocess.Variant;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Decodes a frame and fans out its test-time variants to the inference workers of each model;
+ * tells the aggregator how many to expect, or why the frame cannot be used. One of a pool, on
+ * the preprocess dispatcher (decoding and resizing are native, CPU-bound work).
+ */
+public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
+
+    /** What the preprocessor accepts. */
+    public sealed interface Command {
+    }
+
+    /**
+     * Make the variants of one frame.
+     *
+     * @param aggregator told {@link Aggregator.Planned} or {@link Aggregator.Rejected}
+     * @param replies where the inference workers answer
+     */
+    public record Preprocess(long frameId, byte[] image, ActorRef<Aggregator.Command> aggregator,
+                             ActorRef<InferenceWorker.Reply> replies) implements Command {
+    }
+
+    /**
+     * @param plans one per model of the ensemble
+     * @param workers per model, its inference workers (chosen round-robin)
+     */
+    public static Behavior<Command> create(List<Plan> plans, List<List<ActorRef<InferenceWorker.Command>>> workers, long maxPixels) {
+        return Behaviors.setup(ctx -> new Preprocessor(ctx, plans, workers, maxPixels));
+    }
+
+    private final List<Plan> plans;
+    private final List<List<ActorRef<InferenceWorker.Command>>> workers;
+    private final long maxPixels;
+    private final int[] next;
+
+    private Preprocessor(ActorContext<Command> ctx, List<Plan> plans, List<List<ActorRef<InferenceWorker.Command>>> workers, long maxPixels) {
+        super(ctx);
+        this.plans = List.copyOf(plans);
+        this.workers = List.copyOf(workers);
+        this.maxPixels = maxPixels;
+        this.next = new int[workers.size()];
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder().onMessage(Preprocess.class, this::onPreprocess).build();
+    }
+
+    private Behavior<Command> onPreprocess(Preprocess p) {
+        Preprocessing.Result result = Preprocessing.variants(p.image(), plans, maxPixels);
+        if (result instanceof Preprocessing.Result.Bad bad) {
+            p.aggregator().tell(new Aggregator.Rejected(p.frameId(), bad.kind(), bad.reason()));
+            return this;
+        }
+        Preprocessing.Result.Ok ok = (Preprocessing.Result.Ok) result;
+        p.aggregator().tell(new Aggregator.Planned(p.frameId(), ok.variants().size(), ok.width(), ok.height()));
+        for (Variant v : ok.variants()) {
+            List<ActorRef<InferenceWorker.Command>> pool = workers.get(v.model());
+            ActorRef<InferenceWorker.Command> w = pool.get(Math.floorMod(next[v.model()]++, pool.size()));
+            w.tell(new InferenceWorker.Infer(p.frameId(), v.model(), v.crop(), v.h(), v.w(), v.chw(), p.replies()));
+        }
+        return this;
+    }
+}

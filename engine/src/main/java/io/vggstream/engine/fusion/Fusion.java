@@ -1,0 +1,102 @@
+package io.vggstream.engine.fusion;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * The paper's fusion of softmax posteriors. Within a model, the dense variants (scales x flips)
+ * are averaged, and so are the crops; dense and crops then count equally (the paper's "average
+ * of both"); an ensemble averages its models with equal weight.
+ */
+public final class Fusion {
+
+    private Fusion() {
+    }
+
+    /** Running sums for one model: dense and crop posteriors kept apart until the end. */
+    public static final class ModelSum {
+        private final double[] dense;
+        private final double[] crops;
+        private int denseCount;
+        private int cropCount;
+
+        public ModelSum(int classes) {
+            dense = new double[classes];
+            crops = new double[classes];
+        }
+
+        public void add(boolean crop, float[] posterior) {
+            double[] target = crop ? crops : dense;
+            if (posterior.length != target.length) {
+                throw new IllegalArgumentException("posterior has " + posterior.length + " classes, expected " + target.length);
+            }
+            for (int i = 0; i < posterior.length; i++) {
+                target[i] += posterior[i];
+            }
+            if (crop) {
+                cropCount++;
+            } else {
+                denseCount++;
+            }
+        }
+
+        public boolean isEmpty() {
+            return denseCount == 0 && cropCount == 0;
+        }
+
+        public int count() {
+            return denseCount + cropCount;
+        }
+
+        /** The model's posterior: the mean of the dense mean and the crop mean (either alone if the other is absent). */
+        public double[] posterior() {
+            double[] out = new double[dense.length];
+            int groups = (denseCount > 0 ? 1 : 0) + (cropCount > 0 ? 1 : 0);
+            if (groups == 0) {
+                throw new IllegalStateException("no posterior was added");
+            }
+            for (int i = 0; i < out.length; i++) {
+                double v = 0;
+                if (denseCount > 0) {
+                    v += dense[i] / denseCount;
+                }
+                if (cropCount > 0) {
+                    v += crops[i] / cropCount;
+                }
+                out[i] = v / groups;
+            }
+            return out;
+        }
+    }
+
+    /** The ensemble's posterior: the mean over the models that answered. */
+    public static double[] ensemble(List<ModelSum> models) {
+        List<double[]> answered = models.stream().filter(m -> !m.isEmpty()).map(ModelSum::posterior).toList();
+        if (answered.isEmpty()) {
+            throw new IllegalStateException("no model answered");
+        }
+        double[] out = new double[answered.get(0).length];
+        for (double[] p : answered) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] += p[i] / answered.size();
+            }
+        }
+        return out;
+    }
+
+    /** A class and its probability. */
+    public record Ranked(int index, double p) {
+    }
+
+    /** The {@code k} best classes, best first; ties go to the lower index. */
+    public static List<Ranked> top(double[] posterior, int k) {
+        return new ArrayList<>(IntStream.range(0, posterior.length)
+            .boxed()
+            .sorted(Comparator.<Integer>comparingDouble(i -> -posterior[i]).thenComparingInt(i -> i))
+            .limit(Math.min(k, posterior.length))
+            .map(i -> new Ranked(i, posterior[i]))
+            .toList());
+    }
+}

@@ -1,0 +1,181 @@
+package io.vggstream.engine.infer;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.vggstream.engine.model.Model;
+import io.vggstream.engine.model.ModelLoadException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ONNX Runtime session of one model on one device, running batches of same-shaped inputs.
+ * Not thread-safe: one worker owns it. The input buffer is direct and reused across batches, so
+ * ONNX Runtime reads it without a copy.
+ */
+public final class OrtModel implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(OrtModel.class);
+
+    private final Model model;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final String provider;
+    private final String input;
+    private final String posterior;
+    private final String feature;
+    private FloatBuffer buffer;
+    private boolean closed;
+
+    /** The outputs of one batch: row i belongs to input i. */
+    public record Outputs(float[][] posteriors, float[][] features) {
+    }
+
+    private OrtModel(Model model, OrtEnvironment env, OrtSession session, String provider) {
+        this.model = model;
+        this.env = env;
+        this.session = session;
+        this.provider = provider;
+        var io = model.card().io();
+        this.input = io.input();
+        this.posterior = io.posterior();
+        this.feature = io.feature();
+    }
+
+    /**
+     * Opens a session; on {@code auto} or {@code cuda:N} tries the CUDA execution provider and
+     * falls back to the CPU when it cannot be had ({@code cuda:N} then fails instead), logging the choice.
+     */
+    public static OrtModel open(Model model, Device device, int intraOpThreads) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        String provider = "CPU";
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            opts.setIntraOpNumThreads(Math.max(1, intraOpThreads));
+            opts.setInterOpNumThreads(1);
+            if (device.kind() != Device.Kind.CPU) {
+                try {
+                    opts.addCUDA(device.id());
+                    provider = "CUDA:" + device.id();
+                } catch (OrtException | RuntimeException e) {
+                    if (device.kind() == Device.Kind.CUDA) {
+                        throw new IllegalStateException("device " + device + " was asked for, but ONNX Runtime cannot use CUDA here: "
+                            + e.getMessage() + " (build with -Pcuda on a host with CUDA 12 and cuDNN 9, or use --device cpu)", e);
+                    }
+                    log.info("{}: CUDA not available ({}); running on the CPU", model.name(), firstLine(e.getMessage()));
+                }
+            }
+            OrtSession session = env.createSession(model.onnx().toString(), opts);
+            OrtModel m = new OrtModel(model, env, session, provider);
+            m.checkSignature();
+            log.info("{}: ONNX Runtime session on {} ({} intra-op threads), config {}, {} classes",
+                model.name(), provider, intraOpThreads, model.card().config(), model.card().numClasses());
+            return m;
+        } catch (OrtException e) {
+            throw new ModelLoadException(model.onnx(), "ONNX Runtime cannot load it: " + e.getMessage());
+        }
+    }
+
+    private void checkSignature() throws OrtException {
+        Map<String, NodeInfo> in = session.getInputInfo();
+        Map<String, NodeInfo> out = session.getOutputInfo();
+        if (!in.containsKey(input)) {
+            close();
+            throw new ModelLoadException(model.onnx(), "the card names input '" + input + "' but the graph's inputs are " + in.keySet());
+        }
+        if (!out.containsKey(posterior)) {
+            close();
+            throw new ModelLoadException(model.onnx(), "the card names output '" + posterior + "' but the graph's outputs are " + out.keySet());
+        }
+    }
+
+    public String provider() {
+        return provider;
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    /**
+     * Runs one batch of {@code [3, h, w]} inputs.
+     *
+     * @param withFeatures also fetch the feature output (when the graph has one)
+     */
+    public Outputs run(List<float[]> inputs, int h, int w, boolean withFeatures) throws OrtException {
+        if (closed) {
+            throw new IllegalStateException("the ONNX Runtime session of " + model.name() + " is closed");
+        }
+        int n = inputs.size();
+        int per = 3 * h * w;
+        FloatBuffer buf = buffer(n * per);
+        for (float[] x : inputs) {
+            if (x.length != per) {
+                throw new IllegalArgumentException("input of " + x.length + " floats in a batch of shape [3," + h + "," + w + "]");
+            }
+            buf.put(x);
+        }
+        buf.flip();
+        Set<String> wanted = new HashSet<>();
+        wanted.add(posterior);
+        boolean features = withFeatures && feature != null && session.getOutputNames().contains(feature);
+        if (features) {
+            wanted.add(feature);
+        }
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, buf, new long[] {n, 3, h, w});
+             OrtSession.Result result = session.run(Map.of(input, tensor), wanted)) {
+            float[][] p = rows((OnnxTensor) result.get(posterior).orElseThrow(), n);
+            float[][] f = features ? rows((OnnxTensor) result.get(feature).orElseThrow(), n) : null;
+            return new Outputs(p, f);
+        }
+    }
+
+    private static float[][] rows(OnnxTensor t, int n) {
+        FloatBuffer fb = t.getFloatBuffer();
+        int width = fb.remaining() / n;
+        float[][] out = new float[n][width];
+        for (int i = 0; i < n; i++) {
+            fb.get(out[i]);
+        }
+        return out;
+    }
+
+    private FloatBuffer buffer(int floats) {
+        if (buffer == null || buffer.capacity() < floats) {
+            buffer = ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+        buffer.clear();
+        buffer.limit(floats);
+        return buffer;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            session.close();
+        } catch (OrtException e) {
+            log.warn("{}: closing the ONNX Runtime session failed: {}", model.name(), e.getMessage());
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no reason given";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

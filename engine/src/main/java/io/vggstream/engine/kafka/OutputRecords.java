@@ -1,0 +1,73 @@
+package io.vggstream.engine.kafka;
+
+import io.vggstream.engine.Engine;
+import io.vggstream.engine.actors.Aggregator;
+import io.vggstream.engine.fusion.Fusion;
+import io.vggstream.topics.TopicsSettings;
+import io.vggstream.topics.deadletter.DeadLetter;
+import io.vggstream.topics.deadletter.DeadLetterSerializer;
+import io.vggstream.topics.frame.StreamFrame;
+import io.vggstream.topics.prediction.Prediction;
+import io.vggstream.topics.prediction.PredictionSerializer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * What the engine writes for one frame, as raw records: the prediction (contract JSON, key = the
+ * stream id) or the dead letter (the frame's key, value and headers as received, plus the reason
+ * and source).
+ */
+public final class OutputRecords {
+
+    private final TopicsSettings topics;
+    private final Engine engine;
+    private final PredictionSerializer predictions = new PredictionSerializer();
+    private final DeadLetterSerializer deadLetters = new DeadLetterSerializer();
+    private final List<String> modelNames;
+    private final Prediction.Protocol protocol;
+
+    public OutputRecords(TopicsSettings topics, Engine engine) {
+        this.topics = topics;
+        this.engine = engine;
+        this.modelNames = engine.models().stream().map(m -> m.name()).toList();
+        this.protocol = new Prediction.Protocol(engine.protocol().toString(), engine.scales(), engine.protocol().flips(),
+            engine.protocol().cropsPerScale());
+    }
+
+    /**
+     * @param consumedNanos {@link System#nanoTime()} when the frame was consumed
+     */
+    public Prediction prediction(StreamFrame frame, Aggregator.Classified c, long consumedNanos) {
+        List<String> classes = engine.classes();
+        List<Prediction.Ranked> top = new ArrayList<>();
+        for (Fusion.Ranked r : c.top()) {
+            // Float noise can push a fused sum a hair over 1.
+            top.add(new Prediction.Ranked(r.index(), classes.get(r.index()), Math.min(1.0, Math.max(0.0, r.p()))));
+        }
+        double engineMs = (System.nanoTime() - consumedNanos) / 1e6;
+        double captureMs = Math.max(0, System.currentTimeMillis() - frame.frame().ts());
+        return new Prediction(frame.stream(), frame.frame().seq(), frame.frame().ts(),
+            new Prediction.Source(frame.topic(), frame.partition(), frame.offset()), top, modelNames, protocol,
+            new Prediction.Latency(round(engineMs), round(captureMs)), frame.frame().label(), c.partial());
+    }
+
+    public ProducerRecord<byte[], byte[]> predictionRecord(Prediction p) {
+        String topic = topics.predictions().name();
+        return new ProducerRecord<>(topic, p.stream().getBytes(StandardCharsets.UTF_8), predictions.serialize(topic, p));
+    }
+
+    public ProducerRecord<byte[], byte[]> deadLetterRecord(ConsumerRecord<byte[], byte[]> source, DeadLetter letter) {
+        String topic = topics.deadLetter().name();
+        RecordHeaders headers = new RecordHeaders();
+        byte[] value = deadLetters.serialize(topic, headers, letter);
+        return new ProducerRecord<>(topic, null, source.key(), value, headers);
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,93 @@
+package io.vggstream.engine.model;
+
+import ai.onnxruntime.OnnxModelMetadata;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.vggstream.topics.card.ModelCard.InvalidModelCardException;
+import io.vggstream.topics.card.ModelCard;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * An exported model as the engine knows it: its ONNX file and its card. The engine knows nothing
+ * else of the trainer.
+ *
+ * @param name a short name for predictions and logs (the folder's, or the file's without .onnx)
+ * @param onnx the ONNX graph
+ * @param card the model card
+ */
+public record Model(String name, Path onnx, ModelCard card) {
+
+    public Model {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(onnx, "onnx");
+        Objects.requireNonNull(card, "card");
+    }
+
+    /**
+     * Loads a model from a folder holding {@code model.onnx} and {@code model.json}, or from an
+     * {@code .onnx} file (its card then comes from {@code model.json} beside it, or else from the
+     * graph's metadata). Fails with a message naming the file when something is missing or broken.
+     */
+    public static Model load(Path path) {
+        Path p = path.toAbsolutePath().normalize();
+        if (Files.isDirectory(p)) {
+            Path onnx = p.resolve("model.onnx");
+            if (!Files.isRegularFile(onnx)) {
+                throw new ModelLoadException(p, "the folder holds no model.onnx");
+            }
+            Path card = p.resolve(ModelCard.FILE_NAME);
+            return new Model(p.getFileName().toString(), onnx, Files.isRegularFile(card) ? readCard(card) : embeddedCard(onnx));
+        }
+        if (!Files.isRegularFile(p)) {
+            throw new ModelLoadException(p, "no such file or folder");
+        }
+        if (!p.getFileName().toString().endsWith(".onnx")) {
+            throw new ModelLoadException(p, "a model is a folder with model.onnx and model.json, or an .onnx file");
+        }
+        String stem = p.getFileName().toString().replaceFirst("\\.onnx$", "");
+        String name = stem.equals("model") && p.getParent() != null && p.getParent().getFileName() != null
+            ? p.getParent().getFileName().toString() : stem;
+        Path sibling = p.resolveSibling(ModelCard.FILE_NAME);
+        return new Model(name, p, Files.isRegularFile(sibling) ? readCard(sibling) : embeddedCard(p));
+    }
+
+    private static ModelCard readCard(Path file) {
+        try {
+            return ModelCard.read(file);
+        } catch (IOException e) {
+            throw new ModelLoadException(file, "cannot read the model card: " + e.getMessage());
+        } catch (InvalidModelCardException e) {
+            throw new ModelLoadException(file, e.getMessage());
+        }
+    }
+
+    /** The card the trainer writes into the graph's {@code metadata_props}. */
+    private static ModelCard embeddedCard(Path onnx) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            // Only the metadata is wanted: no optimisation, one thread.
+            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            opts.setIntraOpNumThreads(1);
+            try (OrtSession s = env.createSession(onnx.toString(), opts)) {
+                OnnxModelMetadata meta = s.getMetadata();
+                String json = meta.getCustomMetadata().get(ModelCard.ONNX_METADATA_KEY);
+                if (json == null) {
+                    throw new ModelLoadException(onnx, "has no model card: no " + ModelCard.FILE_NAME
+                        + " beside it and no '" + ModelCard.ONNX_METADATA_KEY + "' in its metadata (export it with `vggstream export`)");
+                }
+                return ModelCard.fromJson(json, onnx + " (metadata " + ModelCard.ONNX_METADATA_KEY + ")");
+            }
+        } catch (OrtException e) {
+            throw new ModelLoadException(onnx, "is not a readable ONNX model: " + e.getMessage());
+        } catch (InvalidModelCardException e) {
+            throw new ModelLoadException(onnx, e.getMessage());
+        } catch (UncheckedIOException e) {
+            throw new ModelLoadException(onnx, e.getMessage());
+        }
+    }
+}

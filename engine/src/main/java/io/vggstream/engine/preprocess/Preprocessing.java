@@ -1,0 +1,159 @@
+package io.vggstream.engine.preprocess;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import io.vggstream.engine.protocol.Protocol;
+import io.vggstream.topics.deadletter.ErrorKind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+
+/**
+ * From encoded bytes to the paper's test-time variants: decode (OpenCV), rescale isotropically so
+ * the smallest side is each Q, take the dense whole image and/or the 5x5 grid of crops, with or
+ * without the horizontal flip, mean-subtracted, as CHW float tensors. Images smaller than Q are
+ * scaled up like any other. Native Mats are closed before returning.
+ */
+public final class Preprocessing {
+
+    private Preprocessing() {
+    }
+
+    /** The outcome for one frame. */
+    public sealed interface Result {
+        /** The variants of every plan, in plan order, and the decoded image's size. */
+        record Ok(List<Variant> variants, int width, int height) implements Result {
+        }
+
+        /** Why the frame cannot be used. */
+        record Bad(ErrorKind kind, String reason) implements Result {
+        }
+    }
+
+    /**
+     * @param maxPixels images declaring more pixels are refused before decoding
+     */
+    public static Result variants(byte[] encoded, List<Plan> plans, long maxPixels) {
+        if (encoded == null || encoded.length == 0) {
+            return new Result.Bad(ErrorKind.EMPTY, "the frame has no image bytes");
+        }
+        Optional<ImageProbe.Size> declared = ImageProbe.size(encoded);
+        if (declared.isPresent() && declared.get().pixels() > maxPixels) {
+            ImageProbe.Size s = declared.get();
+            return new Result.Bad(ErrorKind.TOO_MANY_PIXELS, "the image declares " + s.width() + "x" + s.height() + " = " + s.pixels()
+                + " pixels, over the limit of " + maxPixels + " (vggstream.engine.max-image-pixels); refused before decoding");
+        }
+        try (BytePointer bytes = new BytePointer(encoded);
+             Mat buf = new Mat(1, encoded.length, opencv_core.CV_8U, bytes);
+             Mat img = imdecode(buf, IMREAD_COLOR)) {
+            if (img == null || img.empty()) {
+                return new Result.Bad(ErrorKind.DECODE, "the bytes are not an image OpenCV can decode ("
+                    + encoded.length + " bytes starting " + hex(encoded) + "); send JPEG, PNG, BMP or WebP");
+            }
+            if ((long) img.cols() * img.rows() > maxPixels) {
+                return new Result.Bad(ErrorKind.TOO_MANY_PIXELS, "the image is " + img.cols() + "x" + img.rows()
+                    + ", over the limit of " + maxPixels + " pixels (vggstream.engine.max-image-pixels)");
+            }
+            List<Variant> out = new ArrayList<>();
+            Map<Integer, Scaled> byQ = new HashMap<>();
+            for (Plan plan : plans) {
+                for (int q : plan.scales()) {
+                    Scaled s = byQ.computeIfAbsent(q, k -> rescale(img, k));
+                    if (plan.dense()) {
+                        out.add(tensor(plan, false, s, 0, 0, s.w, s.h, false));
+                        if (plan.flips()) {
+                            out.add(tensor(plan, false, s, 0, 0, s.w, s.h, true));
+                        }
+                    }
+                    if (plan.crops()) {
+                        for (int[] xy : grid(s.w, s.h, plan.crop())) {
+                            out.add(tensor(plan, true, s, xy[0], xy[1], plan.crop(), plan.crop(), false));
+                            if (plan.flips()) {
+                                out.add(tensor(plan, true, s, xy[0], xy[1], plan.crop(), plan.crop(), true));
+                            }
+                        }
+                    }
+                }
+            }
+            return new Result.Ok(out, img.cols(), img.rows());
+        }
+    }
+
+    /** An image rescaled so its smallest side is Q: BGR bytes, row-major. */
+    record Scaled(byte[] bgr, int w, int h) {
+    }
+
+    static Scaled rescale(Mat img, int q) {
+        int w = img.cols();
+        int h = img.rows();
+        int nw;
+        int nh;
+        if (w <= h) {
+            nw = q;
+            nh = Math.max(q, Math.round((float) h * q / w));
+        } else {
+            nh = q;
+            nw = Math.max(q, Math.round((float) w * q / h));
+        }
+        try (Mat scaled = new Mat(); Size size = new Size(nw, nh)) {
+            // Area averaging when shrinking (no aliasing), bilinear when growing.
+            resize(img, scaled, size, 0, 0, (nw < w) ? INTER_AREA : INTER_LINEAR);
+            // resize allocates its output, so it is continuous: one bulk copy out of native memory.
+            byte[] bgr = new byte[nw * nh * 3];
+            scaled.data().get(bgr);
+            return new Scaled(bgr, nw, nh);
+        }
+    }
+
+    /** The paper's 5x5 regular grid of crop positions (top-left corners), corners included. */
+    public static List<int[]> grid(int w, int h, int crop) {
+        List<int[]> xy = new ArrayList<>();
+        int n = Protocol.GRID;
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < n; i++) {
+                xy.add(new int[] {Math.round((float) (w - crop) * i / (n - 1)), Math.round((float) (h - crop) * j / (n - 1))});
+            }
+        }
+        return xy;
+    }
+
+    /** The window (x0, y0, cw, ch) of {@code s} as RGB CHW floats minus the mean, mirrored if asked. */
+    static Variant tensor(Plan plan, boolean crop, Scaled s, int x0, int y0, int cw, int ch, boolean flip) {
+        float[] chw = new float[3 * cw * ch];
+        int plane = cw * ch;
+        float mr = plan.meanRgb()[0];
+        float mg = plan.meanRgb()[1];
+        float mb = plan.meanRgb()[2];
+        byte[] src = s.bgr();
+        for (int y = 0; y < ch; y++) {
+            int row = ((y0 + y) * s.w() + x0) * 3;
+            int dst = y * cw;
+            for (int x = 0; x < cw; x++) {
+                int sx = flip ? cw - 1 - x : x;
+                int p = row + sx * 3;
+                chw[dst + x] = (src[p + 2] & 0xff) - mr;
+                chw[plane + dst + x] = (src[p + 1] & 0xff) - mg;
+                chw[2 * plane + dst + x] = (src[p] & 0xff) - mb;
+            }
+        }
+        return new Variant(plan.model(), crop, ch, cw, chw);
+    }
+
+    private static String hex(byte[] b) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(4, b.length); i++) {
+            sb.append(String.format("%02x", b[i] & 0xff));
+        }
+        return sb.toString();
+    }
+}

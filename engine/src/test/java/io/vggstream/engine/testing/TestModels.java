@@ -1,0 +1,104 @@
+package io.vggstream.engine.testing;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.XavierInitializer;
+import io.vggstream.topics.card.ModelCard;
+import io.vggstream.trainer.augment.TrainScale;
+import io.vggstream.trainer.export.ModelCards;
+import io.vggstream.trainer.export.OnnxExporter;
+import io.vggstream.trainer.model.VggConfig;
+import io.vggstream.trainer.model.VggNet;
+import io.vggstream.trainer.model.VggSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * Small real models for the engine's tests, exported through the trainer's own code (test scope
+ * only): a 1/16-width VGG with a 32-pixel crop and He-normal weights, so posteriors are far from
+ * uniform and a wrong wiring shows. Real ONNX, real weights, no mock session.
+ */
+public final class TestModels {
+
+    public static final int CLASSES = 10;
+    public static final int CROP = 32;
+    public static final double[] MEAN = {120, 115, 100};
+    public static final List<String> NAMES = IntStream.range(0, CLASSES).mapToObj(i -> "class" + i).toList();
+
+    private TestModels() {
+    }
+
+    /** A net and the folder it was exported to; close to free the net's native memory. */
+    public record Exported(Path dir, VggNet net, NDManager manager, ModelCard card) implements AutoCloseable {
+        /** The classic head's softmax (FC layers, the trained classifier) on {@code [n,3,crop,crop]} inputs. */
+        public float[] classic(float[] chw, int n) {
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray x = scope.create(chw, new Shape(n, 3, CROP, CROP));
+                return net.forward(new ParameterStore(scope, false), new NDList(x), false).head().softmax(1).toFloatArray();
+            }
+        }
+
+        /** The dense graph in DJL on {@code [n,3,h,w]}: the posterior. */
+        public float[] dense(float[] chw, int n, int h, int w) {
+            try (NDManager scope = manager.newSubManager()) {
+                return net.dense(scope.create(chw, new Shape(n, 3, h, w))).get(0).toFloatArray();
+            }
+        }
+
+        @Override
+        public void close() {
+            manager.close();
+        }
+    }
+
+    /** Exports config {@code config} with weights from {@code seed} into {@code dir}. */
+    public static Exported export(VggConfig config, long seed, Path dir, TrainScale scale) {
+        ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+        VggSpec spec = new VggSpec(config, 1 / 16.0, 32, CLASSES, CROP);
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            VggNet net = VggNet.of(spec);
+            net.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2),
+                Parameter.Type.WEIGHT);
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, CROP, CROP));
+            net.namedParameters().forEach((name, p) -> {
+                if (name.endsWith("_bias")) {
+                    NDArray b = p.getArray();
+                    b.set(manager.randomUniform(-0.5f, 0.5f, b.getShape()).toFloatArray());
+                }
+            });
+            // Spread the class scores so posteriors are neither uniform nor one-hot.
+            NDArray probe = manager.randomNormal(0, 60, new Shape(8, 3, CROP, CROP), DataType.FLOAT32);
+            NDArray scores = net.forward(new ParameterStore(manager, false), new NDList(probe), false).head()
+                .sub(net.parameter("fc8", "bias"));
+            float spread = scores.sub(scores.mean()).square().mean().sqrt().getFloat();
+            for (String kind : new String[] {"weight", "bias"}) {
+                NDArray a = net.parameter("fc8", kind);
+                a.set(a.mul(2f / spread).toFloatArray());
+            }
+            ModelCard card = OnnxExporter.export(net, sha -> ModelCards.card(spec, NAMES, MEAN, scale, null,
+                Map.of("config", config.label(), "seed", Long.toString(seed)), sha), dir);
+            return new Exported(dir, net, manager, card);
+        } catch (IOException e) {
+            manager.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** The default test model: config A, S = 37 (the paper's 256/224 of a 32 crop). */
+    public static Exported export(Path dir) {
+        return export(VggConfig.A, 42, dir, new TrainScale(37, 37));
+    }
+}
