@@ -1,0 +1,102 @@
+package io.vggstream.engine.actors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vggstream.topics.deadletter.ErrorKind;
+import java.time.Duration;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The aggregator alone, with probes for the preprocessors and virtual time for the deadline. */
+class AggregatorTest {
+
+    private static final ActorTestKit kit = ActorTestKit.create(ManualTime.config());
+    private static final ManualTime time = ManualTime.get(kit.system());
+    private static final Duration DEADLINE = Duration.ofSeconds(5);
+
+    @AfterAll
+    static void stop() {
+        kit.shutdownTestKit();
+    }
+
+    private record Setup(ActorRef<Aggregator.Command> aggregator, TestProbe<Preprocessor.Command> pre, TestProbe<Aggregator.Outcome> out) {
+        Preprocessor.Preprocess classify() {
+            aggregator.tell(new Aggregator.Classify(new byte[] {1}, out.getRef()));
+            return pre.expectMessageClass(Preprocessor.Preprocess.class);
+        }
+    }
+
+    private static Setup setup(int models) {
+        TestProbe<Preprocessor.Command> pre = kit.createTestProbe();
+        TestProbe<Aggregator.Outcome> out = kit.createTestProbe();
+        return new Setup(kit.spawn(Aggregator.create(models, 2, 2, DEADLINE, pre.getRef())), pre, out);
+    }
+
+    @Test
+    void shouldAnswerOnceAllVariantsArrived() {
+        Setup s = setup(1);
+        Preprocessor.Preprocess p = s.classify();
+        s.aggregator().tell(new Aggregator.Planned(p.frameId(), 2, 10, 10));
+        p.replies().tell(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.9f, 0.1f}, null));
+        s.out().expectNoMessage(Duration.ofMillis(50));
+        p.replies().tell(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.7f, 0.3f}, null));
+        Aggregator.Classified c = s.out().expectMessageClass(Aggregator.Classified.class);
+        assertThat(c.partial()).isFalse();
+        assertThat(c.posterior()[0]).isCloseTo(0.8, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(c.top().get(0).index()).isZero();
+        // Past the deadline nothing more comes: the timer was cancelled.
+        time.timePasses(DEADLINE.plusSeconds(1));
+        s.out().expectNoMessage(Duration.ofMillis(50));
+    }
+
+    @Test
+    void shouldCompletePartialAtTheDeadlineWithWhatArrived() {
+        Setup s = setup(2);
+        Preprocessor.Preprocess p = s.classify();
+        s.aggregator().tell(new Aggregator.Planned(p.frameId(), 4, 10, 10));
+        p.replies().tell(new InferenceWorker.Done(p.frameId(), 1, false, new float[] {0.2f, 0.8f}, null));
+        time.timePasses(DEADLINE.minusMillis(1));
+        s.out().expectNoMessage(Duration.ofMillis(50));
+        time.timePasses(Duration.ofMillis(2));
+        Aggregator.Classified c = s.out().expectMessageClass(Aggregator.Classified.class);
+        assertThat(c.partial()).isTrue();
+        assertThat(c.variants()).isEqualTo(1);
+        assertThat(c.expected()).isEqualTo(4);
+        assertThat(c.top().get(0).index()).isEqualTo(1);
+        // A late answer is ignored, not answered twice.
+        p.replies().tell(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {1f, 0f}, null));
+        s.out().expectNoMessage(Duration.ofMillis(50));
+    }
+
+    @Test
+    void shouldFailAsInferenceWhenNothingArrivedByTheDeadline() {
+        Setup s = setup(1);
+        s.classify();
+        time.timePasses(DEADLINE.plusMillis(1));
+        Aggregator.Failed f = s.out().expectMessageClass(Aggregator.Failed.class);
+        assertThat(f.kind()).isEqualTo(ErrorKind.INFERENCE);
+        assertThat(f.reason()).contains("frame-deadline");
+    }
+
+    @Test
+    void shouldPassARejectionThroughWithItsKind() {
+        Setup s = setup(1);
+        Preprocessor.Preprocess p = s.classify();
+        s.aggregator().tell(new Aggregator.Rejected(p.frameId(), ErrorKind.DECODE, "not an image"));
+        assertThat(s.out().expectMessageClass(Aggregator.Failed.class).kind()).isEqualTo(ErrorKind.DECODE);
+    }
+
+    @Test
+    void shouldMarkTheFramePartialWhenABatchFailed() {
+        Setup s = setup(1);
+        Preprocessor.Preprocess p = s.classify();
+        s.aggregator().tell(new Aggregator.Planned(p.frameId(), 2, 10, 10));
+        p.replies().tell(new InferenceWorker.Failed(p.frameId(), 0, "boom"));
+        p.replies().tell(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.5f, 0.5f}, null));
+        assertThat(s.out().expectMessageClass(Aggregator.Classified.class).partial()).isTrue();
+    }
+}
