@@ -1,0 +1,100 @@
+package io.vggstream.engine.cli;
+
+import io.vggstream.engine.Engine;
+import io.vggstream.engine.EngineMetrics;
+import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.StreamingEngine;
+import io.vggstream.topics.KafkaSettings;
+import io.vggstream.topics.TopicsSettings;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code vggstream run}: the streaming engine, until Ctrl-C or SIGTERM, which drain it cleanly. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Run the streaming engine: frames from Kafka, predictions and dead letters back to Kafka.",
+        "Runs until Ctrl-C or SIGTERM, then finishes and commits the frames in flight."})
+public final class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    EngineOptions options = new EngineOptions();
+
+    @Option(names = {"-b", "--bootstrap-server", "--bootstrap"}, paramLabel = "HOST:PORT",
+        description = "Kafka bootstrap servers (default: vggstream.kafka.bootstrap-servers, 127.0.0.1:9092).")
+    String bootstrap;
+
+    @Option(names = "--group-id", paramLabel = "ID", description = "Consumer group (default: vggstream.engine.group-id).")
+    String groupId;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        EngineSettings settings = options.settings();
+        if (groupId != null) {
+            settings = settings.withGroupId(groupId);
+        }
+        KafkaSettings kafka = KafkaSettings.from(options.config());
+        if (bootstrap != null) {
+            kafka = kafka.withBootstrapServers(bootstrap);
+        }
+        TopicsSettings topics = TopicsSettings.from(options.config());
+        StreamingEngine running = StreamingEngine.start(Engine.start(settings, options.config()), kafka, topics);
+        Engine engine = running.engine();
+        out.printf("vggstream engine: %s, protocol %s (Q %s), %s%n", String.join(" + ", engine.models().stream().map(m -> m.name()).toList()),
+            engine.protocol(), engine.scales(), String.join(", ", engine.providers()));
+        out.printf("  %s -> %s (dead letters: %s), group %s, Ctrl-C to stop%n", topics.frames().name(), topics.predictions().name(),
+            topics.deadLetter().name(), settings.groupId());
+        out.flush();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            running.close();
+            stopped.countDown();
+        }, "vggstream-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vggstream-status");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = settings.statusInterval().toMillis();
+        long[] last = {0, System.nanoTime()};
+        status.scheduleAtFixedRate(() -> {
+            EngineMetrics m = engine.metrics();
+            long now = System.nanoTime();
+            long done = m.predictions() + m.deadLetters();
+            double fps = (done - last[0]) / ((now - last[1]) / 1e9);
+            last[0] = done;
+            last[1] = now;
+            double lag = running.lag();
+            out.printf(Locale.ROOT, "%6.1f frames/s | in flight %3d | batch %4.2f | lag %s | predictions %d, partial %d, dead letters %d%n",
+                fps, m.inFlight(), m.meanBatchSize(), lag < 0 ? "?" : String.format(Locale.ROOT, "%.0f", lag),
+                m.predictions(), m.partial(), m.deadLetters());
+            out.flush();
+        }, period, period, TimeUnit.MILLISECONDS);
+        try {
+            running.ended().toCompletableFuture().join();
+        } catch (RuntimeException e) {
+            // Kafka failed the stream: stop everything and say so.
+            status.shutdownNow();
+            Runtime.getRuntime().removeShutdownHook(hook);
+            running.close();
+            throw new IllegalStateException("the Kafka stream failed: " + e.getMessage(), e);
+        }
+        stopped.await();
+        status.shutdownNow();
+        out.printf("stopped: %d predictions, %d dead letters%n", engine.metrics().predictions(), engine.metrics().deadLetters());
+        return 0;
+    }
+}
