@@ -1,9 +1,11 @@
 package io.vggstream.engine;
 
+import io.vggstream.engine.actors.Enricher;
 import io.vggstream.engine.actors.Ingest;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -13,41 +15,62 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
- * The engine with its Kafka stream: what {@code vggstream run} is. {@link #close()} drains
- * (no new frames, those in flight finished and committed), then stops the actors and closes
- * the sessions.
+ * The engine with its Kafka streams: the frames path, and event enrichment when enabled. What
+ * {@code vggstream run} is. {@link #close()} drains (no new records, those in flight finished,
+ * produced and committed), then stops the actors and closes the sessions.
  */
 public final class StreamingEngine implements AutoCloseable {
 
     private final Engine engine;
     private final ActorRef<Ingest.Command> ingest;
+    private final Optional<ActorRef<Enricher.Command>> enricher;
     private final CompletableFuture<Done> ended;
     private boolean closed;
 
-    private StreamingEngine(Engine engine, ActorRef<Ingest.Command> ingest, CompletableFuture<Done> ended) {
+    private StreamingEngine(Engine engine, ActorRef<Ingest.Command> ingest, Optional<ActorRef<Enricher.Command>> enricher,
+                            CompletableFuture<Done> ended) {
         this.engine = engine;
         this.ingest = ingest;
+        this.enricher = enricher;
         this.ended = ended;
     }
 
-    /** Starts consuming; the engine is owned (and closed) by the result. */
+    /** Starts consuming frames only; the engine is owned (and closed) by the result. */
     public static StreamingEngine start(Engine engine, KafkaSettings kafka, TopicsSettings topics) {
-        CompletableFuture<Done> ended = new CompletableFuture<>();
+        return start(engine, kafka, topics, Optional.empty());
+    }
+
+    /** Starts consuming frames, and events when {@code enrich} is given and enabled. */
+    public static StreamingEngine start(Engine engine, KafkaSettings kafka, TopicsSettings topics, Optional<EnrichSettings> enrich) {
+        CompletableFuture<Done> framesEnded = new CompletableFuture<>();
         ActorRef<Ingest.Command> ingest = engine.system().systemActorOf(
-            Ingest.create(engine, kafka, topics, ended), "ingest", Props.empty());
-        return new StreamingEngine(engine, ingest, ended);
+            Ingest.create(engine, kafka, topics, framesEnded), "ingest", Props.empty());
+        Optional<ActorRef<Enricher.Command>> enricher = Optional.empty();
+        CompletableFuture<Done> ended = framesEnded;
+        if (enrich.isPresent() && enrich.get().enabled()) {
+            CompletableFuture<Done> eventsEnded = new CompletableFuture<>();
+            enricher = Optional.of(engine.system().systemActorOf(
+                Enricher.create(engine, enrich.get(), kafka, topics, eventsEnded), "enricher", Props.empty()));
+            // The engine runs until both streams end; either failing ends it.
+            ended = framesEnded.thenCombine(eventsEnded, (a, b) -> a);
+            eventsEnded.exceptionally(e -> {
+                framesEnded.completeExceptionally(e);
+                return null;
+            });
+        }
+        return new StreamingEngine(engine, ingest, enricher, ended);
     }
 
     public Engine engine() {
         return engine;
     }
 
-    /** Completes when the stream ends: after {@link #close()}, or exceptionally if Kafka fails it. */
+    /** Completes when the streams end: after {@link #close()}, or exceptionally if Kafka fails one. */
     public CompletionStage<Done> ended() {
         return ended;
     }
 
-    /** The consumer's largest partition lag in records, -1 when not known yet. */
+    /** The frames consumer's largest partition lag in records, -1 when not known yet. */
     public double lag() {
         try {
             return AskPattern.<Ingest.Command, Ingest.Lag>ask(ingest, Ingest.GetLag::new, Duration.ofSeconds(5),
@@ -66,13 +89,17 @@ public final class StreamingEngine implements AutoCloseable {
             return;
         }
         closed = true;
+        Duration wait = engine.settings().frameDeadline().plusSeconds(30);
         try {
-            AskPattern.<Ingest.Command, Done>ask(ingest, Ingest.Drain::new, engine.settings().frameDeadline().plusSeconds(30),
-                engine.system().scheduler()).toCompletableFuture().get();
+            CompletableFuture<Done> frames = AskPattern.<Ingest.Command, Done>ask(ingest, Ingest.Drain::new, wait,
+                engine.system().scheduler()).toCompletableFuture();
+            CompletableFuture<Done> events = enricher.map(e -> AskPattern.<Enricher.Command, Done>ask(e, Enricher.Drain::new, wait,
+                engine.system().scheduler()).toCompletableFuture()).orElse(CompletableFuture.completedFuture(Done.getInstance()));
+            CompletableFuture.allOf(frames, events).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            // The stream had already ended (e.g. Kafka failed it): nothing left to drain.
+            // A stream had already ended (e.g. Kafka failed it): nothing left to drain there.
         } finally {
             engine.close();
         }

@@ -1,25 +1,20 @@
 package io.vggstream.engine.actors;
 
 import io.vggstream.engine.Engine;
+import io.vggstream.engine.kafka.KafkaPipe;
 import io.vggstream.engine.kafka.OutputRecords;
-import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
 import io.vggstream.topics.deadletter.DeadLetter;
 import io.vggstream.topics.frame.FrameRecords;
 import io.vggstream.topics.frame.StreamFrame;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -28,14 +23,8 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.kafka.CommitterSettings;
-import org.apache.pekko.kafka.ConsumerSettings;
 import org.apache.pekko.kafka.ProducerMessage;
-import org.apache.pekko.kafka.ProducerSettings;
-import org.apache.pekko.kafka.Subscriptions;
-import org.apache.pekko.kafka.javadsl.Committer;
 import org.apache.pekko.kafka.javadsl.Consumer;
-import org.apache.pekko.kafka.javadsl.Producer;
 
 /**
  * Owns the Kafka stream of one engine instance: consumes the frames topic in the consumer group,
@@ -85,25 +74,8 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
         OutputRecords out = new OutputRecords(topics, engine);
         int maxFrame = topics.maxFrameBytes();
 
-        Map<String, String> consumerProps = strings(KafkaLimits.consumer(kafka, topics));
-        // A new group starts at the oldest frame still kept: nothing published before start-up is skipped.
-        consumerProps.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        ConsumerSettings<byte[], byte[]> consumerSettings = ConsumerSettings
-            .create(ctx.getSystem(), new ByteArrayDeserializer(), new ByteArrayDeserializer())
-            .withProperties(consumerProps)
-            .withGroupId(engine.settings().groupId())
-            // DrainingControl already waits for the frames in flight; no extra 30 s on stop.
-            .withStopTimeout(Duration.ZERO);
-        ProducerSettings<byte[], byte[]> producerSettings = ProducerSettings
-            .create(ctx.getSystem(), new ByteArraySerializer(), new ByteArraySerializer())
-            .withProperties(strings(KafkaLimits.producer(kafka, topics)));
-        CommitterSettings committerSettings = CommitterSettings.create(ctx.getSystem());
-
-        control = Consumer.sourceWithOffsetContext(consumerSettings, Subscriptions.topics(topics.frames().name()))
-            .mapAsync(engine.settings().maxInFlight(), record -> answer(engine, out, record, maxFrame))
-            .via(Producer.flowWithContext(producerSettings))
-            .toMat(Committer.sinkWithOffsetContext(committerSettings), Consumer::createDrainingControl)
-            .run(ctx.getSystem());
+        control = KafkaPipe.run(ctx.getSystem(), kafka, topics, engine.settings().groupId(), topics.frames().name(),
+            engine.settings().maxInFlight(), record -> answer(engine, out, record, maxFrame));
         ctx.pipeToSelf(control.streamCompletion(), (done, failure) -> new StreamEnded(failure));
         ctx.getLog().info("consuming {} as group {} on {}; predictions to {}, dead letters to {}", topics.frames().name(),
             engine.settings().groupId(), kafka.bootstrapServers(), topics.predictions().name(), topics.deadLetter().name());
@@ -185,9 +157,4 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
         return lag;
     }
 
-    private static Map<String, String> strings(Map<String, Object> props) {
-        Map<String, String> m = new HashMap<>();
-        props.forEach((k, v) -> m.put(k, String.valueOf(v)));
-        return m;
-    }
 }

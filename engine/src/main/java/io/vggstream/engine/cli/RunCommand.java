@@ -1,5 +1,6 @@
 package io.vggstream.engine.cli;
 
+import io.vggstream.engine.EnrichSettings;
 import io.vggstream.engine.Engine;
 import io.vggstream.engine.EngineMetrics;
 import io.vggstream.engine.EngineSettings;
@@ -34,6 +35,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--group-id", paramLabel = "ID", description = "Consumer group (default: vggstream.engine.group-id).")
     String groupId;
 
+    @Option(names = "--enrich", description = "Also enrich JSON events (vggstream.engine.enrich: topics, image field, encoding).")
+    boolean enrich;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -49,12 +53,21 @@ public final class RunCommand implements Callable<Integer> {
             kafka = kafka.withBootstrapServers(bootstrap);
         }
         TopicsSettings topics = TopicsSettings.from(options.config());
-        StreamingEngine running = StreamingEngine.start(Engine.start(settings, options.config()), kafka, topics);
+        EnrichSettings enrichSettings = EnrichSettings.from(options.config());
+        if (enrich) {
+            enrichSettings = enrichSettings.enabled(true);
+        }
+        StreamingEngine running = StreamingEngine.start(Engine.start(settings, options.config()), kafka, topics,
+            java.util.Optional.of(enrichSettings));
         Engine engine = running.engine();
         out.printf("vggstream engine: %s, protocol %s (Q %s), %s%n", String.join(" + ", engine.models().stream().map(m -> m.name()).toList()),
             engine.protocol(), engine.scales(), String.join(", ", engine.providers()));
         out.printf("  %s -> %s (dead letters: %s), group %s, Ctrl-C to stop%n", topics.frames().name(), topics.predictions().name(),
             topics.deadLetter().name(), settings.groupId());
+        if (enrichSettings.enabled()) {
+            out.printf("  enriching %s -> %s (image at %s, %s)%n", enrichSettings.inputTopic(), enrichSettings.outputTopic(),
+                enrichSettings.imageField(), enrichSettings.encoding().name().toLowerCase(Locale.ROOT));
+        }
         out.flush();
 
         CountDownLatch stopped = new CountDownLatch(1);

@@ -1,0 +1,64 @@
+package io.vggstream.engine.kafka;
+
+import io.vggstream.topics.KafkaLimits;
+import io.vggstream.topics.KafkaSettings;
+import io.vggstream.topics.TopicsSettings;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.kafka.CommitterSettings;
+import org.apache.pekko.kafka.ConsumerSettings;
+import org.apache.pekko.kafka.ProducerMessage;
+import org.apache.pekko.kafka.ProducerSettings;
+import org.apache.pekko.kafka.Subscriptions;
+import org.apache.pekko.kafka.javadsl.Committer;
+import org.apache.pekko.kafka.javadsl.Consumer;
+import org.apache.pekko.kafka.javadsl.Producer;
+
+/**
+ * The at-least-once shape both Kafka-facing actors share: consume a topic in a group, answer each
+ * record with one record to produce (at most {@code maxInFlight} at once, emitted in consumption
+ * order), produce it, and only then commit the input's offset, in order per partition.
+ */
+public final class KafkaPipe {
+
+    private KafkaPipe() {
+    }
+
+    public static Consumer.DrainingControl<Done> run(ActorSystem<?> system, KafkaSettings kafka, TopicsSettings topics,
+            String groupId, String topic, int maxInFlight,
+            Function<ConsumerRecord<byte[], byte[]>, CompletionStage<ProducerMessage.Envelope<byte[], byte[], NotUsed>>> answer) {
+        Map<String, String> consumerProps = strings(KafkaLimits.consumer(kafka, topics));
+        // A new group starts at the oldest record still kept: nothing published before start-up is skipped.
+        consumerProps.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        ConsumerSettings<byte[], byte[]> consumerSettings = ConsumerSettings
+            .create(system, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+            .withProperties(consumerProps)
+            .withGroupId(groupId)
+            // DrainingControl already waits for the records in flight; no extra 30 s on stop.
+            .withStopTimeout(Duration.ZERO);
+        ProducerSettings<byte[], byte[]> producerSettings = ProducerSettings
+            .create(system, new ByteArraySerializer(), new ByteArraySerializer())
+            .withProperties(strings(KafkaLimits.producer(kafka, topics)));
+        return Consumer.sourceWithOffsetContext(consumerSettings, Subscriptions.topics(topic))
+            .mapAsync(maxInFlight, answer::apply)
+            .via(Producer.flowWithContext(producerSettings))
+            .toMat(Committer.sinkWithOffsetContext(CommitterSettings.create(system)), Consumer::createDrainingControl)
+            .run(system);
+    }
+
+    private static Map<String, String> strings(Map<String, Object> props) {
+        Map<String, String> m = new HashMap<>();
+        props.forEach((k, v) -> m.put(k, String.valueOf(v)));
+        return m;
+    }
+}
