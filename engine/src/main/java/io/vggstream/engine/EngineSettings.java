@@ -23,7 +23,15 @@ public record EngineSettings(
     int workersPerDevice,
     int threadsPerWorker,
     int maxBatchSize,
-    Duration maxDelay) {
+    Duration maxDelay,
+    VideoFusion video) {
+
+    /** {@code vggstream.engine.video}: how predictions are fused over time per stream. */
+    public record VideoFusion(io.vggstream.engine.fusion.TemporalFusion.Method method, int window, double alpha, int maxStreams) {
+        public io.vggstream.engine.fusion.TemporalFusion create() {
+            return new io.vggstream.engine.fusion.TemporalFusion(method, window, alpha, maxStreams);
+        }
+    }
 
     public EngineSettings {
         models = List.copyOf(models);
@@ -64,37 +72,39 @@ public record EngineSettings(
             c.getInt("inference.workers-per-device"),
             c.getInt("inference.threads-per-worker"),
             c.getInt("inference.max-batch-size"),
-            c.getDuration("inference.max-delay"));
+            c.getDuration("inference.max-delay"),
+            new VideoFusion(io.vggstream.engine.fusion.TemporalFusion.Method.parse(c.getString("video.method")),
+                c.getInt("video.window"), c.getDouble("video.alpha"), c.getInt("video.max-streams")));
     }
 
     public EngineSettings withModels(List<Path> m) {
         return new EngineSettings(groupId, m, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, frameDeadline,
-            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay);
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video);
     }
 
     public EngineSettings withProtocol(Protocol p) {
         return new EngineSettings(groupId, models, p, topK, includeFeatures, maxInFlight, maxImagePixels, frameDeadline,
-            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay);
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video);
     }
 
     public EngineSettings withDevices(List<Device> d) {
         return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, frameDeadline,
-            statusInterval, preprocessWorkers, d, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay);
+            statusInterval, preprocessWorkers, d, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video);
     }
 
     public EngineSettings withBatching(int batch, Duration delay) {
         return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, frameDeadline,
-            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, batch, delay);
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, batch, delay, video);
     }
 
     public EngineSettings withGroupId(String g) {
         return new EngineSettings(g, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, frameDeadline,
-            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay);
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video);
     }
 
     public EngineSettings withFrameDeadline(Duration d) {
         return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, d,
-            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay);
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video);
     }
 
     /** Preprocess actors: the setting, or one per core. */

@@ -71,7 +71,7 @@ public final class Enricher extends AbstractBehavior<Enricher.Command> {
         HttpClient http = HttpClient.newBuilder().connectTimeout(settings.urlTimeout())
             .followRedirects(HttpClient.Redirect.NORMAL).build();
         control = KafkaPipe.run(ctx.getSystem(), kafka, topics, settings.groupId(), settings.inputTopic(),
-            engine.settings().maxInFlight(), record -> answer(engine, settings, topics.maxFrameBytes(), http, record));
+            engine.settings().maxInFlight(), record -> answer(engine, settings, topics.maxFrameBytes(), http, record), envelope -> envelope);
         ctx.pipeToSelf(control.streamCompletion(), (done, failure) -> new StreamEnded(failure));
         ctx.getLog().info("enriching {} into {} (image at {} as {}), group {}", settings.inputTopic(), settings.outputTopic(),
             settings.imageField(), settings.encoding().name().toLowerCase(java.util.Locale.ROOT), settings.groupId());

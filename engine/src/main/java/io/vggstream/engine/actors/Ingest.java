@@ -1,6 +1,7 @@
 package io.vggstream.engine.actors;
 
 import io.vggstream.engine.Engine;
+import io.vggstream.engine.fusion.TemporalFusion;
 import io.vggstream.engine.kafka.KafkaPipe;
 import io.vggstream.engine.kafka.OutputRecords;
 import io.vggstream.topics.KafkaSettings;
@@ -11,6 +12,8 @@ import io.vggstream.topics.frame.StreamFrame;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import io.vggstream.topics.prediction.Prediction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
@@ -75,36 +78,58 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
         int maxFrame = topics.maxFrameBytes();
 
         control = KafkaPipe.run(ctx.getSystem(), kafka, topics, engine.settings().groupId(), topics.frames().name(),
-            engine.settings().maxInFlight(), record -> answer(engine, out, record, maxFrame));
+            engine.settings().maxInFlight(), record -> answer(engine, out, record, maxFrame), inOrder(engine, out));
         ctx.pipeToSelf(control.streamCompletion(), (done, failure) -> new StreamEnded(failure));
         ctx.getLog().info("consuming {} as group {} on {}; predictions to {}, dead letters to {}", topics.frames().name(),
             engine.settings().groupId(), kafka.bootstrapServers(), topics.predictions().name(), topics.deadLetter().name());
     }
 
-    /** One frame in, one record out: never a failed stage, so one bad frame cannot stop the stream. */
-    private static CompletionStage<ProducerMessage.Envelope<byte[], byte[], NotUsed>> answer(
-            Engine engine, OutputRecords out, ConsumerRecord<byte[], byte[]> record, int maxFrame) {
+    /** A frame's answer before it becomes a record: classified, or already a record (a dead letter). */
+    private sealed interface Answer {
+    }
+
+    private record Letter(ProducerRecord<byte[], byte[]> record) implements Answer {
+    }
+
+    private record Predicted(StreamFrame frame, Aggregator.Classified classified, long consumedNanos) implements Answer {
+    }
+
+    /** One frame in, one answer out: never a failed stage, so one bad frame cannot stop the stream. */
+    private static CompletionStage<Answer> answer(Engine engine, OutputRecords out, ConsumerRecord<byte[], byte[]> record, int maxFrame) {
         long consumed = System.nanoTime();
         engine.metrics().frameIn();
         FrameRecords.Parsed parsed = FrameRecords.parse(record, maxFrame);
         if (parsed instanceof FrameRecords.Parsed.Invalid invalid) {
             engine.metrics().frameOut(false, false);
-            return CompletableFuture.completedFuture(
-                ProducerMessage.single(out.deadLetterRecord(record, DeadLetter.of(record, invalid))));
+            return CompletableFuture.completedFuture(new Letter(out.deadLetterRecord(record, DeadLetter.of(record, invalid))));
         }
         StreamFrame frame = ((FrameRecords.Parsed.Valid) parsed).frame();
         return engine.classify(frame.frame().image()).thenApply(outcome -> {
-            ProducerRecord<byte[], byte[]> r;
             if (outcome instanceof Aggregator.Classified c) {
                 engine.metrics().frameOut(true, c.partial());
-                r = out.predictionRecord(out.prediction(frame, c, consumed));
-            } else {
-                Aggregator.Failed f = (Aggregator.Failed) outcome;
-                engine.metrics().frameOut(false, false);
-                r = out.deadLetterRecord(record, DeadLetter.of(record, f.kind(), f.reason()));
+                return new Predicted(frame, c, consumed);
             }
-            return ProducerMessage.single(r);
+            Aggregator.Failed f = (Aggregator.Failed) outcome;
+            engine.metrics().frameOut(false, false);
+            return new Letter(out.deadLetterRecord(record, DeadLetter.of(record, f.kind(), f.reason())));
         });
+    }
+
+    /** Answers in consumption order, hence stream order: where the video-level fusion keeps its per-stream state. */
+    private static Function<Answer, ProducerMessage.Envelope<byte[], byte[], NotUsed>> inOrder(Engine engine, OutputRecords out) {
+        TemporalFusion video = engine.settings().video().create();
+        return a -> {
+            if (a instanceof Letter l) {
+                return ProducerMessage.single(l.record());
+            }
+            Predicted p = (Predicted) a;
+            Prediction prediction = out.prediction(p.frame(), p.classified(), p.consumedNanos());
+            if (video.method() != TemporalFusion.Method.NONE) {
+                TemporalFusion.Fused fused = video.add(p.frame().stream(), p.classified().posterior());
+                prediction = prediction.withVideo(out.video(video.method(), fused, engine.settings().topK()));
+            }
+            return ProducerMessage.single(out.predictionRecord(prediction));
+        };
     }
 
     @Override

@@ -26,17 +26,20 @@ import org.apache.pekko.kafka.javadsl.Producer;
 
 /**
  * The at-least-once shape both Kafka-facing actors share: consume a topic in a group, answer each
- * record with one record to produce (at most {@code maxInFlight} at once, emitted in consumption
- * order), produce it, and only then commit the input's offset, in order per partition.
+ * record (at most {@code maxInFlight} at once, emitted in consumption order), turn each answer into
+ * one record to produce in that order ({@code inOrder} sees answers one at a time, in order, so it
+ * may keep per-stream state), produce it, and only then commit the input's offset, in order per
+ * partition.
  */
 public final class KafkaPipe {
 
     private KafkaPipe() {
     }
 
-    public static Consumer.DrainingControl<Done> run(ActorSystem<?> system, KafkaSettings kafka, TopicsSettings topics,
+    public static <A> Consumer.DrainingControl<Done> run(ActorSystem<?> system, KafkaSettings kafka, TopicsSettings topics,
             String groupId, String topic, int maxInFlight,
-            Function<ConsumerRecord<byte[], byte[]>, CompletionStage<ProducerMessage.Envelope<byte[], byte[], NotUsed>>> answer) {
+            Function<ConsumerRecord<byte[], byte[]>, CompletionStage<A>> answer,
+            Function<A, ProducerMessage.Envelope<byte[], byte[], NotUsed>> inOrder) {
         Map<String, String> consumerProps = strings(KafkaLimits.consumer(kafka, topics));
         // A new group starts at the oldest record still kept: nothing published before start-up is skipped.
         consumerProps.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -51,6 +54,7 @@ public final class KafkaPipe {
             .withProperties(strings(KafkaLimits.producer(kafka, topics)));
         return Consumer.sourceWithOffsetContext(consumerSettings, Subscriptions.topics(topic))
             .mapAsync(maxInFlight, answer::apply)
+            .map(inOrder::apply)
             .via(Producer.flowWithContext(producerSettings))
             .toMat(Committer.sinkWithOffsetContext(CommitterSettings.create(system)), Consumer::createDrainingControl)
             .run(system);

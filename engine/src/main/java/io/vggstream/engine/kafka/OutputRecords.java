@@ -42,17 +42,28 @@ public final class OutputRecords {
      * @param consumedNanos {@link System#nanoTime()} when the frame was consumed
      */
     public Prediction prediction(StreamFrame frame, Aggregator.Classified c, long consumedNanos) {
-        List<String> classes = engine.classes();
-        List<Prediction.Ranked> top = new ArrayList<>();
-        for (Fusion.Ranked r : c.top()) {
-            // Float noise can push a fused sum a hair over 1.
-            top.add(new Prediction.Ranked(r.index(), classes.get(r.index()), Math.min(1.0, Math.max(0.0, r.p()))));
-        }
+        List<Prediction.Ranked> top = ranked(c.top());
         double engineMs = (System.nanoTime() - consumedNanos) / 1e6;
         double captureMs = Math.max(0, System.currentTimeMillis() - frame.frame().ts());
         return new Prediction(frame.stream(), frame.frame().seq(), frame.frame().ts(),
             new Prediction.Source(frame.topic(), frame.partition(), frame.offset()), top, modelNames, protocol,
             new Prediction.Latency(round(engineMs), round(captureMs)), frame.frame().label(), c.partial());
+    }
+
+    /** The video-level result for a stream's fused posterior. */
+    public Prediction.Video video(io.vggstream.engine.fusion.TemporalFusion.Method method,
+                                  io.vggstream.engine.fusion.TemporalFusion.Fused fused, int k) {
+        return new Prediction.Video(method.name().toLowerCase(java.util.Locale.ROOT), fused.frames(), ranked(Fusion.top(fused.posterior(), k)));
+    }
+
+    private List<Prediction.Ranked> ranked(List<Fusion.Ranked> top) {
+        List<String> classes = engine.classes();
+        List<Prediction.Ranked> out = new ArrayList<>();
+        for (Fusion.Ranked r : top) {
+            // Float noise can push a fused sum a hair over 1.
+            out.add(new Prediction.Ranked(r.index(), classes.get(r.index()), Math.min(1.0, Math.max(0.0, r.p()))));
+        }
+        return out;
     }
 
     public ProducerRecord<byte[], byte[]> predictionRecord(Prediction p) {

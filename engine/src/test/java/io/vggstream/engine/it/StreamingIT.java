@@ -139,6 +139,15 @@ class StreamingIT {
             assertThat(p.protocol().crops()).isZero();
             assertThat(p.latencyMs().engine()).isPositive();
             assertThat(p.partial()).isFalse();
+            // The video-level result is fused in stream order: frame n rests on n + 1 frames.
+            assertThat(p.video()).hasValueSatisfying(v -> {
+                assertThat(v.method()).isEqualTo("ema");
+                assertThat(v.frames()).isEqualTo(p.seq() + 1);
+                assertThat(v.top()).hasSize(5);
+            });
+            if (p.seq() == 0) {
+                assertThat(p.video().get().top()).isEqualTo(p.top());
+            }
         }
         assertThat(predictions.stream().map(r -> r.value().source().partition() + "@" + r.value().source().offset()).distinct())
             .as("one prediction per source offset").hasSize(good);

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param latencyMs time spent, in milliseconds
  * @param label the frame's ground truth, when it had one
  * @param partial true when some variants or models did not answer before the deadline
+ * @param video the stream's temporally fused result up to this frame, when the engine fuses over time
  */
 @JsonInclude(JsonInclude.Include.NON_ABSENT)
 public record Prediction(
@@ -32,12 +33,39 @@ public record Prediction(
     @JsonProperty(required = true) Protocol protocol,
     @JsonProperty(value = "latency_ms", required = true) Latency latencyMs,
     Optional<String> label,
-    boolean partial) {
+    boolean partial,
+    Optional<Video> video) {
 
     public Prediction {
         label = Objects.requireNonNullElse(label, Optional.empty());
+        video = Objects.requireNonNullElse(video, Optional.empty());
         top = top == null ? null : List.copyOf(top);
         models = models == null ? null : List.copyOf(models);
+    }
+
+    /** A per-frame prediction without a video-level result. */
+    public Prediction(String stream, long seq, long ts, Source source, List<Ranked> top, List<String> models, Protocol protocol,
+                      Latency latencyMs, Optional<String> label, boolean partial) {
+        this(stream, seq, ts, source, top, models, protocol, latencyMs, label, partial, Optional.empty());
+    }
+
+    /** The same prediction with a video-level result beside the frame's. */
+    public Prediction withVideo(Video v) {
+        return new Prediction(stream, seq, ts, source, top, models, protocol, latencyMs, label, partial, Optional.of(v));
+    }
+
+    /**
+     * Video-level prediction: the stream's posteriors fused over time, because a classifier on
+     * video flickers from frame to frame.
+     *
+     * @param method {@code window} (mean of the last {@code frames}) or {@code ema} (exponential moving average)
+     * @param frames how many frames the result rests on (for {@code ema}: seen so far)
+     * @param top the best classes of the fused posterior, best first
+     */
+    public record Video(String method, int frames, List<Ranked> top) {
+        public Video {
+            top = top == null ? null : List.copyOf(top);
+        }
     }
 
     /** Where the frame came from: its record's coordinates. */

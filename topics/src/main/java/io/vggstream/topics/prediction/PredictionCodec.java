@@ -95,6 +95,12 @@ final class PredictionCodec {
             || p.protocol().scales().stream().anyMatch(q -> q == null || q <= 0) || p.protocol().crops() < 0) {
             bad.add("'protocol' needs positive 'scales' and 'crops' >= 0");
         }
+        if (p.video().isPresent()) {
+            Prediction.Video v = p.video().get();
+            if (v.method() == null || v.frames() < 1 || v.top() == null || v.top().isEmpty()) {
+                bad.add("'video' needs a 'method', 'frames' >= 1 and a non-empty 'top'");
+            }
+        }
         if (p.latencyMs() == null) {
             bad.add("'latency_ms' is missing");
         }
