@@ -77,10 +77,15 @@ public final class Fusion {
         if (answered.isEmpty()) {
             throw new IllegalStateException("no model answered");
         }
-        double[] out = new double[answered.get(0).length];
-        for (double[] p : answered) {
+        return mean(answered);
+    }
+
+    /** The equal-weight mean of models' posteriors: the paper's fusion of an ensemble. */
+    public static double[] mean(List<double[]> posteriors) {
+        double[] out = new double[posteriors.get(0).length];
+        for (double[] p : posteriors) {
             for (int i = 0; i < out.length; i++) {
-                out[i] += p[i] / answered.size();
+                out[i] += p[i] / posteriors.size();
             }
         }
         return out;
