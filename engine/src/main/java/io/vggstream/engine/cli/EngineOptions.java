@@ -19,8 +19,9 @@ public final class EngineOptions {
     List<Path> models = List.of();
 
     @Option(names = {"-p", "--protocol"}, paramLabel = "NAME",
-        description = "single, multi-scale, crops or dense+crops; options ,flips=off ,scales=Q1:Q2 (default: vggstream.engine.protocol, single).")
-    String protocol;
+        description = "single, multi-scale, crops or dense+crops; options ,flips=off ,scales=Q1:Q2 (default: vggstream.engine.protocol, single)."
+            + " evaluate takes several.")
+    List<String> protocols = List.of();
 
     @Option(names = "--device", paramLabel = "DEVICE",
         description = "auto, cpu or cuda:N; repeat for several GPUs (default: vggstream.engine.inference.devices, auto).")
@@ -38,6 +39,22 @@ public final class EngineOptions {
 
     private Config config;
 
+    /** The protocols given with --protocol, or the settings' one. */
+    public List<Protocol> protocols() {
+        return protocols.isEmpty() ? List.of(EngineSettings.from(config()).protocol()) : protocols.stream().map(Protocol::parse).toList();
+    }
+
+    /** The settings with the flags on top, but every --protocol allowed (the caller picks). */
+    public EngineSettings settingsForAnyProtocol() {
+        List<String> saved = protocols;
+        protocols = List.of();
+        try {
+            return settings();
+        } finally {
+            protocols = saved;
+        }
+    }
+
     public Config config() {
         if (config == null) {
             config = StrictConfig.load(Optional.ofNullable(configFile));
@@ -51,8 +68,11 @@ public final class EngineOptions {
         if (!models.isEmpty()) {
             s = s.withModels(models);
         }
-        if (protocol != null) {
-            s = s.withProtocol(Protocol.parse(protocol));
+        if (protocols.size() > 1) {
+            throw new IllegalArgumentException("--protocol was given " + protocols.size() + " times; this command takes one");
+        }
+        if (!protocols.isEmpty()) {
+            s = s.withProtocol(Protocol.parse(protocols.get(0)));
         }
         if (!devices.isEmpty()) {
             s = s.withDevices(devices.stream().map(Device::parse).toList());

@@ -92,7 +92,8 @@ public record Protocol(String name, ScaleSet scaleSet, List<Integer> explicitSca
 
     /**
      * The scales Q for a model: the paper's rules on its training scale, with the paper's 32-pixel
-     * step scaled to the crop (32 at 224). Every Q must be at least the crop.
+     * step scaled to the crop (32 at 224); for a fixed S less than a step above the crop, the
+     * lowest Q is the crop itself. Every Q must be at least the crop.
      */
     public List<Integer> scalesFor(ModelCard card) {
         ModelCard.Scale s = card.trainingScale();
@@ -104,7 +105,8 @@ public record Protocol(String name, ScaleSet scaleSet, List<Integer> explicitSca
                     yield List.of(s.min(), (s.min() + s.max()) / 2, s.max());
                 }
                 int step = Math.max(1, Math.round(32f * card.crop() / 224f));
-                yield List.of(s.min() - step, s.min(), s.min() + step);
+                // A model trained at S close to its crop has no room below S: start at the crop.
+                yield java.util.stream.Stream.of(Math.max(card.crop(), s.min() - step), s.min(), s.min() + step).distinct().toList();
             }
         };
         for (int q : qs) {

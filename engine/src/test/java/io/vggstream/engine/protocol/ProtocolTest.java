@@ -42,6 +42,12 @@ class ProtocolTest {
     }
 
     @Test
+    void shouldStartMultiScaleAtTheCropWhenSIsWithinAStepOfIt() {
+        assertThat(Protocol.parse("multi-scale").scalesFor(card(32, 32, 32))).containsExactly(32, 37);
+        assertThat(Protocol.parse("multi-scale").scalesFor(card(224, 240, 240))).containsExactly(224, 240, 272);
+    }
+
+    @Test
     void shouldRefuseAScaleBelowTheCropNamingIt() {
         assertThatThrownBy(() -> Protocol.parse("single,scales=200").scalesFor(card(224, 256, 256)))
             .hasMessageContaining("Q=200").hasMessageContaining("224");
