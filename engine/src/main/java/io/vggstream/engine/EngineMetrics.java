@@ -14,6 +14,8 @@ public final class EngineMetrics {
     private final LongAdder predictions = new LongAdder();
     private final LongAdder partial = new LongAdder();
     private final LongAdder deadLetters = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final AtomicLong maxInFlightSeen = new AtomicLong();
     private final LongAdder batches = new LongAdder();
     private final LongAdder batchedInputs = new LongAdder();
     private final LongAdder failedBatches = new LongAdder();
@@ -26,7 +28,23 @@ public final class EngineMetrics {
 
     public void frameIn() {
         framesIn.increment();
-        inFlight.incrementAndGet();
+        long now = inFlight.incrementAndGet();
+        maxInFlightSeen.accumulateAndGet(now, Math::max);
+    }
+
+    /** A frame answered with a "dropped" dead letter: too old to be worth inferring. */
+    public void frameDropped() {
+        dropped.increment();
+        frameOut(false, false);
+    }
+
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    /** The most frames that were ever in the engine at once: at most max-in-flight. */
+    public long maxInFlightSeen() {
+        return maxInFlightSeen.get();
     }
 
     public void frameOut(boolean prediction, boolean wasPartial) {

@@ -16,6 +16,8 @@ public record EngineSettings(
     boolean includeFeatures,
     int maxInFlight,
     long maxImagePixels,
+    int minImageSide,
+    Duration maxFrameAge,
     Duration frameDeadline,
     Duration statusInterval,
     int preprocessWorkers,
@@ -40,6 +42,8 @@ public record EngineSettings(
         require(topK >= 1, "top-k must be at least 1, got " + topK);
         require(maxInFlight >= 1, "max-in-flight must be at least 1, got " + maxInFlight);
         require(maxImagePixels >= 1, "max-image-pixels must be positive");
+        require(minImageSide >= 1, "min-image-side must be at least 1, got " + minImageSide);
+        require(!maxFrameAge.isNegative(), "max-frame-age must not be negative (0 turns it off)");
         require(!frameDeadline.isNegative() && !frameDeadline.isZero(), "frame-deadline must be positive");
         require(preprocessWorkers >= 0, "preprocess.workers must not be negative");
         require(!devices.isEmpty(), "inference.devices must name at least one device");
@@ -65,6 +69,8 @@ public record EngineSettings(
             c.getBoolean("include-features"),
             c.getInt("max-in-flight"),
             c.getLong("max-image-pixels"),
+            c.getInt("min-image-side"),
+            c.getDuration("max-frame-age"),
             c.getDuration("frame-deadline"),
             c.getDuration("status-interval"),
             c.getInt("preprocess.workers"),
@@ -78,32 +84,37 @@ public record EngineSettings(
     }
 
     public EngineSettings withModels(List<Path> m) {
-        return new EngineSettings(groupId, m, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, frameDeadline,
+        return new EngineSettings(groupId, m, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video);
     }
 
     public EngineSettings withProtocol(Protocol p) {
-        return new EngineSettings(groupId, models, p, topK, includeFeatures, maxInFlight, maxImagePixels, frameDeadline,
+        return new EngineSettings(groupId, models, p, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video);
     }
 
     public EngineSettings withDevices(List<Device> d) {
-        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, frameDeadline,
+        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, frameDeadline,
             statusInterval, preprocessWorkers, d, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video);
     }
 
     public EngineSettings withBatching(int batch, Duration delay) {
-        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, frameDeadline,
+        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, batch, delay, video);
     }
 
     public EngineSettings withGroupId(String g) {
-        return new EngineSettings(g, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, frameDeadline,
+        return new EngineSettings(g, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video);
     }
 
+    public EngineSettings withMaxFrameAge(Duration age) {
+        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, age,
+            frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video);
+    }
+
     public EngineSettings withFrameDeadline(Duration d) {
-        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, d,
+        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, d,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video);
     }
 

@@ -59,7 +59,7 @@ public final class EngineGuardian {
                 workers.add(pool);
             }
             Behavior<Preprocessor.Command> preprocessor = Behaviors.supervise(
-                    Preprocessor.create(plans, workers, settings.maxImagePixels()))
+                    Preprocessor.create(plans, workers, settings.maxImagePixels(), settings.minImageSide()))
                 .onFailure(Exception.class, SupervisorStrategy.restart());
             PoolRouter<Preprocessor.Command> pool = Routers.pool(settings.effectivePreprocessWorkers(), preprocessor)
                 .withRoundRobinRouting()

@@ -7,6 +7,7 @@ import io.vggstream.engine.kafka.OutputRecords;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
 import io.vggstream.topics.deadletter.DeadLetter;
+import io.vggstream.topics.deadletter.ErrorKind;
 import io.vggstream.topics.frame.FrameRecords;
 import io.vggstream.topics.frame.StreamFrame;
 import java.util.Map;
@@ -104,6 +105,14 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
             return CompletableFuture.completedFuture(new Letter(out.deadLetterRecord(record, DeadLetter.of(record, invalid))));
         }
         StreamFrame frame = ((FrameRecords.Parsed.Valid) parsed).frame();
+        java.time.Duration maxAge = engine.settings().maxFrameAge();
+        long age = System.currentTimeMillis() - frame.frame().ts();
+        if (!maxAge.isZero() && age > maxAge.toMillis()) {
+            engine.metrics().frameDropped();
+            return CompletableFuture.completedFuture(new Letter(out.deadLetterRecord(record, DeadLetter.of(record, ErrorKind.DROPPED,
+                String.format(java.util.Locale.ROOT, "the frame was %.1f s old when it reached the engine, over max-frame-age %.1f s:"
+                    + " answered without inference (the engine is behind); replay it from here if needed", age / 1e3, maxAge.toMillis() / 1e3)))));
+        }
         return engine.classify(frame.frame().image()).thenApply(outcome -> {
             if (outcome instanceof Aggregator.Classified c) {
                 engine.metrics().frameOut(true, c.partial());

@@ -36,17 +36,21 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
      * @param plans one per model of the ensemble
      * @param workers per model, its inference workers (chosen round-robin)
      */
-    public static Behavior<Command> create(List<Plan> plans, List<List<ActorRef<InferenceWorker.Command>>> workers, long maxPixels) {
-        return Behaviors.setup(ctx -> new Preprocessor(ctx, plans, workers, maxPixels));
+    public static Behavior<Command> create(List<Plan> plans, List<List<ActorRef<InferenceWorker.Command>>> workers, long maxPixels,
+                                           int minSide) {
+        return Behaviors.setup(ctx -> new Preprocessor(ctx, plans, workers, maxPixels, minSide));
     }
 
     private final List<Plan> plans;
     private final List<List<ActorRef<InferenceWorker.Command>>> workers;
     private final long maxPixels;
+    private final int minSide;
     private final int[] next;
 
-    private Preprocessor(ActorContext<Command> ctx, List<Plan> plans, List<List<ActorRef<InferenceWorker.Command>>> workers, long maxPixels) {
+    private Preprocessor(ActorContext<Command> ctx, List<Plan> plans, List<List<ActorRef<InferenceWorker.Command>>> workers, long maxPixels,
+                         int minSide) {
         super(ctx);
+        this.minSide = minSide;
         this.plans = List.copyOf(plans);
         this.workers = List.copyOf(workers);
         this.maxPixels = maxPixels;
@@ -59,7 +63,7 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
     }
 
     private Behavior<Command> onPreprocess(Preprocess p) {
-        Preprocessing.Result result = Preprocessing.variants(p.image(), plans, maxPixels);
+        Preprocessing.Result result = Preprocessing.variants(p.image(), plans, maxPixels, minSide);
         if (result instanceof Preprocessing.Result.Bad bad) {
             p.aggregator().tell(new Aggregator.Rejected(p.frameId(), bad.kind(), bad.reason()));
             return this;

@@ -40,10 +40,16 @@ public final class Preprocessing {
         }
     }
 
+    /** With the default smallest side of 8 pixels. */
+    public static Result variants(byte[] encoded, List<Plan> plans, long maxPixels) {
+        return variants(encoded, plans, maxPixels, 8);
+    }
+
     /**
      * @param maxPixels images declaring more pixels are refused before decoding
+     * @param minSide images whose smaller side is under this are refused as too small
      */
-    public static Result variants(byte[] encoded, List<Plan> plans, long maxPixels) {
+    public static Result variants(byte[] encoded, List<Plan> plans, long maxPixels, int minSide) {
         if (encoded == null || encoded.length == 0) {
             return new Result.Bad(ErrorKind.EMPTY, "the frame has no image bytes");
         }
@@ -63,6 +69,10 @@ public final class Preprocessing {
             if ((long) img.cols() * img.rows() > maxPixels) {
                 return new Result.Bad(ErrorKind.TOO_MANY_PIXELS, "the image is " + img.cols() + "x" + img.rows()
                     + ", over the limit of " + maxPixels + " pixels (vggstream.engine.max-image-pixels)");
+            }
+            if (Math.min(img.cols(), img.rows()) < minSide) {
+                return new Result.Bad(ErrorKind.TOO_SMALL, "the image is " + img.cols() + "x" + img.rows() + "; its smaller side must be at least "
+                    + minSide + " pixels (vggstream.engine.min-image-side)");
             }
             List<Variant> out = new ArrayList<>();
             Map<Integer, Scaled> byQ = new HashMap<>();

@@ -22,7 +22,9 @@ public enum ErrorKind {
     /** The image is smaller than the model accepts. */
     TOO_SMALL("too-small"),
     /** Inference failed for this frame. */
-    INFERENCE("inference");
+    INFERENCE("inference"),
+    /** The frame was older than the engine's max-frame-age when it arrived: answered, not inferred. */
+    DROPPED("dropped");
 
     private final String code;
 
