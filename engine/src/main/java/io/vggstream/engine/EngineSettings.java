@@ -26,7 +26,8 @@ public record EngineSettings(
     int threadsPerWorker,
     int maxBatchSize,
     Duration maxDelay,
-    VideoFusion video) {
+    VideoFusion video,
+    io.vggstream.engine.kafka.KafkaPipe.Delivery delivery) {
 
     /** {@code vggstream.engine.video}: how predictions are fused over time per stream. */
     public record VideoFusion(io.vggstream.engine.fusion.TemporalFusion.Method method, int window, double alpha, int maxStreams) {
@@ -80,42 +81,69 @@ public record EngineSettings(
             c.getInt("inference.max-batch-size"),
             c.getDuration("inference.max-delay"),
             new VideoFusion(io.vggstream.engine.fusion.TemporalFusion.Method.parse(c.getString("video.method")),
-                c.getInt("video.window"), c.getDouble("video.alpha"), c.getInt("video.max-streams")));
+                c.getInt("video.window"), c.getDouble("video.alpha"), c.getInt("video.max-streams")),
+            delivery(c));
+    }
+
+    private static io.vggstream.engine.kafka.KafkaPipe.Delivery delivery(Config c) {
+        String mode = c.getString("delivery");
+        if (!mode.equals("at-least-once") && !mode.equals("exactly-once")) {
+            throw new IllegalArgumentException("vggstream.engine.delivery must be at-least-once or exactly-once, got '" + mode + "'");
+        }
+        String id = c.getString("transactional-id");
+        if (id.isBlank()) {
+            id = c.getString("group-id") + "-" + hostName();
+        }
+        return new io.vggstream.engine.kafka.KafkaPipe.Delivery(mode.equals("exactly-once"), id);
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     public EngineSettings withModels(List<Path> m) {
         return new EngineSettings(groupId, m, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, frameDeadline,
-            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video);
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     public EngineSettings withProtocol(Protocol p) {
         return new EngineSettings(groupId, models, p, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, frameDeadline,
-            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video);
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     public EngineSettings withDevices(List<Device> d) {
         return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, frameDeadline,
-            statusInterval, preprocessWorkers, d, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video);
+            statusInterval, preprocessWorkers, d, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     public EngineSettings withBatching(int batch, Duration delay) {
         return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, frameDeadline,
-            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, batch, delay, video);
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, batch, delay, video, delivery);
     }
 
     public EngineSettings withGroupId(String g) {
         return new EngineSettings(g, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, frameDeadline,
-            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video);
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     public EngineSettings withMaxFrameAge(Duration age) {
         return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, age,
-            frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video);
+            frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
+    }
+
+    /** Exactly once under this transactional id, or at least once when {@code transactionalId} is null. */
+    public EngineSettings withDelivery(io.vggstream.engine.kafka.KafkaPipe.Delivery d) {
+        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge,
+            frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, d);
     }
 
     public EngineSettings withFrameDeadline(Duration d) {
         return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, d,
-            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video);
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     /** Preprocess actors: the setting, or one per core. */

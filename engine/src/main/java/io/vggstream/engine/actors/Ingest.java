@@ -79,10 +79,12 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
         int maxFrame = topics.maxFrameBytes();
 
         control = KafkaPipe.run(ctx.getSystem(), kafka, topics, engine.settings().groupId(), topics.frames().name(),
-            engine.settings().maxInFlight(), record -> answer(engine, out, record, maxFrame), inOrder(engine, out));
+            engine.settings().maxInFlight(), record -> answer(engine, out, record, maxFrame), inOrder(engine, out), engine.settings().delivery());
         ctx.pipeToSelf(control.streamCompletion(), (done, failure) -> new StreamEnded(failure));
-        ctx.getLog().info("consuming {} as group {} on {}; predictions to {}, dead letters to {}", topics.frames().name(),
-            engine.settings().groupId(), kafka.bootstrapServers(), topics.predictions().name(), topics.deadLetter().name());
+        ctx.getLog().info("consuming {} as group {} on {}; predictions to {}, dead letters to {}; {}", topics.frames().name(),
+            engine.settings().groupId(), kafka.bootstrapServers(), topics.predictions().name(), topics.deadLetter().name(),
+            engine.settings().delivery().exactlyOnce() ? "exactly once (transactional id " + engine.settings().delivery().transactionalId() + ")"
+                : "at least once");
     }
 
     /** A frame's answer before it becomes a record: classified, or already a record (a dead letter). */

@@ -35,6 +35,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--group-id", paramLabel = "ID", description = "Consumer group (default: vggstream.engine.group-id).")
     String groupId;
 
+    @Option(names = "--exactly-once",
+        description = "Outputs and offsets in Kafka transactions: exactly one output per frame for read-committed consumers"
+            + " (default: vggstream.engine.delivery, at-least-once).")
+    boolean exactlyOnce;
+
     @Option(names = "--enrich", description = "Also enrich JSON events (vggstream.engine.enrich: topics, image field, encoding).")
     boolean enrich;
 
@@ -47,6 +52,10 @@ public final class RunCommand implements Callable<Integer> {
         EngineSettings settings = options.settings();
         if (groupId != null) {
             settings = settings.withGroupId(groupId);
+        }
+        if (exactlyOnce) {
+            settings = settings.withDelivery(new io.vggstream.engine.kafka.KafkaPipe.Delivery(true,
+                settings.delivery().transactionalId()));
         }
         KafkaSettings kafka = KafkaSettings.from(options.config());
         if (bootstrap != null) {

@@ -56,6 +56,10 @@ public final class OrtModel implements AutoCloseable {
      * falls back to the CPU when it cannot be had ({@code cuda:N} then fails instead), logging the choice.
      */
     public static OrtModel open(Model model, Device device, int intraOpThreads) {
+        return BigStack.call("ort-open-" + model.name(), () -> openHere(model, device, intraOpThreads));
+    }
+
+    private static OrtModel openHere(Model model, Device device, int intraOpThreads) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         String provider = "CPU";
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {

@@ -23,6 +23,7 @@ import org.apache.pekko.kafka.Subscriptions;
 import org.apache.pekko.kafka.javadsl.Committer;
 import org.apache.pekko.kafka.javadsl.Consumer;
 import org.apache.pekko.kafka.javadsl.Producer;
+import org.apache.pekko.kafka.javadsl.Transactional;
 
 /**
  * The at-least-once shape both Kafka-facing actors share: consume a topic in a group, answer each
@@ -36,10 +37,29 @@ public final class KafkaPipe {
     private KafkaPipe() {
     }
 
+    /**
+     * How outputs and input offsets are written: at least once (produce, then commit), or exactly
+     * once (outputs and offsets in one Kafka transaction; consumers of the outputs must read
+     * committed). The transactional id must be stable across restarts of one instance, so that a
+     * restarted instance fences its killed predecessor's open transaction at once.
+     */
+    public record Delivery(boolean exactlyOnce, String transactionalId) {
+        public static Delivery atLeastOnce() {
+            return new Delivery(false, "");
+        }
+    }
+
     public static <A> Consumer.DrainingControl<Done> run(ActorSystem<?> system, KafkaSettings kafka, TopicsSettings topics,
             String groupId, String topic, int maxInFlight,
             Function<ConsumerRecord<byte[], byte[]>, CompletionStage<A>> answer,
             Function<A, ProducerMessage.Envelope<byte[], byte[], NotUsed>> inOrder) {
+        return run(system, kafka, topics, groupId, topic, maxInFlight, answer, inOrder, Delivery.atLeastOnce());
+    }
+
+    public static <A> Consumer.DrainingControl<Done> run(ActorSystem<?> system, KafkaSettings kafka, TopicsSettings topics,
+            String groupId, String topic, int maxInFlight,
+            Function<ConsumerRecord<byte[], byte[]>, CompletionStage<A>> answer,
+            Function<A, ProducerMessage.Envelope<byte[], byte[], NotUsed>> inOrder, Delivery delivery) {
         Map<String, String> consumerProps = strings(KafkaLimits.consumer(kafka, topics));
         // A new group starts at the oldest record still kept: nothing published before start-up is skipped.
         consumerProps.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -52,6 +72,16 @@ public final class KafkaPipe {
         ProducerSettings<byte[], byte[]> producerSettings = ProducerSettings
             .create(system, new ByteArraySerializer(), new ByteArraySerializer())
             .withProperties(strings(KafkaLimits.producer(kafka, topics)));
+        if (delivery.exactlyOnce()) {
+            // Outputs and the input offsets commit together; what a killed instance had produced
+            // but not committed is aborted, invisible to read-committed consumers.
+            return Transactional.sourceWithOffsetContext(
+                    consumerSettings.withProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), Subscriptions.topics(topic))
+                .mapAsync(maxInFlight, answer::apply)
+                .map(inOrder::apply)
+                .toMat(Transactional.sinkWithOffsetContext(producerSettings, delivery.transactionalId()), Consumer::createDrainingControl)
+                .run(system);
+        }
         return Consumer.sourceWithOffsetContext(consumerSettings, Subscriptions.topics(topic))
             .mapAsync(maxInFlight, answer::apply)
             .map(inOrder::apply)

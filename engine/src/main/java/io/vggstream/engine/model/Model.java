@@ -68,6 +68,10 @@ public record Model(String name, Path onnx, ModelCard card) {
 
     /** The card the trainer writes into the graph's {@code metadata_props}. */
     private static ModelCard embeddedCard(Path onnx) {
+        return io.vggstream.engine.infer.BigStack.call("ort-card", () -> readEmbeddedCard(onnx));
+    }
+
+    private static ModelCard readEmbeddedCard(Path onnx) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             // Only the metadata is wanted: no optimisation, one thread.

@@ -1,0 +1,43 @@
+package io.vggstream.engine.testing;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.vggstream.engine.Engine;
+import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.StreamingEngine;
+import io.vggstream.engine.infer.Device;
+import io.vggstream.engine.kafka.KafkaPipe;
+import io.vggstream.engine.protocol.Protocol;
+import io.vggstream.topics.KafkaSettings;
+import io.vggstream.topics.TopicsSettings;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The engine as a separate process, for tests that kill it: {@code EngineMain BOOTSTRAP FRAMES
+ * PREDICTIONS DLQ GROUP MODEL PROTOCOL DELIVERY TXN_ID}. Prints READY once consuming; SIGTERM drains.
+ */
+public final class EngineMain {
+
+    private EngineMain() {
+    }
+
+    public static void main(String[] a) throws Exception {
+        Config config = ConfigFactory.load();
+        TopicsSettings topics = TopicsSettings.from(config).withNames(a[1], a[2], a[3]);
+        EngineSettings settings = EngineSettings.from(config).withModels(List.of(Path.of(a[5]))).withProtocol(Protocol.parse(a[6]))
+            .withDevices(List.of(Device.parse("cpu"))).withGroupId(a[4])
+            .withDelivery(new KafkaPipe.Delivery(a[7].equals("exactly-once"), a[8]));
+        StreamingEngine running = StreamingEngine.start(Engine.start(settings, config), new KafkaSettings(a[0], Map.of()), topics);
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            done.countDown();
+        }));
+        System.out.println("READY");
+        System.out.flush();
+        done.await();
+    }
+}
