@@ -34,9 +34,11 @@ public final class Engine implements AutoCloseable {
     private final EngineMetrics metrics;
     private final List<String> providers;
     private final Duration askTimeout;
+    private final List<String> warmed;
 
     private Engine(EngineSettings settings, List<Model> models, ActorSystem<EngineGuardian.Command> system,
-                   ActorRef<Aggregator.Command> aggregator, EngineMetrics metrics, List<String> providers) {
+                   ActorRef<Aggregator.Command> aggregator, EngineMetrics metrics, List<String> providers, List<String> warmed) {
+        this.warmed = warmed;
         this.settings = settings;
         this.models = models;
         this.system = system;
@@ -92,6 +94,13 @@ public final class Engine implements AutoCloseable {
             sessions.forEach(l -> l.forEach(OrtModel::close));
             throw e;
         }
+        List<String> warmed;
+        try {
+            warmed = warmUp(settings, plans, sessions);
+        } catch (RuntimeException e) {
+            sessions.forEach(l -> l.forEach(OrtModel::close));
+            throw e;
+        }
         int totalWorkers = workersPerModel * models.size();
         Config sized = ConfigFactory.parseMap(Map.of(
             EngineGuardian.INFERENCE_DISPATCHER + ".thread-pool-executor.fixed-pool-size", totalWorkers,
@@ -102,11 +111,54 @@ public final class Engine implements AutoCloseable {
         ActorSystem<EngineGuardian.Command> system = ActorSystem.create(
             EngineGuardian.create(settings, plans, sessions, first.card().numClasses(), metrics, aggregator), "vggstream", sized);
         try {
-            return new Engine(settings, models, system, aggregator.get(30, TimeUnit.SECONDS), metrics, providers);
+            return new Engine(settings, models, system, aggregator.get(30, TimeUnit.SECONDS), metrics, providers, warmed);
         } catch (Exception e) {
             system.terminate();
             throw new IllegalStateException("the engine's actors did not start: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Runs every input shape the protocol will meet once on every session: the crop size when it
+     * takes crops, and each Q of each configured frame size when it is dense. Returns the shapes
+     * as {@code HxW}.
+     */
+    private static List<String> warmUp(EngineSettings settings, List<Plan> plans, List<List<OrtModel>> sessions) {
+        long t0 = System.nanoTime();
+        java.util.Set<String> all = new java.util.TreeSet<>();
+        for (Plan plan : plans) {
+            java.util.Set<List<Integer>> shapes = new java.util.LinkedHashSet<>();
+            if (plan.crops()) {
+                shapes.add(List.of(plan.crop(), plan.crop()));
+            }
+            if (plan.dense()) {
+                for (int[] wh : settings.warmupFrameSizes()) {
+                    for (int q : plan.scales()) {
+                        int[] size = io.vggstream.engine.preprocess.Preprocessing.scaledSize(wh[0], wh[1], q);
+                        shapes.add(List.of(size[1], size[0]));
+                    }
+                }
+            }
+            for (OrtModel session : sessions.get(plan.model())) {
+                for (List<Integer> hw : shapes) {
+                    try {
+                        session.run(List.of(new float[3 * hw.get(0) * hw.get(1)]), hw.get(0), hw.get(1), settings.includeFeatures());
+                    } catch (ai.onnxruntime.OrtException e) {
+                        throw new io.vggstream.engine.model.ModelLoadException(session.model().onnx(),
+                            "fails on a " + hw.get(0) + "x" + hw.get(1) + " input during warm-up: " + e.getMessage());
+                    }
+                }
+            }
+            shapes.forEach(hw -> all.add(hw.get(0) + "x" + hw.get(1)));
+        }
+        org.slf4j.LoggerFactory.getLogger(Engine.class).info("warm: {} input shapes {} on every session in {} ms; ready", all.size(), all,
+            (System.nanoTime() - t0) / 1_000_000);
+        return List.copyOf(all);
+    }
+
+    /** The input shapes ({@code HxW}) every session ran once before the engine was ready. */
+    public List<String> warmedShapes() {
+        return warmed;
     }
 
     /** Classifies one encoded image: the fused posterior and top-k, or why not. Never fails the stage. */

@@ -18,6 +18,7 @@ public record EngineSettings(
     long maxImagePixels,
     int minImageSide,
     Duration maxFrameAge,
+    List<int[]> warmupFrameSizes,
     Duration frameDeadline,
     Duration statusInterval,
     int preprocessWorkers,
@@ -54,6 +55,20 @@ public record EngineSettings(
         require(!maxDelay.isNegative(), "inference.max-delay must not be negative");
     }
 
+    private static int[] size(String wxh) {
+        String[] p = wxh.strip().toLowerCase(java.util.Locale.ROOT).split("x");
+        try {
+            int w = Integer.parseInt(p[0]);
+            int h = Integer.parseInt(p[1]);
+            if (p.length != 2 || w < 1 || h < 1) {
+                throw new NumberFormatException();
+            }
+            return new int[] {w, h};
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("vggstream.engine.warmup-frame-sizes: '" + wxh + "' is not WIDTHxHEIGHT, e.g. 640x480");
+        }
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException("vggstream.engine." + message);
@@ -72,6 +87,7 @@ public record EngineSettings(
             c.getLong("max-image-pixels"),
             c.getInt("min-image-side"),
             c.getDuration("max-frame-age"),
+            c.getStringList("warmup-frame-sizes").stream().map(EngineSettings::size).toList(),
             c.getDuration("frame-deadline"),
             c.getDuration("status-interval"),
             c.getInt("preprocess.workers"),
@@ -106,43 +122,43 @@ public record EngineSettings(
     }
 
     public EngineSettings withModels(List<Path> m) {
-        return new EngineSettings(groupId, m, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, frameDeadline,
+        return new EngineSettings(groupId, m, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     public EngineSettings withProtocol(Protocol p) {
-        return new EngineSettings(groupId, models, p, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, frameDeadline,
+        return new EngineSettings(groupId, models, p, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     public EngineSettings withDevices(List<Device> d) {
-        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, frameDeadline,
+        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, frameDeadline,
             statusInterval, preprocessWorkers, d, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     public EngineSettings withBatching(int batch, Duration delay) {
-        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, frameDeadline,
+        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, batch, delay, video, delivery);
     }
 
     public EngineSettings withGroupId(String g) {
-        return new EngineSettings(g, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, frameDeadline,
+        return new EngineSettings(g, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     public EngineSettings withMaxFrameAge(Duration age) {
-        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, age,
+        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, age, warmupFrameSizes,
             frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     /** Exactly once under this transactional id, or at least once when {@code transactionalId} is null. */
     public EngineSettings withDelivery(io.vggstream.engine.kafka.KafkaPipe.Delivery d) {
-        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge,
+        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes,
             frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, d);
     }
 
     public EngineSettings withFrameDeadline(Duration d) {
-        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, d,
+        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, d,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 

@@ -103,18 +103,20 @@ public final class Preprocessing {
     record Scaled(byte[] bgr, int w, int h) {
     }
 
+    /** The size {@code [w, h]} of a {@code w x h} image rescaled isotropically so its smaller side is {@code q}. */
+    public static int[] scaledSize(int w, int h, int q) {
+        if (w <= h) {
+            return new int[] {q, Math.max(q, Math.round((float) h * q / w))};
+        }
+        return new int[] {Math.max(q, Math.round((float) w * q / h)), q};
+    }
+
     static Scaled rescale(Mat img, int q) {
         int w = img.cols();
         int h = img.rows();
-        int nw;
-        int nh;
-        if (w <= h) {
-            nw = q;
-            nh = Math.max(q, Math.round((float) h * q / w));
-        } else {
-            nh = q;
-            nw = Math.max(q, Math.round((float) w * q / h));
-        }
+        int[] scaledTo = scaledSize(w, h, q);
+        int nw = scaledTo[0];
+        int nh = scaledTo[1];
         try (Mat scaled = new Mat(); Size size = new Size(nw, nh)) {
             // Area averaging when shrinking (no aliasing), bilinear when growing.
             resize(img, scaled, size, 0, 0, (nw < w) ? INTER_AREA : INTER_LINEAR);

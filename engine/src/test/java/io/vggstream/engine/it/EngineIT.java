@@ -143,6 +143,18 @@ class EngineIT {
     }
 
     @Test
+    void shouldRunEveryConfiguredInputShapeOnceBeforeItIsReady() throws Exception {
+        // 640x480 at Q = 32, 37, 42 is 43x32, 49x37, 56x42 (W x H); crops are 32x32.
+        try (Engine e = engine("dense+crops", 8, Duration.ofMillis(1))) {
+            assertThat(e.warmedShapes()).containsExactlyInAnyOrder("32x32", "32x43", "37x49", "42x56");
+            assertThat(e.metrics().batches()).as("warm-up is not traffic").isZero();
+        }
+        try (Engine e = engine("single", 8, Duration.ofMillis(1))) {
+            assertThat(e.warmedShapes()).containsExactly("37x49");
+        }
+    }
+
+    @Test
     void shouldRejectUndecodableBytesAsDecode() throws Exception {
         try (Engine e = engine("single", 4, Duration.ofMillis(1))) {
             Aggregator.Outcome o = classify(e, "definitely not a jpeg".getBytes());
