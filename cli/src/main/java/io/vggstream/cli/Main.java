@@ -17,6 +17,14 @@ import picocli.CommandLine.Command;
     subcommands = {
         KafkaCommand.class,
         TopicsCommand.class,
+        io.vggstream.trainer.cli.TrainCommand.class,
+        io.vggstream.trainer.cli.ExportCommand.class,
+        io.vggstream.engine.cli.RunCommand.class,
+        io.vggstream.engine.cli.ClassifyCommand.class,
+        io.vggstream.cli.evaluate.EvaluateCommand.class,
+        io.vggstream.video.publish.PublishCommand.class,
+        io.vggstream.video.watch.WatchCommand.class,
+        io.vggstream.video.annotate.AnnotateCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {

@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * buffers and the consumer never waits on a batch that cannot be built. Every image draws from its
  * own random stream, fixed by the seed, the epoch and the image's index, so the result does not
  * depend on thread timing.
+ *
+ * <p>With zero threads the batches are built in the consumer's thread, inside {@link #next()}: on a
+ * small CPU-only machine that beats a loader thread that preempts PyTorch's OpenMP workers.
  */
 public final class BatchLoader implements Iterator<HostBatch>, AutoCloseable {
 
@@ -45,13 +48,13 @@ public final class BatchLoader implements Iterator<HostBatch>, AutoCloseable {
      * @param batchSize images per batch; the last batch may be smaller
      * @param transform what to do to each image
      * @param seed seed of this epoch's random streams
-     * @param threads loader threads
+     * @param threads loader threads; 0 builds each batch in the caller of {@link #next()}
      * @param buffers batch buffers in flight (at least 2: one being consumed, one being filled)
      */
     public BatchLoader(LabeledImages images, int[] order, int batchSize, ImageTransform transform, long seed,
             int threads, int buffers) {
-        if (batchSize < 1 || threads < 1 || buffers < 2) {
-            throw new IllegalArgumentException("batchSize, threads must be >= 1 and buffers >= 2");
+        if (batchSize < 1 || threads < 0 || buffers < 2) {
+            throw new IllegalArgumentException("batchSize must be >= 1, threads >= 0 and buffers >= 2");
         }
         this.images = images;
         this.order = order.clone();
@@ -68,7 +71,7 @@ public final class BatchLoader implements Iterator<HostBatch>, AutoCloseable {
         for (int i = 0; i < batches; i++) {
             results.add(new CompletableFuture<>());
         }
-        for (int t = 0; t < Math.min(threads, Math.max(1, batches)); t++) {
+        for (int t = 0; t < Math.min(threads, batches); t++) {
             Thread worker = new Thread(this::work, "batch-loader-" + t);
             worker.setDaemon(true);
             workers.add(worker);
@@ -166,6 +169,19 @@ public final class BatchLoader implements Iterator<HostBatch>, AutoCloseable {
         }
         if (closed) {
             throw new IllegalStateException("batch loader is closed");
+        }
+        if (workers.isEmpty()) {
+            int b = nextToHand++;
+            ByteBuffer buffer = free.poll();
+            if (buffer == null) {
+                throw new IllegalStateException("release each batch before asking for the next one");
+            }
+            try {
+                return fill(b, buffer);
+            } catch (RuntimeException e) {
+                free.add(buffer);
+                throw new IllegalStateException("loading batch " + b + " failed: " + e, e);
+            }
         }
         try {
             return results.get(nextToHand++).get();

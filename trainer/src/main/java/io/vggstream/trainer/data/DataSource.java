@@ -26,6 +26,14 @@ public record DataSource(String name, LabeledImages train, LabeledImages val, La
         return train.classes();
     }
 
+    private static boolean isEmpty(Path dir) {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        } catch (java.io.IOException e) {
+            throw new BadInputException("--data", "cannot list dataset folder " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Resolves {@code --data}: {@code fashion-mnist} (Debian's folder), a folder holding
      * Fashion-MNIST's idx files, or an ImageNet-style folder with {@code train/} and optionally
@@ -47,6 +55,9 @@ public record DataSource(String name, LabeledImages train, LabeledImages val, La
         }
         if (!Files.isDirectory(dir)) {
             throw new BadInputException("--data", "dataset folder " + dir + " does not exist");
+        }
+        if (isEmpty(dir)) {
+            throw new BadInputException("--data", "dataset folder " + dir + " is empty");
         }
         if (!ImageFolder.isImageFolder(dir)) {
             throw new BadInputException("--data", "dataset folder " + dir + " is neither Fashion-MNIST"

@@ -8,7 +8,7 @@ import java.util.Locale;
  * One line on stderr with the epoch's progress, loss, accuracy, images/s and ETA. On a terminal it
  * redraws in place every {@code interval}; otherwise it prints a line every 10% of the epoch.
  */
-public final class ProgressBar {
+public final class ProgressBar implements Progress {
     private static final int WIDTH = 24;
 
     private final PrintStream out;
@@ -28,7 +28,7 @@ public final class ProgressBar {
         return new ProgressBar(System.err, System.console() != null, interval);
     }
 
-    /** Updates after {@code done} of {@code total} batches. */
+    @Override
     public void update(int epoch, int epochs, int done, int total, double loss, double acc, double imagesPerSecond,
             double etaSeconds) {
         long now = System.nanoTime();
@@ -51,7 +51,7 @@ public final class ProgressBar {
         out.flush();
     }
 
-    /** Prints a line of its own (ending any line being redrawn). */
+    @Override
     public void println(String line) {
         out.println(line);
         out.flush();

@@ -26,6 +26,7 @@ import java.util.Map;
  * @param init {@code normal}, {@code glorot}, or a checkpoint to copy from
  * @param initRest random init of the layers a copy leaves out
  * @param patience epochs without validation improvement before the rate is divided by 10
+ * @param minImprovement a validation top-1 must beat the best by more than this to count as better
  * @param momentum SGD momentum (0.9)
  * @param weightDecay L2 weight decay (5e-4)
  * @param dropout dropout after FC1 and FC2 (0.5)
@@ -47,6 +48,7 @@ public record Recipe(
         @JsonProperty("init") String init,
         @JsonProperty("init_rest") String initRest,
         @JsonProperty("patience") int patience,
+        @JsonProperty("min_improvement") double minImprovement,
         @JsonProperty("momentum") double momentum,
         @JsonProperty("weight_decay") double weightDecay,
         @JsonProperty("dropout") double dropout,
@@ -78,6 +80,8 @@ public record Recipe(
         require(batchSize >= 1, "--batch-size", "--batch-size must be positive, was " + batchSize);
         require(lr == null || (lr > 0 && lr < 10), "--lr", "--lr must be in (0, 10), was " + lr);
         require(patience >= 1, "--patience", "--patience must be at least 1, was " + patience);
+        require(minImprovement >= 0 && minImprovement < 1, "--min-improvement",
+                "--min-improvement must be in [0, 1), was " + minImprovement);
         require(momentum >= 0 && momentum < 1, "--momentum", "--momentum must be in [0, 1), was " + momentum);
         require(weightDecay >= 0, "--weight-decay", "--weight-decay must be >= 0, was " + weightDecay);
         require(dropout >= 0 && dropout < 1, "--dropout", "--dropout must be in [0, 1), was " + dropout);
@@ -136,6 +140,7 @@ public record Recipe(
         m.put("init", init);
         m.put("init_rest", initRest);
         m.put("patience", Integer.toString(patience));
+        m.put("min_improvement", Double.toString(minImprovement));
         m.put("momentum", Double.toString(momentum));
         m.put("weight_decay", Double.toString(weightDecay));
         m.put("dropout", Double.toString(dropout));

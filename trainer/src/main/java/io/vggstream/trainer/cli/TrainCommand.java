@@ -1,0 +1,149 @@
+package io.vggstream.trainer.cli;
+
+import io.vggstream.trainer.BadInputException;
+import io.vggstream.trainer.train.ProgressBar;
+import io.vggstream.trainer.train.Recipe;
+import io.vggstream.trainer.train.StopSignal;
+import io.vggstream.trainer.train.TrainerSettings;
+import io.vggstream.trainer.train.Training;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vggstream train}: trains a VGG configuration as the paper and writes {@code OUT/model.onnx},
+ * {@code OUT/model.json}, {@code OUT/metrics.csv}, {@code OUT/curve.png} and checkpoints. Exit codes:
+ * 0 trained (or stopped by Ctrl-C with a checkpoint), 1 failed, 2 bad usage (the message names the flag).
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a VGG network (configs A, A-LRN, B, C, D, E) with the paper's schedule and export it"
+                + " to ONNX for dense evaluation.",
+            "Small recipe (2-core CPU, about 10 min): --data fashion-mnist --config A --width 0.25 --fc 256"
+                + " --crop 32 --scale 32 --epochs 8 --batch-size 64 --init glorot --out runs/fmnist-a"})
+public final class TrainCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", defaultValue = "A", description = "A, A-LRN, B, C, D or E (default: ${DEFAULT-VALUE})")
+    String config;
+
+    @Option(names = "--width", defaultValue = "1", description = "conv width multiplier in (0, 1]: 1, 0.5, 0.25, ..."
+            + " (default: ${DEFAULT-VALUE})")
+    double width;
+
+    @Option(names = "--fc", defaultValue = "4096", description = "width of FC1 and FC2 (default: ${DEFAULT-VALUE})")
+    int fc;
+
+    @Option(names = "--data", description = "fashion-mnist (Debian's /usr/share/datasets/fashion-mnist), a folder with"
+            + " Fashion-MNIST's idx files, or an ImageNet-style folder with train/<class>/* and val/<class>/*")
+    String data;
+
+    @Option(names = "--crop", defaultValue = "224", description = "training crop, a multiple of 32; FC1 is crop/32 wide"
+            + " as a conv (default: ${DEFAULT-VALUE})")
+    int crop;
+
+    @Option(names = "--scale", description = "training scale S: S, Smin:Smax (jittered per image), paper-256,"
+            + " paper-384 or paper-jitter (the paper's S for a 224 crop, in proportion to --crop; default paper-256)")
+    String scale;
+
+    @Option(names = "--epochs", defaultValue = "74", description = "most epochs, at most 74 (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "256", description = "images per step (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--lr", description = "initial learning rate (default 0.01; 0.001 when --init copies a net of the"
+            + " same config)")
+    Double lr;
+
+    @Option(names = "--init", defaultValue = "normal", description = "normal (N(0, 1e-2), the paper), glorot, or a"
+            + " checkpoint (or run folder) to copy from: all layers of a net of the same config, else its first four"
+            + " convs and three FC layers (default: ${DEFAULT-VALUE})")
+    String init;
+
+    @Option(names = "--init-rest", defaultValue = "normal", description = "random init of the layers a copy leaves out:"
+            + " normal or glorot (default: ${DEFAULT-VALUE})")
+    String initRest;
+
+    @Option(names = "--patience", defaultValue = "2", description = "epochs without a better validation top-1 before"
+            + " the learning rate is divided by 10 (default: ${DEFAULT-VALUE})")
+    int patience;
+
+    @Option(names = "--min-improvement", defaultValue = "0", description = "a validation top-1 must beat the best by"
+            + " more than this (a fraction) to count as an improvement (default: ${DEFAULT-VALUE})")
+    double minImprovement;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE})")
+    double momentum;
+
+    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "L2 weight decay (default: ${DEFAULT-VALUE})")
+    double weightDecay;
+
+    @Option(names = "--dropout", defaultValue = "0.5", description = "dropout after FC1 and FC2 (default: ${DEFAULT-VALUE})")
+    double dropout;
+
+    @Option(names = "--alpha-std", defaultValue = "0.1", description = "PCA colour shift, standard deviation of alpha;"
+            + " 0 turns it off (default: ${DEFAULT-VALUE})")
+    double alphaStd;
+
+    @Option(names = "--gpus", defaultValue = "-1", description = "GPUs for synchronous data parallelism: -1 all, 0 none"
+            + " (default: ${DEFAULT-VALUE})")
+    int gpus;
+
+    @Option(names = "--loader-threads", description = "image loader threads, 0 = in the training thread (default:"
+            + " vggstream.trainer.loader.threads, auto)")
+    Integer loaderThreads;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed of the init, shuffles and augmentation"
+            + " (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--out", required = true, description = "run folder: model.onnx, model.json, metrics.csv,"
+            + " curve.png, checkpoints/")
+    String out;
+
+    @Option(names = "--resume", description = "continue the run in --out from its latest checkpoint, with its stored"
+            + " recipe (other flags are ignored)")
+    boolean resume;
+
+    @Override
+    public Integer call() {
+        if (!resume && data == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--data=<data>'"
+                    + " (fashion-mnist or a dataset folder)");
+        }
+        Recipe recipe = new Recipe(config, width, fc, data, crop, scale, epochs, batchSize, lr, init,
+                initRest.toLowerCase(Locale.ROOT), patience, minImprovement, momentum, weightDecay, dropout, alphaStd, gpus, seed, out);
+        TrainerSettings settings = TrainerSettings.load();
+        if (loaderThreads != null) {
+            if (loaderThreads < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--loader-threads must be 0 (build batches in the training thread) or more");
+            }
+            settings = settings.withLoaderThreads(loaderThreads);
+        }
+        try (StopSignal stop = StopSignal.onShutdown(settings.interruptSaveTimeout())) {
+            Training.Result result = Training.run(recipe, resume, settings, stop,
+                    ProgressBar.stderr(settings.progressInterval()));
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s after %d epochs (%s) in %s%n",
+                    result.interrupted() ? "interrupted" : "trained", result.epochs(), result.stopReason(),
+                    result.wall().toString().substring(2).toLowerCase(Locale.ROOT));
+            spec.commandLine().getOut().flush();
+            return 0;
+        } catch (BadInputException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null,
+                    e.flag() == null ? null : e.flag());
+        } catch (IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("train failed: " + e);
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            spec.commandLine().getErr().println("train interrupted");
+            return 1;
+        }
+    }
+}
