@@ -35,12 +35,14 @@ public final class TrainingCurve {
             g.fillRect(0, 0, W, H);
             g.setColor(Color.BLACK);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-            g.drawString(title, PAD, 20);
+            g.drawString(title, PAD, 16);
             int half = W / 2;
             double maxLoss = rows.stream().mapToDouble(MetricsRow::trainLoss).filter(Double::isFinite).max().orElse(1);
-            panel(g, rows, 0, half, "train loss", Math.max(1e-6, maxLoss),
+            double minAcc = rows.stream().mapToDouble(r -> Math.min(r.trainTop1(), r.valTop1()))
+                    .filter(Double::isFinite).min().orElse(0);
+            panel(g, rows, 0, half, "train loss", 0, Math.max(1e-6, maxLoss), true,
                     List.of(new Series(MetricsRow::trainLoss, new Color(200, 60, 40), "train loss")));
-            panel(g, rows, half, half, "accuracy", 1.0, List.of(
+            panel(g, rows, half, half, "accuracy", Math.max(0, Math.floor(minAcc * 10 - 1e-9) / 10), 1.0, false, List.of(
                     new Series(MetricsRow::trainTop1, new Color(200, 60, 40), "train top-1"),
                     new Series(MetricsRow::valTop1, new Color(40, 90, 200), "val top-1"),
                     new Series(MetricsRow::valTop5, new Color(40, 160, 90), "val top-5")));
@@ -54,8 +56,8 @@ public final class TrainingCurve {
 
     private record Series(ToDoubleFunction<MetricsRow> value, Color colour, String label) {}
 
-    private static void panel(Graphics2D g, List<MetricsRow> rows, int x0, int width, String name, double yMax,
-            List<Series> series) {
+    private static void panel(Graphics2D g, List<MetricsRow> rows, int x0, int width, String name, double yMin,
+            double yMax, boolean legendTop, List<Series> series) {
         int left = x0 + PAD;
         int right = x0 + width - 20;
         int top = 40;
@@ -68,9 +70,15 @@ public final class TrainingCurve {
             g.setColor(new Color(230, 230, 230));
             g.drawLine(left + 1, y, right - 1, y);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(String.format(Locale.ROOT, "%.2f", yMax * t / 4), x0 + 5, y + 4);
+            g.drawString(String.format(Locale.ROOT, "%.2f", yMin + (yMax - yMin) * t / 4), x0 + 5, y + 4);
         }
-        g.drawString("epoch (1.." + epochs + ")", (left + right) / 2 - 30, H - 15);
+        int every = Math.max(1, epochs / 15);
+        for (int e = every; e <= epochs; e += every) {
+            int x = left + (int) ((right - left) * (double) e / epochs);
+            g.drawLine(x, bottom, x, bottom + 4);
+            g.drawString(Integer.toString(e), x - 4, bottom + 16);
+        }
+        g.drawString("epoch", (left + right) / 2 - 15, H - 12);
         double previousLr = rows.isEmpty() ? 0 : rows.get(0).lr();
         for (MetricsRow r : rows) {
             if (r.lr() < previousLr) {
@@ -82,7 +90,7 @@ public final class TrainingCurve {
             }
             previousLr = r.lr();
         }
-        int legendY = top + 15;
+        int legendY = legendTop ? top + 15 : bottom - 16 * series.size() + 8;
         for (Series s : series) {
             g.setColor(s.colour());
             g.setStroke(new BasicStroke(2));
@@ -94,7 +102,7 @@ public final class TrainingCurve {
                     continue;
                 }
                 int x = left + (int) ((right - left) * (double) r.epoch() / epochs);
-                int y = bottom - (int) ((bottom - top) * Math.min(1, Math.max(0, v / yMax)));
+                int y = bottom - (int) ((bottom - top) * Math.min(1, Math.max(0, (v - yMin) / (yMax - yMin))));
                 if (px >= 0) {
                     g.drawLine(px, py, x, y);
                 }
@@ -107,6 +115,6 @@ public final class TrainingCurve {
         }
         g.setStroke(new BasicStroke(1));
         g.setColor(Color.BLACK);
-        g.drawString(name, left + 5, top - 5);
+        g.drawString(name, left + 5, top - 4);
     }
 }
