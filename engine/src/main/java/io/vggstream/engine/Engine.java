@@ -109,7 +109,7 @@ public final class Engine implements AutoCloseable {
         EngineMetrics metrics = new EngineMetrics(settings.maxBatchSize());
         CompletableFuture<ActorRef<Aggregator.Command>> aggregator = new CompletableFuture<>();
         ActorSystem<EngineGuardian.Command> system = ActorSystem.create(
-            EngineGuardian.create(settings, plans, sessions, first.card().numClasses(), metrics, aggregator), "vggstream", sized);
+            EngineGuardian.create(settings, models, plans, sessions, first.card().numClasses(), threads, metrics, aggregator), "vggstream", sized);
         try {
             return new Engine(settings, models, system, aggregator.get(30, TimeUnit.SECONDS), metrics, providers, warmed);
         } catch (Exception e) {
@@ -123,7 +123,7 @@ public final class Engine implements AutoCloseable {
      * takes crops, and each Q of each configured frame size when it is dense. Returns the shapes
      * as {@code HxW}.
      */
-    private static List<String> warmUp(EngineSettings settings, List<Plan> plans, List<List<OrtModel>> sessions) {
+    public static List<String> warmUp(EngineSettings settings, List<Plan> plans, List<List<OrtModel>> sessions) {
         long t0 = System.nanoTime();
         java.util.Set<String> all = new java.util.TreeSet<>();
         for (Plan plan : plans) {

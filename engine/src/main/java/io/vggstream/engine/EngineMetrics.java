@@ -15,6 +15,8 @@ public final class EngineMetrics {
     private final LongAdder partial = new LongAdder();
     private final LongAdder deadLetters = new LongAdder();
     private final LongAdder dropped = new LongAdder();
+    private final LongAdder modelSwaps = new LongAdder();
+    private final LongAdder refusedModels = new LongAdder();
     private final AtomicLong maxInFlightSeen = new AtomicLong();
     private final LongAdder batches = new LongAdder();
     private final LongAdder batchedInputs = new LongAdder();
@@ -36,6 +38,24 @@ public final class EngineMetrics {
     public void frameDropped() {
         dropped.increment();
         frameOut(false, false);
+    }
+
+    /** A replaced model file was loaded, warmed and swapped in. */
+    public void modelSwapped() {
+        modelSwaps.increment();
+    }
+
+    /** A replaced model file could not be served; the previous model goes on. */
+    public void modelRefused() {
+        refusedModels.increment();
+    }
+
+    public long modelSwaps() {
+        return modelSwaps.sum();
+    }
+
+    public long refusedModels() {
+        return refusedModels.sum();
     }
 
     public long dropped() {

@@ -19,6 +19,7 @@ public record EngineSettings(
     int minImageSide,
     Duration maxFrameAge,
     List<int[]> warmupFrameSizes,
+    Duration modelWatchInterval,
     Duration frameDeadline,
     Duration statusInterval,
     int preprocessWorkers,
@@ -88,6 +89,7 @@ public record EngineSettings(
             c.getInt("min-image-side"),
             c.getDuration("max-frame-age"),
             c.getStringList("warmup-frame-sizes").stream().map(EngineSettings::size).toList(),
+            c.getDuration("model-watch-interval"),
             c.getDuration("frame-deadline"),
             c.getDuration("status-interval"),
             c.getInt("preprocess.workers"),
@@ -122,43 +124,49 @@ public record EngineSettings(
     }
 
     public EngineSettings withModels(List<Path> m) {
-        return new EngineSettings(groupId, m, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, frameDeadline,
+        return new EngineSettings(groupId, m, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     public EngineSettings withProtocol(Protocol p) {
-        return new EngineSettings(groupId, models, p, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, frameDeadline,
+        return new EngineSettings(groupId, models, p, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     public EngineSettings withDevices(List<Device> d) {
-        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, frameDeadline,
+        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
             statusInterval, preprocessWorkers, d, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     public EngineSettings withBatching(int batch, Duration delay) {
-        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, frameDeadline,
+        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, batch, delay, video, delivery);
     }
 
     public EngineSettings withGroupId(String g) {
-        return new EngineSettings(g, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, frameDeadline,
+        return new EngineSettings(g, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     public EngineSettings withMaxFrameAge(Duration age) {
-        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, age, warmupFrameSizes,
+        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, age, warmupFrameSizes, modelWatchInterval,
             frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     /** Exactly once under this transactional id, or at least once when {@code transactionalId} is null. */
     public EngineSettings withDelivery(io.vggstream.engine.kafka.KafkaPipe.Delivery d) {
-        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes,
+        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval,
             frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, d);
     }
 
+    public EngineSettings withModelWatchInterval(Duration interval) {
+        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge,
+            warmupFrameSizes, interval, frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker,
+            maxBatchSize, maxDelay, video, delivery);
+    }
+
     public EngineSettings withFrameDeadline(Duration d) {
-        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, d,
+        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, d,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 

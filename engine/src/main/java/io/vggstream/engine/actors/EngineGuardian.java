@@ -22,7 +22,8 @@ import org.apache.pekko.actor.typed.javadsl.Routers;
  *   <li>inference workers <em>resume</em>: a failed batch is already answered as a failure, and
  *       a session is too costly to reopen for a bug in one message;</li>
  *   <li>preprocessors <em>restart</em>: they hold no state, and bad frames are replies, not exceptions;</li>
- *   <li>the aggregator <em>resumes</em>: a restart would forget every frame in flight.</li>
+ *   <li>the aggregator <em>resumes</em>: a restart would forget every frame in flight;</li>
+ *   <li>the model watcher <em>restarts</em>: a replacement that cannot be served is a reply, not an exception.</li>
  * </ul>
  * Stopping the guardian stops them all; workers close their sessions on {@code PostStop}.
  */
@@ -43,8 +44,9 @@ public final class EngineGuardian {
      *                 fails start-up with its file's name instead of a restart loop)
      * @param aggregator completed with the aggregator once it runs
      */
-    public static Behavior<Command> create(EngineSettings settings, List<Plan> plans, List<List<OrtModel>> sessions,
-                                           int classes, EngineMetrics metrics, CompletableFuture<ActorRef<Aggregator.Command>> aggregator) {
+    public static Behavior<Command> create(EngineSettings settings, List<io.vggstream.engine.model.Model> models, List<Plan> plans,
+                                           List<List<OrtModel>> sessions, int classes, int threads, EngineMetrics metrics,
+                                           CompletableFuture<ActorRef<Aggregator.Command>> aggregator) {
         return Behaviors.setup(ctx -> {
             List<List<ActorRef<InferenceWorker.Command>>> workers = new ArrayList<>();
             for (int m = 0; m < sessions.size(); m++) {
@@ -63,12 +65,19 @@ public final class EngineGuardian {
                 .onFailure(Exception.class, SupervisorStrategy.restart());
             PoolRouter<Preprocessor.Command> pool = Routers.pool(settings.effectivePreprocessWorkers(), preprocessor)
                 .withRoundRobinRouting()
+                // A new plan after a hot swap reaches every preprocessor.
+                .withBroadcastPredicate(m -> m instanceof Preprocessor.Replan)
                 .withRouteeProps(DispatcherSelector.fromConfig(PREPROCESS_DISPATCHER));
             ActorRef<Preprocessor.Command> preprocessors = ctx.spawn(pool, "preprocess");
             Behavior<Aggregator.Command> agg = Behaviors.supervise(Aggregator.create(plans.size(), classes, settings.topK(),
                     settings.frameDeadline(), preprocessors))
                 .onFailure(Exception.class, SupervisorStrategy.resume());
             aggregator.complete(ctx.spawn(agg, "aggregator"));
+            if (!settings.modelWatchInterval().isZero()) {
+                // Loading fails are replies (Refused), not exceptions; anything else is a bug: restart and keep watching.
+                ctx.spawn(Behaviors.supervise(ModelWatcher.create(settings, models, plans, workers, preprocessors, threads, metrics))
+                    .onFailure(Exception.class, SupervisorStrategy.restart()), "model-watcher");
+            }
             return Behaviors.empty();
         });
     }

@@ -40,6 +40,14 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
     private record Flush(Shape shape) implements Command {
     }
 
+    /**
+     * Serve with this session from now on (a hot-swapped model, already loaded and warmed); the
+     * old one is closed. Between batches, since the worker handles one message at a time: no input
+     * is lost or answered twice.
+     */
+    public record Swap(OrtModel session) implements Command {
+    }
+
     private record Shape(int h, int w) {
     }
 
@@ -64,7 +72,7 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
     }
 
     private final TimerScheduler<Command> timers;
-    private final OrtModel session;
+    private OrtModel session;
     private final Batcher<Shape, Infer> batcher;
     private final Duration maxDelay;
     private final boolean withFeatures;
@@ -86,6 +94,7 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
         return newReceiveBuilder()
             .onMessage(Infer.class, this::onInfer)
             .onMessage(Flush.class, this::onFlush)
+            .onMessage(Swap.class, this::onSwap)
             .onSignal(PostStop.class, s -> stopped())
             .build();
     }
@@ -103,6 +112,14 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
                 timers.startSingleTimer(shape, new Flush(shape), maxDelay);
             }
         }
+        return this;
+    }
+
+    private Behavior<Command> onSwap(Swap swap) {
+        OrtModel old = session;
+        session = swap.session();
+        old.close();
+        getContext().getLog().info("{}: now serving the replaced model on {}", session.model().name(), session.provider());
         return this;
     }
 

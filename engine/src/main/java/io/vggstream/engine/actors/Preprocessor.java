@@ -32,6 +32,10 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
                              ActorRef<InferenceWorker.Reply> replies) implements Command {
     }
 
+    /** A model was hot-swapped with a card that changes its mean or scales: plan its variants anew. */
+    public record Replan(Plan plan) implements Command {
+    }
+
     /**
      * @param plans one per model of the ensemble
      * @param workers per model, its inference workers (chosen round-robin)
@@ -51,7 +55,7 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
                          int minSide) {
         super(ctx);
         this.minSide = minSide;
-        this.plans = List.copyOf(plans);
+        this.plans = new java.util.ArrayList<>(plans);
         this.workers = List.copyOf(workers);
         this.maxPixels = maxPixels;
         this.next = new int[workers.size()];
@@ -59,7 +63,13 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
 
     @Override
     public Receive<Command> createReceive() {
-        return newReceiveBuilder().onMessage(Preprocess.class, this::onPreprocess).build();
+        return newReceiveBuilder()
+            .onMessage(Preprocess.class, this::onPreprocess)
+            .onMessage(Replan.class, r -> {
+                plans.set(r.plan().model(), r.plan());
+                return this;
+            })
+            .build();
     }
 
     private Behavior<Command> onPreprocess(Preprocess p) {

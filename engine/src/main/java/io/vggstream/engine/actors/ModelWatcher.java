@@ -1,0 +1,203 @@
+package io.vggstream.engine.actors;
+
+import io.vggstream.engine.Engine;
+import io.vggstream.engine.EngineMetrics;
+import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.infer.OrtModel;
+import io.vggstream.engine.model.Model;
+import io.vggstream.engine.preprocess.Plan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Hot swap: checks the models' files every {@code model-watch-interval}; a model whose files
+ * changed and then held still for one interval (not half-written) is loaded, its sessions opened
+ * and warmed off the actor (on a thread of its own), and only then swapped into its workers. A
+ * replacement that cannot be served (corrupt, no card, other classes, another crop) is refused
+ * with its reason logged, and the running model keeps serving.
+ */
+public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
+
+    /** What the watcher accepts (its own timer and load results). */
+    public sealed interface Command {
+    }
+
+    private record Tick() implements Command {
+    }
+
+    private record Loaded(int model, Fingerprint at, List<OrtModel> sessions, Plan plan) implements Command {
+    }
+
+    private record Refused(int model, Fingerprint at, String reason) implements Command {
+    }
+
+    /** What a model's files looked like: sizes and modification times. */
+    record Fingerprint(long onnxSize, long onnxModified, long cardSize, long cardModified) {
+        static Fingerprint of(Model m) {
+            Path card = m.onnx().resolveSibling("model.json");
+            try {
+                long cs = Files.exists(card) ? Files.size(card) : -1;
+                long cm = Files.exists(card) ? Files.getLastModifiedTime(card).toMillis() : -1;
+                return new Fingerprint(Files.size(m.onnx()), Files.getLastModifiedTime(m.onnx()).toMillis(), cs, cm);
+            } catch (IOException e) {
+                return new Fingerprint(-1, -1, -1, -1);
+            }
+        }
+    }
+
+    public static Behavior<Command> create(EngineSettings settings, List<Model> models, List<Plan> plans,
+                                           List<List<ActorRef<InferenceWorker.Command>>> workers, ActorRef<Preprocessor.Command> preprocessors,
+                                           int threads, EngineMetrics metrics) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            timers.startTimerWithFixedDelay(new Tick(), settings.modelWatchInterval());
+            return new ModelWatcher(ctx, settings, models, plans, workers, preprocessors, threads, metrics);
+        }));
+    }
+
+    private final EngineSettings settings;
+    private final List<Model> models;
+    private final List<Plan> plans;
+    private final List<List<ActorRef<InferenceWorker.Command>>> workers;
+    private final ActorRef<Preprocessor.Command> preprocessors;
+    private final int threads;
+    private final EngineMetrics metrics;
+    private final List<Fingerprint> serving = new ArrayList<>();
+    private final List<Fingerprint> seen = new ArrayList<>();
+    private final boolean[] loading;
+    private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "model-loader");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private ModelWatcher(ActorContext<Command> ctx, EngineSettings settings, List<Model> models, List<Plan> plans,
+                         List<List<ActorRef<InferenceWorker.Command>>> workers, ActorRef<Preprocessor.Command> preprocessors,
+                         int threads, EngineMetrics metrics) {
+        super(ctx);
+        this.settings = settings;
+        this.models = new ArrayList<>(models);
+        this.plans = new ArrayList<>(plans);
+        this.workers = workers;
+        this.preprocessors = preprocessors;
+        this.threads = threads;
+        this.metrics = metrics;
+        this.loading = new boolean[models.size()];
+        for (Model m : models) {
+            serving.add(Fingerprint.of(m));
+            seen.add(Fingerprint.of(m));
+        }
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+            .onMessage(Tick.class, t -> onTick())
+            .onMessage(Loaded.class, this::onLoaded)
+            .onMessage(Refused.class, this::onRefused)
+            .onSignal(PostStop.class, s -> {
+                loader.shutdownNow();
+                return this;
+            })
+            .build();
+    }
+
+    private Behavior<Command> onTick() {
+        for (int i = 0; i < models.size(); i++) {
+            Fingerprint now = Fingerprint.of(models.get(i));
+            Fingerprint before = seen.set(i, now);
+            // Load only what changed since it was served and has held still for one interval.
+            if (!loading[i] && now.equals(before) && !now.equals(serving.get(i))) {
+                loading[i] = true;
+                int index = i;
+                Path path = settings.models().get(i);
+                getContext().getLog().info("{}: its files changed; loading the replacement", models.get(i).name());
+                getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> load(index, path, now), loader), (cmd, failure) ->
+                    failure != null ? new Refused(index, now, String.valueOf(failure.getCause() != null ? failure.getCause().getMessage()
+                        : failure.getMessage())) : cmd);
+            }
+        }
+        return this;
+    }
+
+    /** Loads, checks and warms the replacement: off the actor, since it blocks for seconds on a full VGG. */
+    private Command load(int index, Path folder, Fingerprint at) {
+        Model current = models.get(index);
+        Model next;
+        try {
+            next = Model.load(folder);
+        } catch (RuntimeException e) {
+            return new Refused(index, at, e.getMessage());
+        }
+        if (!next.card().classes().equals(current.card().classes())) {
+            return new Refused(index, at, "its classes differ from the running model's; restart the engine to change them");
+        }
+        if (next.card().crop() != current.card().crop()) {
+            return new Refused(index, at, "its crop " + next.card().crop() + " differs from the running " + current.card().crop()
+                + "; restart the engine to change it");
+        }
+        Plan plan;
+        try {
+            plan = Plan.of(index, next, settings.protocol());
+        } catch (IllegalArgumentException e) {
+            return new Refused(index, at, e.getMessage());
+        }
+        List<OrtModel> sessions = new ArrayList<>();
+        try {
+            for (int w = 0; w < workers.get(index).size(); w++) {
+                sessions.add(OrtModel.open(next, settings.devices().get(w % settings.devices().size()), threads));
+            }
+            List<Plan> only = new ArrayList<>(plans);
+            only.set(index, plan);
+            List<List<OrtModel>> bySlot = new ArrayList<>();
+            for (int m = 0; m < plans.size(); m++) {
+                bySlot.add(m == index ? sessions : List.of());
+            }
+            Engine.warmUp(settings, List.of(plan), bySlot);
+            return new Loaded(index, at, sessions, plan);
+        } catch (RuntimeException e) {
+            sessions.forEach(OrtModel::close);
+            return new Refused(index, at, e.getMessage());
+        }
+    }
+
+    private Behavior<Command> onLoaded(Loaded l) {
+        loading[l.model()] = false;
+        if (!Objects.equals(plans.get(l.model()), l.plan())) {
+            preprocessors.tell(new Preprocessor.Replan(l.plan()));
+            plans.set(l.model(), l.plan());
+        }
+        List<ActorRef<InferenceWorker.Command>> pool = workers.get(l.model());
+        for (int w = 0; w < pool.size(); w++) {
+            pool.get(w).tell(new InferenceWorker.Swap(l.sessions().get(w)));
+        }
+        serving.set(l.model(), l.at());
+        metrics.modelSwapped();
+        getContext().getLog().info("{}: replacement loaded and warmed; swapped into {} worker(s)", models.get(l.model()).name(), pool.size());
+        return this;
+    }
+
+    private Behavior<Command> onRefused(Refused r) {
+        loading[r.model()] = false;
+        // Remember the refused files: they are not tried again until they change.
+        serving.set(r.model(), r.at());
+        metrics.modelRefused();
+        getContext().getLog().error("{}: refusing the replaced model ({}); the running model keeps serving", models.get(r.model()).name(),
+            r.reason());
+        return this;
+    }
+}
