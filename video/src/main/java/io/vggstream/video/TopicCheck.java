@@ -1,0 +1,65 @@
+package io.vggstream.video;
+
+import io.vggstream.topics.KafkaLimits;
+import io.vggstream.topics.KafkaSettings;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Makes sure a topic exists and every partition has a leader that serves requests before we
+ * produce to it. Producing to a missing topic would let a broker with auto-creation make it with
+ * its defaults (a 1 MB record limit that refuses large frames); producing to a partition whose
+ * leader is not yet in place (a topic created a moment ago) can make an idempotent producer lose
+ * its first batch and retry the next until the delivery timeout (KAFKA-15591). A ListOffsets
+ * request is answered by the partition's leader only, and the admin client retries it until
+ * there is one, so its success means the partitions are writable.
+ */
+public final class TopicCheck {
+
+    private TopicCheck() {
+    }
+
+    /** Waits (at most {@code timeout}) until {@code topic} exists and every partition has a working leader. */
+    public static void awaitWritable(KafkaSettings kafka, String topic, Duration timeout) {
+        try (Admin admin = Admin.create(KafkaLimits.admin(kafka))) {
+            long ms = timeout.toMillis();
+            TopicDescription d;
+            try {
+                d = admin.describeTopics(Set.of(topic)).topicNameValues().get(topic).get(ms, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    throw new VideoException("topic " + topic + " does not exist at " + kafka.bootstrapServers()
+                        + " (./vggstream topics create makes the contract's topics)");
+                }
+                throw new VideoException("cannot describe topic " + topic + " at " + kafka.bootstrapServers() + ": "
+                    + e.getCause().getMessage(), e.getCause());
+            }
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            d.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            try {
+                admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs((int) Math.min(Integer.MAX_VALUE, ms)))
+                    .all().get(ms, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw new VideoException("the partitions of topic " + topic + " at " + kafka.bootstrapServers()
+                    + " have no working leader: " + e.getCause().getMessage(), e.getCause());
+            }
+        } catch (TimeoutException e) {
+            throw new VideoException("Kafka at " + kafka.bootstrapServers() + " did not answer within " + timeout.toSeconds()
+                + " s (is it running? ./vggstream kafka start)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VideoException("interrupted while looking up topic " + topic, e);
+        }
+    }
+}
