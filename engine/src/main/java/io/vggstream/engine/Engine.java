@@ -35,10 +35,28 @@ public final class Engine implements AutoCloseable {
     private final List<String> providers;
     private final Duration askTimeout;
     private final List<String> warmed;
+    private final List<Protocol> levels;
+
+    /** The protocol levels for a model set whose first model is {@code first}: the configured one, then cheaper rungs. */
+    public static List<Protocol> levels(EngineSettings settings, Model first) {
+        return settings.protocolLevels(p -> Plan.of(0, first, p).variantsPerFrame());
+    }
+
+    /** The protocols the engine can use, best first: level 0 is the configured one. */
+    public List<Protocol> levels() {
+        return levels;
+    }
+
+    /** The scales Q of a level's protocol for the first model. */
+    public List<Integer> scales(int level) {
+        return levels.get(level).scalesFor(models.get(0).card());
+    }
 
     private Engine(EngineSettings settings, List<Model> models, ActorSystem<EngineGuardian.Command> system,
-                   ActorRef<Aggregator.Command> aggregator, EngineMetrics metrics, List<String> providers, List<String> warmed) {
+                   ActorRef<Aggregator.Command> aggregator, EngineMetrics metrics, List<String> providers, List<String> warmed,
+                   List<Protocol> levels) {
         this.warmed = warmed;
+        this.levels = levels;
         this.settings = settings;
         this.models = models;
         this.system = system;
@@ -68,9 +86,15 @@ public final class Engine implements AutoCloseable {
                     + " have different classes; an ensemble averages posteriors over the same classes");
             }
         }
-        List<Plan> plans = new ArrayList<>();
-        for (int i = 0; i < models.size(); i++) {
-            plans.add(Plan.of(i, models.get(i), settings.protocol()));
+        List<Protocol> levels = levels(settings, first);
+        // Every level's plans, per model: a protocol that does not fit a model fails here, naming it.
+        List<List<Plan>> plansByLevel = new ArrayList<>();
+        for (Protocol level : levels) {
+            List<Plan> plans = new ArrayList<>();
+            for (int i = 0; i < models.size(); i++) {
+                plans.add(Plan.of(i, models.get(i), level));
+            }
+            plansByLevel.add(plans);
         }
         int workersPerModel = settings.devices().size() * settings.workersPerDevice();
         int cpuWorkers = (int) settings.devices().stream().filter(d -> d.kind() != Device.Kind.CUDA).count()
@@ -96,7 +120,7 @@ public final class Engine implements AutoCloseable {
         }
         List<String> warmed;
         try {
-            warmed = warmUp(settings, plans, sessions);
+            warmed = warmUp(settings, plansByLevel.stream().flatMap(List::stream).toList(), sessions);
         } catch (RuntimeException e) {
             sessions.forEach(l -> l.forEach(OrtModel::close));
             throw e;
@@ -109,9 +133,9 @@ public final class Engine implements AutoCloseable {
         EngineMetrics metrics = new EngineMetrics(settings.maxBatchSize());
         CompletableFuture<ActorRef<Aggregator.Command>> aggregator = new CompletableFuture<>();
         ActorSystem<EngineGuardian.Command> system = ActorSystem.create(
-            EngineGuardian.create(settings, models, plans, sessions, first.card().numClasses(), threads, metrics, aggregator), "vggstream", sized);
+            EngineGuardian.create(settings, models, plansByLevel, sessions, first.card().numClasses(), threads, metrics, aggregator), "vggstream", sized);
         try {
-            return new Engine(settings, models, system, aggregator.get(30, TimeUnit.SECONDS), metrics, providers, warmed);
+            return new Engine(settings, models, system, aggregator.get(30, TimeUnit.SECONDS), metrics, providers, warmed, levels);
         } catch (Exception e) {
             system.terminate();
             throw new IllegalStateException("the engine's actors did not start: " + e.getMessage(), e);
@@ -161,10 +185,15 @@ public final class Engine implements AutoCloseable {
         return warmed;
     }
 
-    /** Classifies one encoded image: the fused posterior and top-k, or why not. Never fails the stage. */
+    /** Classifies one encoded image with the configured protocol: the fused posterior and top-k, or why not. Never fails the stage. */
     public CompletionStage<Aggregator.Outcome> classify(byte[] image) {
+        return classify(image, 0);
+    }
+
+    /** Classifies one encoded image with the protocol of {@code level} (see {@link #levels()}). */
+    public CompletionStage<Aggregator.Outcome> classify(byte[] image, int level) {
         return AskPattern.<Aggregator.Command, Aggregator.Outcome>ask(aggregator,
-                replyTo -> new Aggregator.Classify(image, replyTo), askTimeout, system.scheduler())
+                replyTo -> new Aggregator.Classify(image, level, replyTo), askTimeout, system.scheduler())
             .exceptionally(e -> new Aggregator.Failed(io.vggstream.topics.deadletter.ErrorKind.INFERENCE,
                 "no answer from the engine within " + askTimeout + ": " + e.getMessage()));
     }

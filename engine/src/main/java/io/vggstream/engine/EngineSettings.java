@@ -12,6 +12,7 @@ public record EngineSettings(
     String groupId,
     List<Path> models,
     Protocol protocol,
+    Degrade degrade,
     int topK,
     boolean includeFeatures,
     int maxInFlight,
@@ -30,6 +31,13 @@ public record EngineSettings(
     Duration maxDelay,
     VideoFusion video,
     io.vggstream.engine.kafka.KafkaPipe.Delivery delivery) {
+
+    /** {@code vggstream.engine.degrade}: the protocol ladder under load. */
+    public record Degrade(boolean enabled, Duration latencyBudget, List<Protocol> ladder, Duration cooldown) {
+        public Degrade {
+            ladder = List.copyOf(ladder);
+        }
+    }
 
     /** {@code vggstream.engine.video}: how predictions are fused over time per stream. */
     public record VideoFusion(io.vggstream.engine.fusion.TemporalFusion.Method method, int window, double alpha, int maxStreams) {
@@ -82,6 +90,8 @@ public record EngineSettings(
             c.getString("group-id"),
             c.getStringList("models").stream().map(Path::of).toList(),
             Protocol.parse(c.getString("protocol")),
+            new Degrade(c.getBoolean("degrade.enabled"), c.getDuration("degrade.latency-budget"),
+                c.getStringList("degrade.ladder").stream().map(Protocol::parse).toList(), c.getDuration("degrade.cooldown")),
             c.getInt("top-k"),
             c.getBoolean("include-features"),
             c.getInt("max-in-flight"),
@@ -124,49 +134,68 @@ public record EngineSettings(
     }
 
     public EngineSettings withModels(List<Path> m) {
-        return new EngineSettings(groupId, m, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
+        return new EngineSettings(groupId, m, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     public EngineSettings withProtocol(Protocol p) {
-        return new EngineSettings(groupId, models, p, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
+        return new EngineSettings(groupId, models, p, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     public EngineSettings withDevices(List<Device> d) {
-        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
+        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
             statusInterval, preprocessWorkers, d, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     public EngineSettings withBatching(int batch, Duration delay) {
-        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
+        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, batch, delay, video, delivery);
     }
 
     public EngineSettings withGroupId(String g) {
-        return new EngineSettings(g, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
+        return new EngineSettings(g, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     public EngineSettings withMaxFrameAge(Duration age) {
-        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, age, warmupFrameSizes, modelWatchInterval,
+        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, age, warmupFrameSizes, modelWatchInterval,
             frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 
     /** Exactly once under this transactional id, or at least once when {@code transactionalId} is null. */
     public EngineSettings withDelivery(io.vggstream.engine.kafka.KafkaPipe.Delivery d) {
-        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval,
+        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval,
             frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, d);
     }
 
     public EngineSettings withModelWatchInterval(Duration interval) {
-        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge,
+        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge,
             warmupFrameSizes, interval, frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker,
             maxBatchSize, maxDelay, video, delivery);
     }
 
+    public EngineSettings withDegrade(Degrade d) {
+        return new EngineSettings(groupId, models, protocol, d, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge,
+            warmupFrameSizes, modelWatchInterval, frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice,
+            threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
+    }
+
+    /** The protocols the engine may use: the configured one, then (when degrading) the cheaper rungs of the ladder. */
+    public List<Protocol> protocolLevels(java.util.function.ToIntFunction<Protocol> cost) {
+        List<Protocol> levels = new java.util.ArrayList<>(List.of(protocol));
+        if (degrade.enabled()) {
+            for (Protocol p : degrade.ladder()) {
+                if (cost.applyAsInt(p) < cost.applyAsInt(levels.get(levels.size() - 1))) {
+                    levels.add(p);
+                }
+            }
+        }
+        return levels;
+    }
+
     public EngineSettings withFrameDeadline(Duration d) {
-        return new EngineSettings(groupId, models, protocol, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, d,
+        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, d,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
     }
 

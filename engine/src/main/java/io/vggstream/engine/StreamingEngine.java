@@ -72,14 +72,19 @@ public final class StreamingEngine implements AutoCloseable {
 
     /** The frames consumer's largest partition lag in records, -1 when not known yet. */
     public double lag() {
+        return status().maxRecords();
+    }
+
+    /** Lag, protocol level and smoothed latency, for the status line. */
+    public Ingest.Lag status() {
         try {
             return AskPattern.<Ingest.Command, Ingest.Lag>ask(ingest, Ingest.GetLag::new, Duration.ofSeconds(5),
-                engine.system().scheduler()).toCompletableFuture().get(6, TimeUnit.SECONDS).maxRecords();
+                engine.system().scheduler()).toCompletableFuture().get(6, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return new Ingest.Lag(-1, 0, Double.NaN);
         } catch (Exception e) {
-            return -1;
+            return new Ingest.Lag(-1, 0, Double.NaN);
         }
     }
 

@@ -27,8 +27,11 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     public sealed interface Command {
     }
 
-    /** Classify one encoded image; the answer is one {@link Outcome}. */
-    public record Classify(byte[] image, ActorRef<Outcome> replyTo) implements Command {
+    /**
+     * Classify one encoded image with the protocol of {@code level} (0: the configured one; higher:
+     * cheaper rungs of the degradation ladder); the answer is one {@link Outcome}.
+     */
+    public record Classify(byte[] image, int level, ActorRef<Outcome> replyTo) implements Command {
     }
 
     /** From a preprocessor: the frame decoded into this many variants. */
@@ -58,9 +61,10 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
      * @param variants how many variant posteriors went into the fusion
      * @param expected how many there should have been
      * @param feature the mean feature vector of the first model's dense variants, when asked for
+     * @param level the protocol level that produced it
      */
     public record Classified(double[] posterior, List<Fusion.Ranked> top, boolean partial, int variants, int expected,
-                             float[] feature) implements Outcome {
+                             float[] feature, int level) implements Outcome {
     }
 
     /** The frame could not be classified: why, and the dead-letter kind. */
@@ -80,6 +84,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
 
     private static final class Pending {
         final ActorRef<Outcome> replyTo;
+        final int level;
         final List<Fusion.ModelSum> sums = new ArrayList<>();
         int expected = -1;
         int arrived;
@@ -88,8 +93,9 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         double[] featureSum;
         int featureCount;
 
-        Pending(ActorRef<Outcome> replyTo, int models, int classes) {
+        Pending(ActorRef<Outcome> replyTo, int level, int models, int classes) {
             this.replyTo = replyTo;
+            this.level = level;
             for (int i = 0; i < models; i++) {
                 sums.add(new Fusion.ModelSum(classes));
             }
@@ -131,9 +137,9 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
 
     private Behavior<Command> onClassify(Classify c) {
         long id = nextId++;
-        pending.put(id, new Pending(c.replyTo(), models, classes));
+        pending.put(id, new Pending(c.replyTo(), c.level(), models, classes));
         timers.startSingleTimer(id, new Deadline(id), deadline);
-        preprocessors.tell(new Preprocessor.Preprocess(id, c.image(), getContext().getSelf(), replies));
+        preprocessors.tell(new Preprocessor.Preprocess(id, c.image(), c.level(), getContext().getSelf(), replies));
         return this;
     }
 
@@ -214,6 +220,6 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
             }
         }
         int used = f.sums.stream().mapToInt(Fusion.ModelSum::count).sum();
-        f.replyTo.tell(new Classified(posterior, Fusion.top(posterior, topK), partial, used, Math.max(f.expected, used), feature));
+        f.replyTo.tell(new Classified(posterior, Fusion.top(posterior, topK), partial, used, Math.max(f.expected, used), feature, f.level));
     }
 }

@@ -44,7 +44,7 @@ public final class EngineGuardian {
      *                 fails start-up with its file's name instead of a restart loop)
      * @param aggregator completed with the aggregator once it runs
      */
-    public static Behavior<Command> create(EngineSettings settings, List<io.vggstream.engine.model.Model> models, List<Plan> plans,
+    public static Behavior<Command> create(EngineSettings settings, List<io.vggstream.engine.model.Model> models, List<List<Plan>> plans,
                                            List<List<OrtModel>> sessions, int classes, int threads, EngineMetrics metrics,
                                            CompletableFuture<ActorRef<Aggregator.Command>> aggregator) {
         return Behaviors.setup(ctx -> {
@@ -69,7 +69,7 @@ public final class EngineGuardian {
                 .withBroadcastPredicate(m -> m instanceof Preprocessor.Replan)
                 .withRouteeProps(DispatcherSelector.fromConfig(PREPROCESS_DISPATCHER));
             ActorRef<Preprocessor.Command> preprocessors = ctx.spawn(pool, "preprocess");
-            Behavior<Aggregator.Command> agg = Behaviors.supervise(Aggregator.create(plans.size(), classes, settings.topK(),
+            Behavior<Aggregator.Command> agg = Behaviors.supervise(Aggregator.create(models.size(), classes, settings.topK(),
                     settings.frameDeadline(), preprocessors))
                 .onFailure(Exception.class, SupervisorStrategy.resume());
             aggregator.complete(ctx.spawn(agg, "aggregator"));

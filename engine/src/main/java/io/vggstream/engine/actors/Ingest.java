@@ -1,6 +1,8 @@
 package io.vggstream.engine.actors;
 
 import io.vggstream.engine.Engine;
+import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.protocol.LoadGovernor;
 import io.vggstream.engine.fusion.TemporalFusion;
 import io.vggstream.engine.kafka.KafkaPipe;
 import io.vggstream.engine.kafka.OutputRecords;
@@ -55,8 +57,12 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
     public record GetLag(ActorRef<Lag> replyTo) implements Command {
     }
 
-    /** The largest lag over the assigned partitions, in records (-1 when unknown). */
-    public record Lag(double maxRecords) {
+    /**
+     * @param maxRecords the largest lag over the assigned partitions, in records (-1 when unknown)
+     * @param level the protocol level frames use now (0: the configured protocol)
+     * @param latencyMs the engine latency the governor sees (smoothed)
+     */
+    public record Lag(double maxRecords, int level, double latencyMs) {
     }
 
     private record StreamEnded(Throwable failure) implements Command {
@@ -70,6 +76,7 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
     }
 
     private final Consumer.DrainingControl<Done> control;
+    private final LoadGovernor governor;
     private final CompletableFuture<Done> ended;
 
     private Ingest(ActorContext<Command> ctx, Engine engine, KafkaSettings kafka, TopicsSettings topics, CompletableFuture<Done> ended) {
@@ -78,8 +85,11 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
         OutputRecords out = new OutputRecords(topics, engine);
         int maxFrame = topics.maxFrameBytes();
 
+        EngineSettings.Degrade degrade = engine.settings().degrade();
+        governor = new LoadGovernor(engine.levels().size(), degrade.latencyBudget(), degrade.cooldown(), System.nanoTime());
+        LoadGovernor g = governor;
         control = KafkaPipe.run(ctx.getSystem(), kafka, topics, engine.settings().groupId(), topics.frames().name(),
-            engine.settings().maxInFlight(), record -> answer(engine, out, record, maxFrame), inOrder(engine, out), engine.settings().delivery());
+            engine.settings().maxInFlight(), record -> answer(engine, out, record, maxFrame, g), inOrder(engine, out), engine.settings().delivery());
         ctx.pipeToSelf(control.streamCompletion(), (done, failure) -> new StreamEnded(failure));
         ctx.getLog().info("consuming {} as group {} on {}; predictions to {}, dead letters to {}; {}", topics.frames().name(),
             engine.settings().groupId(), kafka.bootstrapServers(), topics.predictions().name(), topics.deadLetter().name(),
@@ -98,7 +108,8 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
     }
 
     /** One frame in, one answer out: never a failed stage, so one bad frame cannot stop the stream. */
-    private static CompletionStage<Answer> answer(Engine engine, OutputRecords out, ConsumerRecord<byte[], byte[]> record, int maxFrame) {
+    private static CompletionStage<Answer> answer(Engine engine, OutputRecords out, ConsumerRecord<byte[], byte[]> record, int maxFrame,
+                                                  LoadGovernor governor) {
         long consumed = System.nanoTime();
         engine.metrics().frameIn();
         FrameRecords.Parsed parsed = FrameRecords.parse(record, maxFrame);
@@ -115,7 +126,8 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
                 String.format(java.util.Locale.ROOT, "the frame was %.1f s old when it reached the engine, over max-frame-age %.1f s:"
                     + " answered without inference (the engine is behind); replay it from here if needed", age / 1e3, maxAge.toMillis() / 1e3)))));
         }
-        return engine.classify(frame.frame().image()).thenApply(outcome -> {
+        return engine.classify(frame.frame().image(), governor.level()).thenApply(outcome -> {
+            governor.observe((System.nanoTime() - consumed) / 1e6, System.nanoTime());
             if (outcome instanceof Aggregator.Classified c) {
                 engine.metrics().frameOut(true, c.partial());
                 return new Predicted(frame, c, consumed);
@@ -165,7 +177,10 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
 
     private Behavior<Command> onGetLag(GetLag g) {
         // The answer goes straight to the asker; nothing here changes the actor's state.
-        control.getMetrics().whenComplete((metrics, failure) -> g.replyTo().tell(new Lag(failure == null ? maxLag(metrics) : -1)));
+        int level = governor.level();
+        double latency = governor.smoothedLatencyMs();
+        control.getMetrics().whenComplete((metrics, failure) ->
+            g.replyTo().tell(new Lag(failure == null ? maxLag(metrics) : -1, level, latency)));
         return this;
     }
 

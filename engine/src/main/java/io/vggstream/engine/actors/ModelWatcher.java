@@ -40,7 +40,7 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
     private record Tick() implements Command {
     }
 
-    private record Loaded(int model, Fingerprint at, List<OrtModel> sessions, Plan plan) implements Command {
+    private record Loaded(int model, Fingerprint at, List<OrtModel> sessions, List<Plan> plans) implements Command {
     }
 
     private record Refused(int model, Fingerprint at, String reason) implements Command {
@@ -60,7 +60,7 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
         }
     }
 
-    public static Behavior<Command> create(EngineSettings settings, List<Model> models, List<Plan> plans,
+    public static Behavior<Command> create(EngineSettings settings, List<Model> models, List<List<Plan>> plans,
                                            List<List<ActorRef<InferenceWorker.Command>>> workers, ActorRef<Preprocessor.Command> preprocessors,
                                            int threads, EngineMetrics metrics) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -71,7 +71,8 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
 
     private final EngineSettings settings;
     private final List<Model> models;
-    private final List<Plan> plans;
+    private final List<List<Plan>> plans;
+    private final List<io.vggstream.engine.protocol.Protocol> levels;
     private final List<List<ActorRef<InferenceWorker.Command>>> workers;
     private final ActorRef<Preprocessor.Command> preprocessors;
     private final int threads;
@@ -85,13 +86,15 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
         return t;
     });
 
-    private ModelWatcher(ActorContext<Command> ctx, EngineSettings settings, List<Model> models, List<Plan> plans,
+    private ModelWatcher(ActorContext<Command> ctx, EngineSettings settings, List<Model> models, List<List<Plan>> plans,
                          List<List<ActorRef<InferenceWorker.Command>>> workers, ActorRef<Preprocessor.Command> preprocessors,
                          int threads, EngineMetrics metrics) {
         super(ctx);
         this.settings = settings;
         this.models = new ArrayList<>(models);
-        this.plans = new ArrayList<>(plans);
+        this.plans = new ArrayList<>();
+        plans.forEach(level -> this.plans.add(new ArrayList<>(level)));
+        this.levels = Engine.levels(settings, models.get(0));
         this.workers = workers;
         this.preprocessors = preprocessors;
         this.threads = threads;
@@ -150,9 +153,11 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
             return new Refused(index, at, "its crop " + next.card().crop() + " differs from the running " + current.card().crop()
                 + "; restart the engine to change it");
         }
-        Plan plan;
+        List<Plan> newPlans = new ArrayList<>();
         try {
-            plan = Plan.of(index, next, settings.protocol());
+            for (io.vggstream.engine.protocol.Protocol p : levels) {
+                newPlans.add(Plan.of(index, next, p));
+            }
         } catch (IllegalArgumentException e) {
             return new Refused(index, at, e.getMessage());
         }
@@ -161,14 +166,12 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
             for (int w = 0; w < workers.get(index).size(); w++) {
                 sessions.add(OrtModel.open(next, settings.devices().get(w % settings.devices().size()), threads));
             }
-            List<Plan> only = new ArrayList<>(plans);
-            only.set(index, plan);
             List<List<OrtModel>> bySlot = new ArrayList<>();
-            for (int m = 0; m < plans.size(); m++) {
+            for (int m = 0; m < models.size(); m++) {
                 bySlot.add(m == index ? sessions : List.of());
             }
-            Engine.warmUp(settings, List.of(plan), bySlot);
-            return new Loaded(index, at, sessions, plan);
+            Engine.warmUp(settings, newPlans, bySlot);
+            return new Loaded(index, at, sessions, newPlans);
         } catch (RuntimeException e) {
             sessions.forEach(OrtModel::close);
             return new Refused(index, at, e.getMessage());
@@ -177,9 +180,12 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
 
     private Behavior<Command> onLoaded(Loaded l) {
         loading[l.model()] = false;
-        if (!Objects.equals(plans.get(l.model()), l.plan())) {
-            preprocessors.tell(new Preprocessor.Replan(l.plan()));
-            plans.set(l.model(), l.plan());
+        for (int level = 0; level < l.plans().size(); level++) {
+            Plan plan = l.plans().get(level);
+            if (!Objects.equals(plans.get(level).get(l.model()), plan)) {
+                preprocessors.tell(new Preprocessor.Replan(level, plan));
+                plans.get(level).set(l.model(), plan);
+            }
         }
         List<ActorRef<InferenceWorker.Command>> pool = workers.get(l.model());
         for (int w = 0; w < pool.size(); w++) {

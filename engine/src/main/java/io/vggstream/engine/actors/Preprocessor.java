@@ -28,34 +28,35 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
      * @param aggregator told {@link Aggregator.Planned} or {@link Aggregator.Rejected}
      * @param replies where the inference workers answer
      */
-    public record Preprocess(long frameId, byte[] image, ActorRef<Aggregator.Command> aggregator,
+    public record Preprocess(long frameId, byte[] image, int level, ActorRef<Aggregator.Command> aggregator,
                              ActorRef<InferenceWorker.Reply> replies) implements Command {
     }
 
-    /** A model was hot-swapped with a card that changes its mean or scales: plan its variants anew. */
-    public record Replan(Plan plan) implements Command {
+    /** A model was hot-swapped with a card that changes its mean or scales: plan its variants anew, at protocol level {@code level}. */
+    public record Replan(int level, Plan plan) implements Command {
     }
 
     /**
-     * @param plans one per model of the ensemble
+     * @param plans per protocol level, one per model of the ensemble
      * @param workers per model, its inference workers (chosen round-robin)
      */
-    public static Behavior<Command> create(List<Plan> plans, List<List<ActorRef<InferenceWorker.Command>>> workers, long maxPixels,
+    public static Behavior<Command> create(List<List<Plan>> plans, List<List<ActorRef<InferenceWorker.Command>>> workers, long maxPixels,
                                            int minSide) {
         return Behaviors.setup(ctx -> new Preprocessor(ctx, plans, workers, maxPixels, minSide));
     }
 
-    private final List<Plan> plans;
+    private final List<List<Plan>> plans;
     private final List<List<ActorRef<InferenceWorker.Command>>> workers;
     private final long maxPixels;
     private final int minSide;
     private final int[] next;
 
-    private Preprocessor(ActorContext<Command> ctx, List<Plan> plans, List<List<ActorRef<InferenceWorker.Command>>> workers, long maxPixels,
+    private Preprocessor(ActorContext<Command> ctx, List<List<Plan>> plans, List<List<ActorRef<InferenceWorker.Command>>> workers, long maxPixels,
                          int minSide) {
         super(ctx);
         this.minSide = minSide;
-        this.plans = new java.util.ArrayList<>(plans);
+        this.plans = new java.util.ArrayList<>();
+        plans.forEach(level -> this.plans.add(new java.util.ArrayList<>(level)));
         this.workers = List.copyOf(workers);
         this.maxPixels = maxPixels;
         this.next = new int[workers.size()];
@@ -66,14 +67,14 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
         return newReceiveBuilder()
             .onMessage(Preprocess.class, this::onPreprocess)
             .onMessage(Replan.class, r -> {
-                plans.set(r.plan().model(), r.plan());
+                plans.get(r.level()).set(r.plan().model(), r.plan());
                 return this;
             })
             .build();
     }
 
     private Behavior<Command> onPreprocess(Preprocess p) {
-        Preprocessing.Result result = Preprocessing.variants(p.image(), plans, maxPixels, minSide);
+        Preprocessing.Result result = Preprocessing.variants(p.image(), plans.get(p.level()), maxPixels, minSide);
         if (result instanceof Preprocessing.Result.Bad bad) {
             p.aggregator().tell(new Aggregator.Rejected(p.frameId(), bad.kind(), bad.reason()));
             return this;

@@ -99,10 +99,12 @@ public final class RunCommand implements Callable<Integer> {
             double fps = (done - last[0]) / ((now - last[1]) / 1e9);
             last[0] = done;
             last[1] = now;
-            double lag = running.lag();
-            out.printf(Locale.ROOT, "%6.1f frames/s | in flight %3d | batch %4.2f | lag %s | predictions %d, partial %d, dead letters %d (dropped %d)%n",
+            var st = running.status();
+            double lag = st.maxRecords();
+            out.printf(Locale.ROOT, "%6.1f frames/s | in flight %3d | batch %4.2f | lag %s | protocol %s | predictions %d, partial %d,"
+                    + " dead letters %d (dropped %d)%n",
                 fps, m.inFlight(), m.meanBatchSize(), lag < 0 ? "?" : String.format(Locale.ROOT, "%.0f", lag),
-                m.predictions(), m.partial(), m.deadLetters(), m.dropped());
+                engine.levels().get(st.level()), m.predictions(), m.partial(), m.deadLetters(), m.dropped());
             out.flush();
         }, period, period, TimeUnit.MILLISECONDS);
         try {

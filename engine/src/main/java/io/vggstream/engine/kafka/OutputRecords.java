@@ -28,14 +28,17 @@ public final class OutputRecords {
     private final PredictionSerializer predictions = new PredictionSerializer();
     private final DeadLetterSerializer deadLetters = new DeadLetterSerializer();
     private final List<String> modelNames;
-    private final Prediction.Protocol protocol;
+    private final List<Prediction.Protocol> protocols;
 
     public OutputRecords(TopicsSettings topics, Engine engine) {
         this.topics = topics;
         this.engine = engine;
         this.modelNames = engine.models().stream().map(m -> m.name()).toList();
-        this.protocol = new Prediction.Protocol(engine.protocol().toString(), engine.scales(), engine.protocol().flips(),
-            engine.protocol().cropsPerScale());
+        this.protocols = new ArrayList<>();
+        for (int level = 0; level < engine.levels().size(); level++) {
+            var p = engine.levels().get(level);
+            protocols.add(new Prediction.Protocol(p.toString(), engine.scales(level), p.flips(), p.cropsPerScale()));
+        }
     }
 
     /**
@@ -46,7 +49,7 @@ public final class OutputRecords {
         double engineMs = (System.nanoTime() - consumedNanos) / 1e6;
         double captureMs = Math.max(0, System.currentTimeMillis() - frame.frame().ts());
         return new Prediction(frame.stream(), frame.frame().seq(), frame.frame().ts(),
-            new Prediction.Source(frame.topic(), frame.partition(), frame.offset()), top, modelNames, protocol,
+            new Prediction.Source(frame.topic(), frame.partition(), frame.offset()), top, modelNames, protocols.get(c.level()),
             new Prediction.Latency(round(engineMs), round(captureMs)), frame.frame().label(), c.partial());
     }
 

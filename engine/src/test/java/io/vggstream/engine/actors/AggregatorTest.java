@@ -25,7 +25,7 @@ class AggregatorTest {
 
     private record Setup(ActorRef<Aggregator.Command> aggregator, TestProbe<Preprocessor.Command> pre, TestProbe<Aggregator.Outcome> out) {
         Preprocessor.Preprocess classify() {
-            aggregator.tell(new Aggregator.Classify(new byte[] {1}, out.getRef()));
+            aggregator.tell(new Aggregator.Classify(new byte[] {1}, 0, out.getRef()));
             return pre.expectMessageClass(Preprocessor.Preprocess.class);
         }
     }
