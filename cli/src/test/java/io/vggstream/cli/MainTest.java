@@ -27,13 +27,29 @@ class MainTest {
 
     @Test
     void shouldPrintHelpOnEveryLevelWithExitZero() {
-        for (String[] args : new String[][] {{"--help"}, {"kafka", "--help"}, {"kafka", "start", "--help"},
-            {"kafka", "status", "--help"}, {"kafka", "stop", "--help"}, {"topics", "--help"},
-            {"topics", "create", "--help"}, {"topics", "describe", "--help"}}) {
-            Run r = run(args);
+        java.util.List<java.util.List<String>> paths = new java.util.ArrayList<>();
+        collect(Main.commandLine(), new java.util.ArrayList<>(), paths);
+        assertThat(paths).extracting(p -> String.join(" ", p))
+            .contains("kafka start", "kafka status", "kafka stop", "topics create", "topics describe", "run", "classify", "evaluate");
+        for (java.util.List<String> path : paths) {
+            java.util.List<String> args = new java.util.ArrayList<>(path);
+            args.add("--help");
+            Run r = run(args.toArray(String[]::new));
             assertThat(r.code()).as(String.join(" ", args)).isZero();
             assertThat(r.out()).as(String.join(" ", args)).startsWith("Usage: vggstream");
         }
+    }
+
+    /** Every command path of the launcher, the root's subcommands and theirs. */
+    private static void collect(CommandLine cl, java.util.List<String> prefix, java.util.List<java.util.List<String>> out) {
+        out.add(prefix);
+        cl.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help")) {
+                java.util.List<String> p = new java.util.ArrayList<>(prefix);
+                p.add(name);
+                collect(sub, p, out);
+            }
+        });
     }
 
     @Test
