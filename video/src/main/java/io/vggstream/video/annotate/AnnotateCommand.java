@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 
 /** {@code vggstream annotate}: a thin command over {@link Annotator}. */
 @Command(name = "annotate", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Write a stream's frames with their predictions drawn on them (top-5 with probabilities, stream, seq,",
-        "latency, ground truth) into an H.264 MP4 that any player opens. Reads both topics up to where they are now."})
+    description = "Write a stream's frames with their predictions drawn on them (top-5 with probabilities, stream, seq,"
+        + " latency, ground truth) into an H.264 MP4 that any player opens. Reads both topics up to where they end now.")
 public final class AnnotateCommand implements Callable<Integer> {
 
     @Option(names = "--stream", required = true, paramLabel = "ID", description = "The stream to annotate.")

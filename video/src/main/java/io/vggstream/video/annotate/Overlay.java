@@ -79,7 +79,7 @@ public final class Overlay {
             ranked = p.top().subList(0, Math.min(Math.max(0, topK), p.top().size()));
             if (p.label().isPresent()) {
                 right = LabelMatch.correct(p);
-                truth = Optional.of("label " + ascii(p.label().get()) + (right ? "  right" : "  wrong"));
+                truth = Optional.of("label " + ascii(labelText(p.label().get(), p.top())) + (right ? "  right" : "  wrong"));
             }
         } else {
             second = "no prediction";
@@ -132,6 +132,20 @@ public final class Overlay {
             out.add(new Element.Text(fit(truth.get(), inner, s, th, measure), x, y, s, th, right ? GREEN : RED));
         }
         return out;
+    }
+
+    /** A class-index label with its name when the top-k knows it ({@code 5 Sandal}); otherwise the label as it is. */
+    static String labelText(String label, List<Prediction.Ranked> top) {
+        String l = label.strip();
+        if (l.matches("[0-9]{1,9}")) {
+            int i = Integer.parseInt(l);
+            for (Prediction.Ranked r : top) {
+                if (r.index() == i && r.label() != null && !r.label().equals(l)) {
+                    return l + " " + r.label();
+                }
+            }
+        }
+        return label;
     }
 
     private static int panelHeight(int lines, int pad, int capH, int lineH, double s) {

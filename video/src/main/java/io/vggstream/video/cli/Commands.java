@@ -18,7 +18,7 @@ public final class Commands {
         try {
             return build.get();
         } catch (IllegalArgumentException | ConfigException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 

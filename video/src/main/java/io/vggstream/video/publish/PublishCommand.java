@@ -18,11 +18,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vggstream publish SOURCE}: a thin command over {@link Publisher}. */
 @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Publish a video file, a folder of images, a stream URL or a camera to the frames topic,",
-        "one JPEG per frame (key: the stream id; headers seq, ts, label, content-type).",
-        "Files are paced at their own frame rate, folders at vggstream.video.publish.folder-fps."},
-    footer = {"", "Exit status: 0 when frames were published (a source that broke midway is reported),",
-        "1 when nothing was (an unreadable source, an absent broker), 2 on bad usage."})
+    description = "Publish a video file, a folder of images, a stream URL or a camera to the frames topic, one JPEG per"
+        + " frame (key: the stream id; headers seq, ts, label, content-type). Files are paced at their own frame rate,"
+        + " folders at vggstream.video.publish.folder-fps.",
+    footer = {"", "Exit status: 0 when frames were published (a source that broke midway is reported), 1 when nothing"
+        + " was (an unreadable source, an absent broker or topic), 2 on bad usage."})
 public final class PublishCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "SOURCE",

@@ -89,19 +89,20 @@ final class StreamStats {
     }
 
     /**
-     * Predictions per second over the rate window before {@code nowNanos}: the window's arrivals
-     * over the window (or over the time since the first arrival, while that is shorter).
+     * Predictions per second lately: the arrivals of the rate window over the window once the
+     * stream is older than the window; before that, the intervals since the first arrival over
+     * their time (one arrival is no rate yet: 0).
      */
     double recentFps(long nowNanos) {
         trim(nowNanos);
-        if (arrivals.isEmpty()) {
+        long sinceFirst = nowNanos - firstArrival;
+        if (frames == 0) {
             return 0;
         }
-        long span = Math.min(rateWindowNanos, nowNanos - firstArrival);
-        if (span <= 0) {
-            return 0;
+        if (sinceFirst >= rateWindowNanos) {
+            return arrivals.size() / (rateWindowNanos / 1e9);
         }
-        return arrivals.size() / (span / 1e9);
+        return arrivals.size() < 2 || sinceFirst <= 0 ? 0 : (arrivals.size() - 1) / (sinceFirst / 1e9);
     }
 
     /** Predictions per second between the first and the last arrival; 0 with fewer than two. */

@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
 
 /** {@code vggstream watch}: a thin command over {@link Watcher}. */
 @Command(name = "watch", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"A live view of the predictions topic: per stream the latest top-1 with its probability, frames/s,",
-        "the median capture-to-prediction latency and, when frames carry labels, the running accuracy.",
-        "Redrawn in place on a terminal, plain lines otherwise; ends with a summary (Ctrl-C, --limit or --duration)."})
+    description = "A live view of the predictions topic: per stream the latest top-1 with its probability, frames/s, the"
+        + " median capture-to-prediction latency and, when frames carry labels, the running accuracy. Redrawn in place on a"
+        + " terminal, plain lines otherwise; ends with a summary (at Ctrl-C, --limit or --duration).")
 public final class WatchCommand implements Callable<Integer> {
 
     @Option(names = "--from-beginning", description = "Read the topic from its start (default: from now).")
@@ -59,7 +59,7 @@ public final class WatchCommand implements Callable<Integer> {
             CountDownLatch done = new CountDownLatch(1);
             Thread hook = Commands.onShutdown("watch", watcher::stop, done, 10);
             try {
-                WatchSummary s = watcher.run(System.out);
+                WatchSummary s = watcher.run(out);
                 out.println(s.summary());
                 out.flush();
                 return 0;

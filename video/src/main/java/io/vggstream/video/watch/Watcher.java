@@ -8,6 +8,7 @@ import io.vggstream.topics.prediction.PredictionDeserializer;
 import io.vggstream.video.VideoException;
 import io.vggstream.video.watch.WatchOptions.View;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -110,8 +111,14 @@ public final class Watcher implements AutoCloseable {
         consumer.wakeup();
     }
 
-    /** Reads and shows predictions until the limit, the duration or a stop; then shows the last state and returns the summary. */
+    /** Reads and shows predictions on {@code out}; see {@link #run(PrintWriter)}. */
     public WatchSummary run(PrintStream out) {
+        PrintWriter w = new PrintWriter(new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8), true);
+        return run(w);
+    }
+
+    /** Reads and shows predictions until the limit, the duration or a stop; then shows the last state and returns the summary. */
+    public WatchSummary run(PrintWriter out) {
         long start = System.nanoTime();
         long deadline = options.duration().map(d -> start + d.toNanos()).orElse(Long.MAX_VALUE);
         long period = (options.view() == View.ANSI ? options.refresh() : options.plainInterval()).toNanos();
@@ -165,7 +172,7 @@ public final class Watcher implements AutoCloseable {
         return summary((end - start) / 1e9);
     }
 
-    private void draw(PrintStream out, WatchView.Redraw redraw, long elapsedNanos, long now) {
+    private void draw(PrintWriter out, WatchView.Redraw redraw, long elapsedNanos, long now) {
         List<WatchView.Row> rows = rows(now);
         String elapsed = clock(elapsedNanos / 1e9);
         if (options.view() == View.ANSI) {

@@ -20,7 +20,7 @@ class OverlayTest {
 
         List<String> texts = texts(e);
         assertThat(texts).containsExactly("cam-1  #42", "latency 40 ms", "Sneaker", "91.0%", "other", "4.5%", "Ankle boot", "2.2%",
-            "label 7  right");
+            "label 7 Sneaker  right");
         Overlay.Element.Box panel = (Overlay.Element.Box) e.get(0);
         assertThat(panel.alpha()).isLessThan(1);
         for (Overlay.Element x : e) {
@@ -71,6 +71,14 @@ class OverlayTest {
                 assertThat(((Overlay.Element.Text) x).text()).isEqualTo("label H?md  wrong");
                 assertThat(((Overlay.Element.Text) x).rgb()).isEqualTo(Overlay.RED);
             });
+    }
+
+    @Test
+    void shouldNameAnIndexLabelWhenTheTopClassesKnowIt() {
+        List<Prediction.Ranked> top = List.of(new Prediction.Ranked(7, "Sneaker", 0.6), new Prediction.Ranked(5, "Sandal", 0.3));
+        assertThat(Overlay.labelText("5", top)).isEqualTo("5 Sandal");
+        assertThat(Overlay.labelText("3", top)).isEqualTo("3");
+        assertThat(Overlay.labelText("Sandal", top)).isEqualTo("Sandal");
     }
 
     @Test

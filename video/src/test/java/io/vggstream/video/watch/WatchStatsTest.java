@@ -61,6 +61,12 @@ class WatchStatsTest {
         }
         assertThat(s.recentFps(4_900 * MS)).isCloseTo(11.0, within(1e-9)); // 3.9 s .. 4.9 s inclusive: 11 arrivals
         assertThat(s.recentFps(60_000 * MS)).isZero();
+        StreamStats one = new StreamStats("cam-2", 100, 5_000 * MS);
+        one.add(Predictions.of("cam-2", 0, 0, 1, "a", 0.5, 10, Optional.empty()), 0);
+        assertThat(one.recentFps(10 * MS)).isZero(); // one arrival is no rate yet
+        one.add(Predictions.of("cam-2", 1, 40, 1, "a", 0.5, 10, Optional.empty()), 40 * MS);
+        one.add(Predictions.of("cam-2", 2, 80, 1, "a", 0.5, 10, Optional.empty()), 80 * MS);
+        assertThat(one.recentFps(80 * MS)).isCloseTo(25.0, within(1e-9)); // two intervals of 40 ms
     }
 
     @Test
