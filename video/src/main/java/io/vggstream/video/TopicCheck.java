@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -32,12 +33,18 @@ public final class TopicCheck {
 
     /** Waits (at most {@code timeout}) until {@code topic} exists and every partition has a working leader. */
     public static void awaitWritable(KafkaSettings kafka, String topic, Duration timeout) {
-        try (Admin admin = Admin.create(KafkaLimits.admin(kafka))) {
+        Admin admin = Admin.create(KafkaLimits.admin(kafka));
+        try {
             long ms = timeout.toMillis();
+            int callMs = (int) Math.min(Integer.MAX_VALUE, ms);
             TopicDescription d;
             try {
-                d = admin.describeTopics(Set.of(topic)).topicNameValues().get(topic).get(ms, TimeUnit.MILLISECONDS);
+                d = admin.describeTopics(Set.of(topic), new DescribeTopicsOptions().timeoutMs(callMs)).topicNameValues().get(topic)
+                    .get(ms, TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                    throw new TimeoutException(e.getCause().getMessage());
+                }
                 if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                     throw new VideoException("topic " + topic + " does not exist at " + kafka.bootstrapServers()
                         + " (./vggstream topics create makes the contract's topics)");
@@ -48,7 +55,7 @@ public final class TopicCheck {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             d.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
             try {
-                admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs((int) Math.min(Integer.MAX_VALUE, ms)))
+                admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs(callMs))
                     .all().get(ms, TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 throw new VideoException("the partitions of topic " + topic + " at " + kafka.bootstrapServers()
@@ -60,6 +67,9 @@ public final class TopicCheck {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VideoException("interrupted while looking up topic " + topic, e);
+        } finally {
+            // Not the default close, which waits out any call still pending (up to a minute) on an absent broker.
+            admin.close(Duration.ofMillis(500));
         }
     }
 }

@@ -44,6 +44,9 @@ public final class Publisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
 
+    /** A pass under this share of the announced length is reported as cut short (estimated lengths are approximate). */
+    private static final double SHORT_PASS = 0.9;
+
     private final PublishOptions options;
     private final KafkaSettings kafka;
     private final TopicsSettings topics;
@@ -182,6 +185,7 @@ public final class Publisher {
                             }
                             continue;
                         }
+                        noteShortPass(passFrames);
                         if (options.loop() && passFrames > 0) {
                             source.restart();
                             timeline.loop();
@@ -240,6 +244,19 @@ public final class Publisher {
             }
             return new PublishResult(options.stream(), topic, acked.get(), ackedBytes.get(), seconds, source.skipped(), reconnects,
                 Optional.ofNullable(problem));
+        }
+
+        /**
+         * A file that ends well before the length its header announced was cut short or is
+         * damaged; FFmpeg just stops reading it. Say so (once), keeping what was published.
+         */
+        private void noteShortPass(long passFrames) {
+            java.util.OptionalLong length = source.length();
+            if (problem == null && !(options.source() instanceof Source.ImageFolder) && length.isPresent()
+                && passFrames < SHORT_PASS * length.getAsLong()) {
+                problem = options.source().text() + " ended after " + passFrames + " frames where its header announced about "
+                    + length.getAsLong() + " (cut short or damaged?); published what was read";
+            }
         }
 
         private java.util.OptionalLong limitOr(java.util.OptionalLong length) {

@@ -131,12 +131,31 @@ class PublishIT {
 
         assertThat(r.frames()).isEqualTo(6);
         assertThat(r.skipped()).isEqualTo(1);
+        assertThat(r.problem()).isEmpty();
         assertThat(r.stream()).isEqualTo("shoes");
         List<ConsumerRecord<String, Frame>> got = Topics.consume(kafka, topics.frames().name(), new StringDeserializer(),
             new FrameDeserializer(), 6);
         assertThat(got).extracting(c -> c.value().label().orElseThrow())
             .containsExactly("Sandal", "Sandal", "Sandal", "Sneaker", "Sneaker", "Sneaker");
         assertThat(got).allSatisfy(c -> assertThat(Media.decodedSize(c.value().image())).containsExactly(64, 48));
+    }
+
+    @Test
+    void shouldPublishWhatWasReadAndSayItEndedEarlyWhenTheFileIsCutShort(LocalKafka kafka) throws Exception {
+        Path whole = dir.resolve("whole.mkv");
+        Media.writeVideo(whole, 100, W, H, 25, "mpeg4");
+        byte[] bytes = Files.readAllBytes(whole);
+        Path cut = Files.write(dir.resolve("cut.mkv"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        TopicsSettings topics = Topics.create(kafka, 1);
+
+        PublishResult r = new Publisher(PublishOptions.of(Source.parse(cut.toString())).withAsFastAsPossible(true), Topics.kafka(kafka),
+            topics).run();
+
+        assertThat(r.frames()).isBetween(30L, 70L);
+        assertThat(r.failed()).isFalse();
+        assertThat(r.problem()).hasValueSatisfying(p -> assertThat(p).isEqualTo(cut + " ended after " + r.frames()
+            + " frames where its header announced about 100 (cut short or damaged?); published what was read"));
+        assertThat(Topics.count(kafka, topics.frames().name())).isEqualTo(r.frames());
     }
 
     @Test
