@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Real-time video classification with VGG networks over Kafka.",
     subcommands = {
+        io.vggstream.cli.demo.DemoCommand.class,
         KafkaCommand.class,
         TopicsCommand.class,
         io.vggstream.trainer.cli.TrainCommand.class,
@@ -41,7 +42,7 @@ public final class Main implements Runnable {
         return commandLine().execute(args);
     }
 
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new Failures());
         return cl;

@@ -1,0 +1,69 @@
+package io.vggstream.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vggstream.cli.Main;
+import io.vggstream.engine.testing.TestModels;
+import io.vggstream.trainer.data.FashionMnist;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code vggstream demo} end to end on a small real model: private broker, sample video of
+ * labelled Fashion-MNIST images, engine, publisher, live view, summary, annotated video, and
+ * nothing left behind.
+ */
+class DemoIT {
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    private static Run demo(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] all = new String[args.length + 1];
+        all[0] = "demo";
+        System.arraycopy(args, 0, all, 1, args.length);
+        int code = Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(all);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void shouldRunTheWholePipelineAndLeaveNothingBehind() throws Exception {
+        assumeTrue(FashionMnist.isFashionMnistDir(FashionMnist.DEBIAN_DIR),
+            "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist (.ci/run does)");
+        try (TestModels.Exported model = TestModels.export(dir.resolve("model"))) {
+            Path out = dir.resolve("demo");
+            Run r = demo("--frames", "12", "--fps", "20", "--model", model.dir().toString(), "--out", out.toString());
+            assertThat(r.code()).as(r.out() + r.err()).isZero();
+            assertThat(r.out()).contains("vggstream demo: done").contains("12 published, 12 predicted")
+                .contains("accuracy").contains("latency     p50").contains("annotated.mp4");
+            assertThat(Files.size(out.resolve("sample.mp4"))).isPositive();
+            assertThat(Files.readAllLines(out.resolve("sample.labels.csv"))).hasSize(13);
+            assertThat(Files.size(out.resolve("annotated.mp4"))).isPositive();
+            try (Stream<Path> left = Files.list(out)) {
+                assertThat(left.map(p -> p.getFileName().toString())).as("the private broker's data is gone")
+                    .noneMatch(n -> n.startsWith("kafka-"));
+            }
+            // It can be run again.
+            Run again = demo("--frames", "5", "--fps", "20", "--model", model.dir().toString(), "--out", out.toString());
+            assertThat(again.code()).as(again.out() + again.err()).isZero();
+        }
+    }
+
+    @Test
+    void shouldSayWhatIsMissingAndHowToGetItWhenTheDatasetIsAbsent() {
+        Run r = demo("--data-dir", dir.resolve("nowhere").toString(), "--frames", "3");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("Fashion-MNIST").contains("apt-get install dataset-fashion-mnist").contains("--data-dir");
+    }
+}
