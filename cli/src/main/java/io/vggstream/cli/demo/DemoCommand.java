@@ -93,7 +93,13 @@ public final class DemoCommand implements Callable<Integer> {
         Path data = dataDir != null ? dataDir : FashionMnist.DEBIAN_DIR;
         ensureDataset(data, say);
 
-        Path modelDir = model != null ? model : ensureModel(home.resolve("models").resolve("fmnist-a"), data, say);
+        Path modelDir;
+        if (model != null) {
+            say.printf("[1/5] serving the given model %s%n", model);
+            modelDir = model;
+        } else {
+            modelDir = ensureModel(home.resolve("models").resolve("fmnist-a"), data, say);
+        }
         ModelCard card = io.vggstream.engine.model.Model.load(modelDir).card();
 
         say.printf("[2/5] building a %d-frame sample video of Fashion-MNIST test images at %.0f fps%n", frames, fps);
