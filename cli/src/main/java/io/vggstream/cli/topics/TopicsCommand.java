@@ -1,6 +1,6 @@
 package io.vggstream.cli.topics;
 
-import io.vggstream.cli.Settings;
+import io.vggstream.topics.config.KafkaOptions;
 import io.vggstream.topics.admin.TopicAdmin;
 import io.vggstream.topics.admin.TopicAdmin.TopicReport;
 import java.io.PrintWriter;
@@ -27,7 +27,7 @@ public final class TopicsCommand implements Runnable {
         description = "Create the topics that are missing and check that existing ones fit the contract. Exit code 1 if one does not.")
     static final class Create implements Callable<Integer> {
         @CommandLine.Mixin
-        Settings settings = new Settings();
+        KafkaOptions settings = new KafkaOptions();
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -44,7 +44,7 @@ public final class TopicsCommand implements Runnable {
         description = "Show the topics, their partitions and settings, and what does not fit. Exit code 1 if one is missing or does not fit.")
     static final class Describe implements Callable<Integer> {
         @CommandLine.Mixin
-        Settings settings = new Settings();
+        KafkaOptions settings = new KafkaOptions();
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

@@ -5,7 +5,7 @@ import io.vggstream.topics.TopicsSettings;
 import io.vggstream.video.Terminal;
 import io.vggstream.video.VideoException;
 import io.vggstream.video.cli.Commands;
-import io.vggstream.video.cli.KafkaOptions;
+import io.vggstream.topics.config.KafkaOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,15 +1,14 @@
-package io.vggstream.cli;
+package io.vggstream.topics.config;
 
 import com.typesafe.config.Config;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
-import io.vggstream.topics.config.StrictConfig;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** The options every Kafka-facing subcommand shares: a settings file and the broker address. */
-public final class Settings {
+/** The options every Kafka-facing command shares (picocli mixin): a settings file and the broker address. */
+public final class KafkaOptions {
 
     @Option(names = "--config", paramLabel = "FILE",
         description = "A HOCON file over the defaults (see the modules' reference.conf). Unknown keys are refused.")
