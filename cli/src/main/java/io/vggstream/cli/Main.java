@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         io.vggstream.engine.cli.RunCommand.class,
         io.vggstream.engine.cli.ClassifyCommand.class,
         io.vggstream.cli.evaluate.EvaluateCommand.class,
+        io.vggstream.benchmarks.bench.BenchCommand.class,
         io.vggstream.video.publish.PublishCommand.class,
         io.vggstream.video.watch.WatchCommand.class,
         io.vggstream.video.annotate.AnnotateCommand.class,

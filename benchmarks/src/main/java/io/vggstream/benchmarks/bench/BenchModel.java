@@ -1,0 +1,138 @@
+package io.vggstream.benchmarks.bench;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.XavierInitializer;
+import io.vggstream.engine.model.Model;
+import io.vggstream.trainer.augment.TrainScale;
+import io.vggstream.trainer.export.ModelCards;
+import io.vggstream.trainer.export.OnnxExporter;
+import io.vggstream.trainer.model.VggConfig;
+import io.vggstream.trainer.model.VggNet;
+import io.vggstream.trainer.model.VggSpec;
+import io.vggstream.trainer.train.Djl;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+/**
+ * The model a benchmark runs: an exported one ({@code --model DIR}), or a VGG configuration and
+ * width with random He-normal weights, exported once through the trainer's own code and cached
+ * (no training needed: throughput does not depend on the weights' values).
+ *
+ * @param model the engine's view of it
+ * @param description one line for the report
+ * @param randomWeights whether it was made here with random weights
+ */
+record BenchModel(Model model, String description, boolean randomWeights) {
+
+    /** A VGG to make with random weights. {@code fc} is the width of FC1 and FC2. */
+    record RandomSpec(VggConfig config, double width, int fc, int classes, int crop, long seed) {
+
+        RandomSpec {
+            new VggSpec(config, width, fc, classes, crop); // validates
+        }
+
+        /** The FC width that goes with a conv width by default: the paper's 4096 scaled alike, at least 64. */
+        static int defaultFc(double width) {
+            return Math.max(64, (int) Math.round(4096 * width));
+        }
+
+        VggSpec spec() {
+            return new VggSpec(config, width, fc, classes, crop);
+        }
+
+        /** The cache folder's name: everything that changes the file. */
+        String key() {
+            return String.format(Locale.ROOT, "vgg-%s-w%s-fc%d-c%d-crop%d-seed%d", config.label(), trim(width), fc, classes, crop, seed);
+        }
+
+        private static String trim(double w) {
+            String s = String.format(Locale.ROOT, "%.4f", w);
+            return s.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+    }
+
+    static BenchModel load(Path dir) {
+        Model m = Model.load(dir);
+        var c = m.card();
+        return new BenchModel(m, String.format(Locale.ROOT, "%s: VGG-%s, width %s, FC %d, %d classes, crop %d (exported model, %s)",
+            m.name(), c.config(), c.width(), c.fc(), c.numClasses(), c.crop(), size(m.onnx())), false);
+    }
+
+    /**
+     * The random-weight model of {@code spec} under {@code cache}, exported on first use.
+     *
+     * @param djlCache where DJL's native library is extracted (used only when exporting)
+     */
+    static BenchModel random(RandomSpec spec, Path cache, Path djlCache, Consumer<String> log) {
+        Path dir = cache.resolve(spec.key());
+        if (!Files.isRegularFile(dir.resolve(OnnxExporter.MODEL_FILE)) || !Files.isRegularFile(dir.resolve("model.json"))) {
+            log.accept("exporting " + spec.spec() + " with random weights to " + dir + " (once; cached) ...");
+            long t = System.nanoTime();
+            export(spec, dir, djlCache);
+            log.accept(String.format(Locale.ROOT, "  exported in %.1f s", (System.nanoTime() - t) / 1e9));
+        }
+        Model m = Model.load(dir);
+        return new BenchModel(m, String.format(Locale.ROOT, "VGG-%s (config %s), width %s, FC %d, %d classes, crop %d, random He-normal weights (%s)",
+            spec.config().weightLayers(), spec.config().label(), RandomSpec.trim(spec.width()), spec.fc(), spec.classes(), spec.crop(),
+            size(m.onnx())), true);
+    }
+
+    private static void export(RandomSpec spec, Path dir, Path djlCache) {
+        Djl.engine(djlCache).setRandomSeed((int) spec.seed());
+        Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            VggNet net = VggNet.of(spec.spec());
+            // He-normal (Xavier, Gaussian, fan-in, magnitude 2): activations keep their scale through ReLUs.
+            net.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2),
+                Parameter.Type.WEIGHT);
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, spec.crop(), spec.crop()));
+            List<String> classes = IntStream.range(0, spec.classes()).mapToObj(i -> "class" + i).toList();
+            double[] mean = {123.68, 116.78, 103.94};
+            OnnxExporter.export(net, sha -> ModelCards.card(spec.spec(), classes, mean, TrainScale.paperDefault(spec.crop()), null,
+                Map.of("weights", "random he-normal", "seed", Long.toString(spec.seed()), "purpose", "vggstream bench"), sha), tmp);
+            Files.createDirectories(dir.getParent());
+            try {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                if (!Files.isDirectory(dir)) {
+                    throw e;
+                }
+                // Another run exported the same model meanwhile: keep theirs.
+                deleteTree(tmp);
+            }
+        } catch (IOException e) {
+            deleteTree(tmp);
+            throw new UncheckedIOException("cannot export the benchmark model to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteTree(Path p) {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var s = Files.walk(p)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+
+    static String size(Path file) {
+        try {
+            return String.format(Locale.ROOT, "%.1f MB", Files.size(file) / 1e6);
+        } catch (IOException e) {
+            return "size unknown";
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package io.vggstream.benchmarks.bench;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.vggstream.benchmarks.frames.SyntheticFrames;
+import io.vggstream.broker.KraftBroker;
+import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.infer.Device;
+import io.vggstream.engine.preprocess.Plan;
+import io.vggstream.engine.preprocess.Preprocessing;
+import io.vggstream.engine.preprocess.Variant;
+import io.vggstream.topics.KafkaSettings;
+import io.vggstream.topics.TopicsSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Runs the measurements a {@link BenchSpec} asks for, in an order that keeps each comparison close
+ * in time (the machine may be shared): per batch size, the ceiling (a) right before the in-process
+ * engine (b) and the full path (c); then the max-delay sweep; then latency at fixed rates; then the
+ * scale-out with child processes.
+ */
+final class BenchRun {
+
+    private final BenchSpec spec;
+    private final BenchModel model;
+    private final Config config;
+    private final Consumer<String> log;
+    private final String runId = Long.toHexString(System.currentTimeMillis() & 0xffffffffL);
+    private int pointNo;
+
+    BenchRun(BenchSpec spec, BenchModel model, Config config, Consumer<String> log) {
+        this.spec = spec;
+        this.model = model;
+        this.config = config;
+        this.log = log;
+    }
+
+    BenchResult run() throws Exception {
+        Instant started = Instant.now();
+        double[] loadBefore = Machine.loadAverage();
+        Files.createDirectories(spec.out());
+        List<byte[]> frames = SyntheticFrames.jpegs(spec.resolution(), 16, 1);
+        int jpegBytes = (int) frames.stream().mapToInt(f -> f.length).average().orElse(0);
+        EngineSettings base = engineSettings();
+        List<Plan> plans = List.of(Plan.of(0, model.model(), spec.protocol()));
+        Preprocessing.Result sample = Preprocessing.variants(frames.get(0), plans, base.maxImagePixels());
+        if (!(sample instanceof Preprocessing.Result.Ok ok)) {
+            throw new IllegalStateException("the sample frame does not preprocess: " + sample);
+        }
+        List<Variant> variants = ok.variants();
+        int perFrame = variants.size();
+        List<String> shapes = new ArrayList<>(new LinkedHashSet<>(variants.stream().map(v -> "3x" + v.h() + "x" + v.w()).toList()));
+        log.accept(String.format(Locale.ROOT, "model: %s%nprotocol %s: %d inputs per frame, shapes %s; frames %s JPEG, %d bytes on average; "
+                + "%d ONNX Runtime threads, %d cores", model.description(), spec.protocol(), perFrame, shapes, spec.resolution(), jpegBytes,
+            spec.threads(), Runtime.getRuntime().availableProcessors()));
+
+        List<Point> points = new ArrayList<>();
+        List<ScaleOut.Phase> phases = new ArrayList<>();
+        List<Profiler.Summary> profiles = new ArrayList<>();
+        Optional<String> problem = Optional.empty();
+        KraftBroker broker = null;
+        String brokerText = "none";
+        try {
+            KafkaSettings kafka = null;
+            TopicsSettings topics = TopicsSettings.from(config);
+            if (spec.runs('c') || spec.scaleOutProcesses() > 0) {
+                if (spec.bootstrap().isPresent()) {
+                    kafka = KafkaSettings.from(config).withBootstrapServers(spec.bootstrap().get());
+                    brokerText = "external broker at " + spec.bootstrap().get();
+                } else {
+                    log.accept("starting an in-process Kafka broker (KRaft) ...");
+                    broker = KraftBroker.start(KraftBroker.Settings.ephemeral(), Duration.ofSeconds(90));
+                    kafka = KafkaSettings.from(config).withBootstrapServers(broker.bootstrapServers());
+                    brokerText = "in-process KRaft broker (same JVM, same cores) at " + broker.bootstrapServers();
+                }
+            }
+            List<Integer> batches = new ArrayList<>(new java.util.TreeSet<>(spec.batchSizes()));
+            if (!batches.contains(spec.batch())) {
+                batches.add(spec.batch());
+                batches.sort(null);
+            }
+            Point mainCeiling = null;
+            for (int b : batches) {
+                // The ceiling is measured before and after the engine's points and averaged: on a shared machine the
+                // load drifts, and the two readings say by how much.
+                Point before = ceiling(variants, b);
+                EngineSettings s = base.withBatching(b, spec.maxDelay());
+                boolean main = b == spec.batch();
+                List<Point> engine = new ArrayList<>();
+                if (spec.runs('b')) {
+                    Profiler prof = main && spec.profile() ? Profiler.start() : null;
+                    Point p = InProcess.run(s, config, frames, perFrame, Double.NaN, spec.warmup(), spec.measure(), burst(b, perFrame));
+                    if (prof != null) {
+                        profiles.add(prof.stop(spec.out().resolve("profile-b-batch" + b + ".jfr")));
+                    }
+                    engine.add(report(p.withRatio(p.framesPerSecond() / before.framesPerSecond())));
+                }
+                if (spec.runs('c')) {
+                    Profiler prof = main && spec.profile() ? Profiler.start() : null;
+                    Point p = fullPath(s, kafka, topics, frames, perFrame, Double.NaN, b);
+                    if (prof != null) {
+                        profiles.add(prof.stop(spec.out().resolve("profile-c-batch" + b + ".jfr")));
+                    }
+                    engine.add(report(p.withRatio(p.framesPerSecond() / before.framesPerSecond())));
+                }
+                Point a = engine.isEmpty() ? before : Ceiling.merge(before, ceiling(variants, b));
+                if (!engine.isEmpty()) {
+                    log.accept(String.format(Locale.ROOT, "    ceiling at batch %d, before and after: %s", b, a.note()));
+                }
+                points.add(a);
+                for (Point p : engine) {
+                    points.add(p.withRatio(p.framesPerSecond() / a.framesPerSecond()));
+                }
+                if (main) {
+                    mainCeiling = a;
+                }
+            }
+            for (Duration d : spec.maxDelays()) {
+                if (d.equals(spec.maxDelay()) || mainCeiling == null) {
+                    continue;
+                }
+                EngineSettings s = base.withBatching(spec.batch(), d);
+                if (spec.runs('b')) {
+                    Point p = InProcess.run(s, config, frames, perFrame, Double.NaN, spec.warmup(), spec.measure(), burst(spec.batch(), perFrame));
+                    points.add(report(p.withRatio(p.framesPerSecond() / mainCeiling.framesPerSecond())));
+                }
+                if (spec.runs('c')) {
+                    Point p = fullPath(s, kafka, topics, frames, perFrame, Double.NaN, spec.batch());
+                    points.add(report(p.withRatio(p.framesPerSecond() / mainCeiling.framesPerSecond())));
+                }
+            }
+            if (mainCeiling != null) {
+                double ceilingFps = mainCeiling.framesPerSecond();
+                List<Double> rates = spec.rate().map(List::of)
+                    .orElse(spec.rateFractions().stream().map(f -> f * ceilingFps).toList());
+                EngineSettings s = base.withBatching(spec.batch(), spec.maxDelay());
+                for (double r : rates) {
+                    // A latency window needs enough frames for a p99: at least 200, or the window stretched to get them.
+                    Duration measure = Duration.ofMillis((long) Math.max(spec.measure().toMillis(),
+                        1000 * Math.min(200 / r, spec.latencyMaxWindow().toSeconds())));
+                    if (spec.runs('b')) {
+                        Point p = InProcess.run(s, config, frames, perFrame, r, spec.warmup(), measure, burst(spec.batch(), perFrame));
+                        points.add(report(p.withRatio(p.framesPerSecond() / mainCeiling.framesPerSecond())));
+                    }
+                    if (spec.runs('c')) {
+                        Point p = fullPath(s, kafka, topics, frames, perFrame, r, spec.batch(), measure);
+                        points.add(report(p.withRatio(p.framesPerSecond() / mainCeiling.framesPerSecond())));
+                    }
+                }
+            }
+            if (spec.scaleOutProcesses() > 0) {
+                ScaleOut.Child child = ScaleOut.childOf(base.withBatching(spec.batch(), spec.maxDelay()), model.model().onnx().getParent(),
+                    spec.resolution().toString());
+                List<Integer> counts = spec.scaleOutProcesses() == 1 ? List.of(1) : List.of(1, spec.scaleOutProcesses());
+                for (int n : counts) {
+                    log.accept("scale-out: " + n + " engine process(es) in one group on " + spec.partitions() + " partitions ...");
+                    ScaleOut.Phase ph = ScaleOut.run(n, child, kafka, topics, prefix(), spec.partitions(), frames, spec.warmup(),
+                        spec.measure(), burst(spec.batch(), perFrame), spec.out().resolve("scale-out"), log);
+                    phases.add(ph);
+                    log.accept(String.format(Locale.ROOT, "  %d process(es): %.2f frames/s in all; %s", n, ph.framesPerSecond(),
+                        ph.members().stream().map(m -> String.format(Locale.ROOT, "%s partitions %s %.2f frames/s", m.clientId(),
+                            m.partitions(), m.framesPerSecond())).toList()));
+                }
+            }
+        } catch (RuntimeException | IOException e) {
+            // Report what was measured, and say what stopped the run.
+            problem = Optional.of(e.toString());
+            log.accept("the run stopped early: " + e);
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+        return new BenchResult(spec, started, Instant.now(), Machine.describe(), loadBefore, Machine.loadAverage(), model.description(),
+            model.model().card().config(), model.model().card().width(), perFrame, shapes, jpegBytes, brokerText, points, phases,
+            profiles, problem);
+    }
+
+    private Point ceiling(List<Variant> variants, int batch) {
+        return report(Ceiling.run(model.model(), variants, batch, spec.threads(), spec.warmup(), spec.measure(), spec.minBatches()));
+    }
+
+    private Point fullPath(EngineSettings s, KafkaSettings kafka, TopicsSettings base, List<byte[]> frames, int perFrame, double rate,
+                           int batch) throws InterruptedException {
+        return fullPath(s, kafka, base, frames, perFrame, rate, batch, spec.measure());
+    }
+
+    private Point fullPath(EngineSettings s, KafkaSettings kafka, TopicsSettings base, List<byte[]> frames, int perFrame, double rate,
+                           int batch, Duration measure) throws InterruptedException {
+        String prefix = prefix();
+        TopicsSettings topics = BenchTopics.create(kafka, base, prefix, spec.partitions());
+        try {
+            return FullPath.run(s.withGroupId(prefix + "-engine"), config, kafka, topics, spec.partitions(), frames, perFrame, rate,
+                spec.warmup(), measure, burst(batch, perFrame));
+        } finally {
+            BenchTopics.delete(kafka, topics);
+        }
+    }
+
+    private String prefix() {
+        return "vggstream-bench-" + runId + "-" + (++pointNo);
+    }
+
+    /** Frames answered together when a full batch completes (at least 1). */
+    static int burst(int batch, int perFrame) {
+        return Math.max(1, batch / perFrame);
+    }
+
+    private Point report(Point p) {
+        String rate = p.isLatencyRun() ? String.format(Locale.ROOT, " at %.2f frames/s offered", p.offeredRate()) : "";
+        String delay = Double.isNaN(p.maxDelayMs()) ? "" : String.format(Locale.ROOT, ", max-delay %.0f ms", p.maxDelayMs());
+        String ratio = Double.isNaN(p.ratio()) ? "" : String.format(Locale.ROOT, " = %.1f%% of the ceiling", 100 * p.ratio());
+        String lat = p.latency() == null || p.latency().count() == 0 ? ""
+            : String.format(Locale.ROOT, "; latency p50 %.0f / p99 %.0f ms", p.latency().p50(), p.latency().p99());
+        log.accept(String.format(Locale.ROOT, "(%s) %s, batch %d%s%s: %.2f frames/s, %.2f images/s%s%s", p.mode().letter, p.mode().title,
+            p.batch(), delay, rate, p.framesPerSecond(), p.imagesPerSecond(), ratio, lat));
+        return p;
+    }
+
+    /** The engine's settings for every mode: the settings file's, with the run's model, protocol, device, threads and bound. */
+    private EngineSettings engineSettings() {
+        Config c = ConfigFactory.parseMap(Map.of(
+                "vggstream.engine.inference.threads-per-worker", spec.threads(),
+                "vggstream.engine.inference.workers-per-device", 1,
+                "vggstream.engine.max-in-flight", spec.maxInFlight(),
+                // The engine warms every input shape of this frame size before it reports ready.
+                "vggstream.engine.warmup-frame-sizes", List.of(spec.resolution().toString())))
+            .withFallback(config);
+        return EngineSettings.from(c)
+            .withModels(List.of(model.model().onnx().getParent()))
+            .withProtocol(spec.protocol())
+            .withDevices(List.of(Device.parse("cpu")))
+            .withBatching(spec.batch(), spec.maxDelay());
+    }
+}

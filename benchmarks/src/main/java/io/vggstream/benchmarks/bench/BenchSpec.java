@@ -1,0 +1,65 @@
+package io.vggstream.benchmarks.bench;
+
+import io.vggstream.benchmarks.frames.SyntheticFrames.Resolution;
+import io.vggstream.engine.protocol.Protocol;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What one {@code vggstream bench} run measures.
+ *
+ * @param preset {@code quick}, {@code full} or {@code custom}, for the report
+ * @param protocol the test-time protocol every mode runs
+ * @param resolution of the JPEG frames
+ * @param threads ONNX Runtime intra-op threads of the one inference worker (and of the ceiling's session)
+ * @param batch the main point's max-batch-size
+ * @param maxDelay the main point's max-delay
+ * @param batchSizes the batch sizes swept (each at {@code maxDelay})
+ * @param maxDelays the max-delays swept (each at {@code batch})
+ * @param modes which of a (ceiling), b (in-process), c (full path) run
+ * @param rateFractions latency runs at these fractions of the ceiling's frames/s (ignored when {@code rate} is given)
+ * @param rate an explicit offered rate in frames/s for the latency runs
+ * @param warmup before each measured window
+ * @param measure each measured window (at least {@code minBatches} batches for the ceiling)
+ * @param latencyMaxWindow how long a latency run may stretch its window to time 200 frames
+ * @param partitions of the frames topic in the full path
+ * @param bootstrap a broker to use instead of an in-process one
+ * @param scaleOutProcesses engine processes of the scale-out measurement (0: none; it also runs one process)
+ * @param profile record JFR around the main point's (b) and (c)
+ * @param out where the report, CSV, plots and recordings go
+ */
+record BenchSpec(String preset, Protocol protocol, Resolution resolution, int threads, int batch, Duration maxDelay,
+                 List<Integer> batchSizes, List<Duration> maxDelays, Set<Character> modes, List<Double> rateFractions,
+                 Optional<Double> rate, Duration warmup, Duration measure, Duration latencyMaxWindow, int minBatches, int maxInFlight, int partitions,
+                 Optional<String> bootstrap, int scaleOutProcesses, boolean profile, Path out) {
+
+    BenchSpec {
+        batchSizes = List.copyOf(batchSizes);
+        maxDelays = List.copyOf(maxDelays);
+        modes = Set.copyOf(modes);
+        rateFractions = List.copyOf(rateFractions);
+        if (threads < 1 || batch < 1 || maxInFlight < 1 || partitions < 1 || minBatches < 1) {
+            throw new IllegalArgumentException("threads, batch size, max in flight, partitions and min batches must be positive");
+        }
+        for (int b : batchSizes) {
+            if (b < 1) {
+                throw new IllegalArgumentException("batch sizes must be positive, got " + b);
+            }
+        }
+        for (char m : modes) {
+            if ("abc".indexOf(m) < 0) {
+                throw new IllegalArgumentException("modes are a (ceiling), b (in-process) and c (full path); got '" + m + "'");
+            }
+        }
+        if (!modes.contains('a') && (modes.contains('b') || modes.contains('c'))) {
+            throw new IllegalArgumentException("modes b and c are measured against a, the ceiling: include a");
+        }
+    }
+
+    boolean runs(char mode) {
+        return modes.contains(mode);
+    }
+}

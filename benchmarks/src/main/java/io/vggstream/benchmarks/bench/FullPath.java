@@ -1,0 +1,91 @@
+package io.vggstream.benchmarks.bench;
+
+import com.typesafe.config.Config;
+import io.vggstream.engine.Engine;
+import io.vggstream.engine.EngineMetrics;
+import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.StreamingEngine;
+import io.vggstream.topics.KafkaSettings;
+import io.vggstream.topics.TopicsSettings;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * (c) The full path: a separate producer writes JPEG frames to Kafka, the streaming engine (the
+ * same one {@code vggstream run} starts) consumes, classifies, produces predictions and commits, and
+ * a separate consumer reads the predictions and times each from its frame's capture {@code ts}.
+ */
+final class FullPath {
+
+    private FullPath() {
+    }
+
+    /**
+     * @param topics fresh topics for this point (see {@link BenchTopics})
+     * @param rate frames/s to offer, or NaN for as fast as the engine answers
+     */
+    static Point run(EngineSettings settings, Config config, KafkaSettings kafka, TopicsSettings topics, int partitions,
+                     List<byte[]> frames, int variantsPerFrame, double rate, Duration warmup, Duration measure, int burst)
+        throws InterruptedException {
+        long backlog = 2L * settings.maxInFlight() + 4L * burst + 2L * partitions;
+        try (PredictionCollector out = new PredictionCollector(kafka, topics).start()) {
+            long t0 = System.nanoTime();
+            StreamingEngine running = StreamingEngine.start(Engine.start(settings, config), kafka, topics);
+            try {
+                EngineMetrics metrics = running.engine().metrics();
+                ResourceMeter.Usage usage;
+                long[] histAtStart;
+                long[] histAtEnd;
+                long measureFrom;
+                long measureTo;
+                long acked;
+                double firstAnswer;
+                try (FrameFeeder in = new FrameFeeder(kafka, topics, frames, partitions, rate,
+                         () -> out.count() + metrics.deadLetters(), backlog).start()) {
+                    // The clock starts at the first prediction: the group join and the first session runs are start-up.
+                    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos() + settings.frameDeadline().toNanos();
+                    while (out.count() == 0) {
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException("no prediction arrived within 2 minutes of the first frame");
+                        }
+                        Thread.sleep(20);
+                    }
+                    firstAnswer = (System.nanoTime() - t0) / 1e9;
+                    measureFrom = System.nanoTime() + warmup.toNanos();
+                    Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
+                    long fromMs = System.currentTimeMillis();
+                    out.latencyWindow(fromMs, fromMs + measure.toMillis());
+                    histAtStart = metrics.batchSizeHistogram();
+                    ResourceMeter meter = new ResourceMeter(BenchThreads::group);
+                    measureTo = measureFrom + measure.toNanos();
+                    Thread.sleep(Math.max(0, (measureTo - System.nanoTime()) / 1_000_000));
+                    usage = meter.stop();
+                    histAtEnd = metrics.batchSizeHistogram();
+                    acked = in.stop();
+                }
+                // Every frame acknowledged gets its one answer before the engine stops.
+                long deadline = System.nanoTime() + settings.frameDeadline().toNanos() + Duration.ofSeconds(60).toNanos();
+                while (out.count() + metrics.deadLetters() < acked && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                running.close();
+                long[] total = metrics.batchSizeHistogram();
+                Timeline.Window w = out.arrivals().window(measureFrom, measureTo, burst);
+                double fps = w.rate();
+                String note = String.format(java.util.Locale.ROOT, "first prediction %.1f s after the engine started", firstAnswer);
+                if (out.duplicates() > 0) {
+                    note += "; " + out.duplicates() + " duplicate predictions (at-least-once redelivery)";
+                }
+                if (metrics.partial() > 0) {
+                    note += "; " + metrics.partial() + " partial";
+                }
+                return new Point(Point.Mode.FULL_PATH, settings.maxBatchSize(), settings.maxDelay().toNanos() / 1e6, rate, acked,
+                    out.count(), metrics.deadLetters(), w.seconds(), fps, fps * variantsPerFrame, Double.NaN, out.capture().summary(),
+                    out.engine().summary(), Double.NaN, InProcess.minus(histAtEnd, histAtStart), total, InProcess.inputs(total), usage,
+                    InProcess.overheadMs(usage, fps), note);
+            } finally {
+                running.close();
+            }
+        }
+    }
+}

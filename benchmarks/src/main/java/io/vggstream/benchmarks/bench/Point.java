@@ -1,0 +1,78 @@
+package io.vggstream.benchmarks.bench;
+
+/**
+ * One measured point of a run.
+ *
+ * @param mode {@link Mode#CEILING}, {@link Mode#IN_PROCESS} or {@link Mode#FULL_PATH}
+ * @param batch the largest batch (ceiling: every batch is this size)
+ * @param maxDelayMs the batcher's max-delay (NaN for the ceiling)
+ * @param offeredRate frames/s offered in a latency run; NaN in a throughput run (as fast as it goes)
+ * @param framesIn frames handed to the engine (ceiling: frames' worth of tensors run)
+ * @param framesOut frames answered with a prediction
+ * @param failed frames answered with a failure or dead letter
+ * @param seconds the measured window
+ * @param framesPerSecond steady-state frames per second in the window
+ * @param imagesPerSecond inference inputs (variants) per second: frames x variants per frame
+ * @param ratio frames/s against the ceiling at the same batch size (NaN for the ceiling itself)
+ * @param latency from capture (or submission) to prediction, over the frames of the window
+ * @param engineLatency the full path's time inside the engine (consumed to produced), from the predictions
+ * @param batchMs the ceiling's mean time per batch (NaN elsewhere)
+ * @param histogram batches by size in the window (index = size); null for the ceiling
+ * @param histogramTotal batches by size over the whole run, warm-up included
+ * @param inputsTotal inference inputs over the whole run (sum of size x count of {@code histogramTotal})
+ * @param usage CPU and memory of the process in the window
+ * @param overheadMsPerFrame CPU ms per frame of the engine's Java threads outside inference (and GC)
+ * @param note anything a reader should know about this point
+ */
+record Point(Mode mode, int batch, double maxDelayMs, double offeredRate, long framesIn, long framesOut, long failed,
+             double seconds, double framesPerSecond, double imagesPerSecond, double ratio, Latencies.Summary latency,
+             Latencies.Summary engineLatency, double batchMs, long[] histogram, long[] histogramTotal, long inputsTotal,
+             ResourceMeter.Usage usage, double overheadMsPerFrame, String note) {
+
+    enum Mode {
+        CEILING("a", "ceiling (bare ONNX Runtime)"),
+        IN_PROCESS("b", "in-process engine"),
+        FULL_PATH("c", "full path (Kafka)");
+
+        final String letter;
+        final String title;
+
+        Mode(String letter, String title) {
+            this.letter = letter;
+            this.title = title;
+        }
+    }
+
+    boolean isLatencyRun() {
+        return !Double.isNaN(offeredRate);
+    }
+
+    Point withRatio(double r) {
+        return new Point(mode, batch, maxDelayMs, offeredRate, framesIn, framesOut, failed, seconds, framesPerSecond,
+            imagesPerSecond, r, latency, engineLatency, batchMs, histogram, histogramTotal, inputsTotal, usage,
+            overheadMsPerFrame, note);
+    }
+
+    /**
+     * Frames per CPU-second of the work measured (the process less the benchmark's and the broker's threads): on a
+     * shared machine, how much CPU the scheduler gave each mode varies; this rate discounts that.
+     */
+    double framesPerCpuSecond() {
+        double cores = usage.workCores();
+        return cores <= 0 ? Double.NaN : framesPerSecond / cores;
+    }
+
+    /** Mean batch size of the window's histogram. */
+    double meanBatch() {
+        if (histogram == null) {
+            return batch;
+        }
+        long n = 0;
+        long s = 0;
+        for (int i = 0; i < histogram.length; i++) {
+            n += histogram[i];
+            s += (long) i * histogram[i];
+        }
+        return n == 0 ? 0 : (double) s / n;
+    }
+}

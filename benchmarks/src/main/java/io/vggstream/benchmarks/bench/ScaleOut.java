@@ -1,0 +1,217 @@
+package io.vggstream.benchmarks.bench;
+
+import io.vggstream.engine.EngineSettings;
+import io.vggstream.topics.KafkaLimits;
+import io.vggstream.topics.KafkaSettings;
+import io.vggstream.topics.TopicsSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Scale-out: N engine processes ({@link EngineProcess}, i.e. {@code vggstream run}, each in its own
+ * JVM) in one consumer group on a frames topic with several partitions, fed by one producer. Kafka
+ * splits the partitions among them; the result says which partitions each took (the group's
+ * description from the Admin API), its share of the predictions, its CPU, and the aggregate rate.
+ * The cores are split fairly: each of N processes gets cores / N ONNX Runtime threads.
+ */
+final class ScaleOut {
+
+    private ScaleOut() {
+    }
+
+    /** One process of a phase: its consumer's client id, the partitions it was assigned, what it did. */
+    record Member(String clientId, List<Integer> partitions, double framesPerSecond, double cpuShare, long peakRssBytes) {
+    }
+
+    /** N processes together. */
+    record Phase(int processes, int threadsPerProcess, double framesPerSecond, double seconds, List<Member> members, String note) {
+    }
+
+    /** What each child is started with. */
+    record Child(Path model, String protocol, int batch, Duration maxDelay, int maxInFlight, String resolution) {
+    }
+
+    static Phase run(int processes, Child child, KafkaSettings kafka, TopicsSettings base, String prefix, int partitions,
+                     List<byte[]> frames, Duration warmup, Duration measure, int burst, Path workDir, Consumer<String> log)
+        throws IOException, InterruptedException {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = Math.max(1, cores / processes);
+        String group = prefix + "-group";
+        TopicsSettings topics = BenchTopics.create(kafka, base, prefix, partitions);
+        List<Process> children = new ArrayList<>();
+        long backlog = processes * (2L * child.maxInFlight() + 4L * burst) + 2L * partitions;
+        try (PredictionCollector out = new PredictionCollector(kafka, topics).start();
+             FrameFeeder in = new FrameFeeder(kafka, topics, frames, partitions, Double.NaN, out::count, backlog).start();
+             Admin admin = Admin.create(KafkaLimits.admin(kafka))) {
+            for (int i = 1; i <= processes; i++) {
+                children.add(start(i, processes, child, kafka, topics, group, threads, workDir));
+            }
+            log.accept(String.format(Locale.ROOT, "  %d engine process(es) starting (pids %s), %d ONNX Runtime thread(s) each ...",
+                processes, children.stream().map(p -> Long.toString(p.pid())).toList(), threads));
+            Map<String, List<Integer>> assignment = awaitStable(admin, group, processes, children, out, workDir);
+            Thread.sleep(warmup.toMillis());
+            Map<Long, Double> cpu0 = cpu(children);
+            long t0 = System.nanoTime();
+            Thread.sleep(measure.toMillis());
+            long t1 = System.nanoTime();
+            Map<Long, Double> cpu1 = cpu(children);
+            Map<String, List<Integer>> after = members(describe(admin, group));
+            String note = after.equals(assignment) ? "" : "the group rebalanced during the window: " + assignment + " then " + after;
+            Timeline.Window all = out.arrivals().window(t0, t1, burst);
+            List<Member> members = new ArrayList<>();
+            for (Map.Entry<String, List<Integer>> m : assignment.entrySet()) {
+                long answered = 0;
+                for (int p : m.getValue()) {
+                    Timeline tl = out.bySourcePartition().get(p);
+                    answered += tl == null ? 0 : tl.count(t0, t1);
+                }
+                Process proc = childFor(m.getKey(), children);
+                double share = proc == null ? Double.NaN
+                    : (cpu1.get(proc.pid()) - cpu0.get(proc.pid())) / ((t1 - t0) / 1e9) / cores;
+                members.add(new Member(m.getKey(), m.getValue(), answered / ((t1 - t0) / 1e9), share,
+                    proc == null ? 0 : ResourceMeter.peakRssBytes(proc.pid())));
+            }
+            in.stop();
+            return new Phase(processes, threads, all.rate(), all.seconds(), members, note);
+        } finally {
+            for (Process p : children) {
+                p.destroy(); // SIGTERM: the engine drains, produces and commits what it holds
+            }
+            for (Process p : children) {
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+            BenchTopics.delete(kafka, topics);
+        }
+    }
+
+    private static Process start(int index, int processes, Child child, KafkaSettings kafka, TopicsSettings topics, String group,
+                                 int threads, Path workDir) throws IOException {
+        Files.createDirectories(workDir);
+        String clientId = "bench-engine-" + index;
+        Path conf = workDir.resolve("engine-" + processes + "-" + index + ".conf");
+        String hocon = String.join("\n",
+            "vggstream.kafka.clients { \"client.id\" = " + quote(clientId) + " }",
+            "vggstream.topics.frames.name = " + quote(topics.frames().name()),
+            "vggstream.topics.predictions.name = " + quote(topics.predictions().name()),
+            "vggstream.topics.dead-letter.name = " + quote(topics.deadLetter().name()),
+            "vggstream.engine.max-in-flight = " + child.maxInFlight(),
+            "vggstream.engine.inference.threads-per-worker = " + threads,
+            "vggstream.engine.preprocess.workers = " + threads,
+            "vggstream.engine.status-interval = 2 s",
+            "vggstream.engine.warmup-frame-sizes = [" + quote(child.resolution()) + "]",
+            "");
+        Files.writeString(conf, hocon, StandardCharsets.UTF_8);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+        cmd.add("-Dorg.bytedeco.javacpp.logger=slf4j");
+        cmd.add(EngineProcess.class.getName());
+        cmd.addAll(List.of("--config", conf.toString(), "--model", child.model().toString(), "--protocol", child.protocol(),
+            "--device", "cpu", "--batch-size", Integer.toString(child.batch()),
+            "--max-delay", child.maxDelay().toNanos() + "ns", "-b", kafka.bootstrapServers(), "--group-id", group));
+        Path logFile = workDir.resolve("engine-" + processes + "-" + index + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile());
+        // The classpath goes in the environment, not on the command line: ONNX Runtime 1.29 crashes (SIGSEGV) at
+        // start-up when the process's command line is longer than about 4 KB, and a launcher's expanded classpath is.
+        pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        return pb.start();
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** Waits until the group has all its members, each with partitions, and every partition's frames are being answered. */
+    private static Map<String, List<Integer>> awaitStable(Admin admin, String group, int processes, List<Process> children,
+                                                          PredictionCollector out, Path workDir) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Process p : children) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("engine process " + p.pid() + " exited with " + p.exitValue()
+                        + " before the group formed; its output is in " + workDir);
+                }
+            }
+            try {
+                ConsumerGroupDescription d = describe(admin, group);
+                Map<String, List<Integer>> m = members(d);
+                boolean everyoneHasWork = m.size() == processes && m.values().stream().noneMatch(List::isEmpty);
+                if (d.groupState() == GroupState.STABLE && everyoneHasWork) {
+                    long before = out.count();
+                    Thread.sleep(1000);
+                    // Predictions flow again after the last rebalance, and the group did not move meanwhile.
+                    if (out.count() > before && members(describe(admin, group)).equals(m)) {
+                        return m;
+                    }
+                    continue;
+                }
+            } catch (IllegalStateException e) {
+                // the group does not exist yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the " + processes + " engine processes did not form a stable group with work for each"
+            + " within 4 minutes; their output is in " + workDir);
+    }
+
+    private static ConsumerGroupDescription describe(Admin admin, String group) {
+        try {
+            return admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot describe consumer group " + group + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Client id to the partitions of the frames topic it holds, sorted. */
+    private static Map<String, List<Integer>> members(ConsumerGroupDescription d) {
+        Map<String, List<Integer>> m = new TreeMap<>();
+        for (MemberDescription md : d.members()) {
+            m.put(md.clientId(), md.assignment().topicPartitions().stream().map(TopicPartition::partition)
+                .sorted(Comparator.naturalOrder()).toList());
+        }
+        return m;
+    }
+
+    private static Process childFor(String clientId, List<Process> children) {
+        try {
+            int index = Integer.parseInt(clientId.substring(clientId.lastIndexOf('-') + 1));
+            return index >= 1 && index <= children.size() ? children.get(index - 1) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Map<Long, Double> cpu(List<Process> children) {
+        Map<Long, Double> m = new TreeMap<>();
+        for (Process p : children) {
+            m.put(p.pid(), ResourceMeter.processCpuSeconds(p.pid()));
+        }
+        return m;
+    }
+
+    /** The children run what the parent measured in-process: its model, protocol, batching and in-flight bound. */
+    static Child childOf(EngineSettings s, Path model, String resolution) {
+        return new Child(model, s.protocol().toString(), s.maxBatchSize(), s.maxDelay(), s.maxInFlight(), resolution);
+    }
+}

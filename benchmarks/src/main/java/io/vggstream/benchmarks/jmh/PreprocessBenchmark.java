@@ -1,0 +1,70 @@
+package io.vggstream.benchmarks.jmh;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+
+import io.vggstream.benchmarks.frames.SyntheticFrames;
+import io.vggstream.engine.preprocess.Plan;
+import io.vggstream.engine.preprocess.Preprocessing;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * One frame's preprocessing, as a preprocessor actor does it: JPEG decode (OpenCV), rescale to each
+ * Q, flipped and unflipped dense tensors minus the mean. {@code decode} isolates the JPEG decode.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class PreprocessBenchmark {
+
+    @Param({"640x480", "1280x720"})
+    public String resolution;
+
+    /** Scales Q separated by ':' (224: single-scale at the crop; 224:256:288: the paper's multi-scale for S = 256). */
+    @Param({"224", "224:256:288"})
+    public String scales;
+
+    private byte[] jpeg;
+    private List<Plan> plans;
+
+    @Setup
+    public void setUp() {
+        jpeg = SyntheticFrames.jpeg(SyntheticFrames.Resolution.parse(resolution).width(),
+            SyntheticFrames.Resolution.parse(resolution).height(), 7);
+        List<Integer> qs = Arrays.stream(scales.split(":")).map(Integer::parseInt).toList();
+        plans = List.of(new Plan(0, qs, true, true, false, 224, new float[] {123.68f, 116.78f, 103.94f}));
+    }
+
+    /** Decode, rescale, flip, subtract the mean: every variant of the frame. */
+    @Benchmark
+    public Preprocessing.Result variants() {
+        Preprocessing.Result r = Preprocessing.variants(jpeg, plans, 40_000_000L);
+        if (!(r instanceof Preprocessing.Result.Ok)) {
+            throw new IllegalStateException("the frame did not preprocess: " + r);
+        }
+        return r;
+    }
+
+    /** The JPEG decode alone. */
+    @Benchmark
+    public int decode() {
+        try (BytePointer bytes = new BytePointer(jpeg);
+             Mat buf = new Mat(1, jpeg.length, opencv_core.CV_8U, bytes);
+             Mat img = imdecode(buf, IMREAD_COLOR)) {
+            return img.cols();
+        }
+    }
+}
