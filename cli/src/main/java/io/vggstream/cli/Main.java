@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         io.vggstream.trainer.cli.ExportCommand.class,
         io.vggstream.engine.cli.RunCommand.class,
         io.vggstream.engine.cli.ClassifyCommand.class,
+        io.vggstream.engine.cli.StatusCommand.class,
         io.vggstream.cli.evaluate.EvaluateCommand.class,
         io.vggstream.benchmarks.bench.BenchCommand.class,
         io.vggstream.video.publish.PublishCommand.class,

@@ -23,6 +23,25 @@ public final class EngineMetrics {
     private final LongAdder failedBatches = new LongAdder();
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLongArray batchSizes;
+    private volatile Listener listener = new Listener() {
+    };
+
+    /** The stages whose latency is measured (ops.MetricsBinding turns them into histograms). */
+    public enum Stage {
+        /** Consumed from Kafka to answered (prediction or dead letter ready to produce). */
+        END_TO_END,
+        /** One ONNX Runtime run of a batch. */
+        INFERENCE_BATCH
+    }
+
+    /** Receives what the counters cannot hold: latencies and each batch's size. Called on the actors' threads: be quick. */
+    public interface Listener {
+        default void latency(Stage stage, long nanos) {
+        }
+
+        default void batch(int size) {
+        }
+    }
 
     public EngineMetrics(int maxBatchSize) {
         batchSizes = new AtomicLongArray(maxBatchSize + 1);
@@ -79,7 +98,17 @@ public final class EngineMetrics {
         }
     }
 
+    /** Installs the one listener (ops.MetricsBinding); the default does nothing. */
+    public void listener(Listener listener) {
+        this.listener = java.util.Objects.requireNonNull(listener);
+    }
+
+    public void latency(Stage stage, long nanos) {
+        listener.latency(stage, nanos);
+    }
+
     public void batch(int size) {
+        listener.batch(size);
         batches.increment();
         batchedInputs.add(size);
         batchSizes.incrementAndGet(Math.min(size, batchSizes.length() - 1));

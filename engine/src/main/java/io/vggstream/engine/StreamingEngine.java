@@ -75,6 +75,16 @@ public final class StreamingEngine implements AutoCloseable {
         return status().maxRecords();
     }
 
+    /**
+     * The frames consumer's own metrics (assigned partitions, per-partition lag), for the ops
+     * endpoints; empty when the consumer does not answer within {@code timeout}.
+     */
+    public CompletionStage<java.util.Map<org.apache.kafka.common.MetricName, org.apache.kafka.common.Metric>> consumerMetrics(Duration timeout) {
+        return AskPattern.<Ingest.Command, java.util.Map<org.apache.kafka.common.MetricName, org.apache.kafka.common.Metric>>ask(
+                ingest, Ingest.GetConsumerMetrics::new, timeout, engine.system().scheduler())
+            .exceptionally(e -> java.util.Map.of());
+    }
+
     /** Lag, protocol level and smoothed latency, for the status line. */
     public Ingest.Lag status() {
         try {

@@ -135,7 +135,9 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
             inputs.add(i.chw());
         }
         try {
+            long t0 = System.nanoTime();
             OrtModel.Outputs out = session.run(inputs, first.h(), first.w(), withFeatures);
+            metrics.latency(io.vggstream.engine.EngineMetrics.Stage.INFERENCE_BATCH, System.nanoTime() - t0);
             metrics.batch(batch.size());
             for (int k = 0; k < batch.size(); k++) {
                 Infer i = batch.get(k);

@@ -53,6 +53,10 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
     public record Drain(ActorRef<Done> replyTo) implements Command {
     }
 
+    /** The frames consumer's own metrics (kafka-clients'), for assignment and per-partition lag. */
+    public record GetConsumerMetrics(ActorRef<Map<MetricName, Metric>> replyTo) implements Command {
+    }
+
     /** The consumer's lag, for the status line. */
     public record GetLag(ActorRef<Lag> replyTo) implements Command {
     }
@@ -127,7 +131,9 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
                     + " answered without inference (the engine is behind); replay it from here if needed", age / 1e3, maxAge.toMillis() / 1e3)))));
         }
         return engine.classify(frame.frame().image(), governor.level()).thenApply(outcome -> {
-            governor.observe((System.nanoTime() - consumed) / 1e6, System.nanoTime());
+            long answered = System.nanoTime();
+            governor.observe((answered - consumed) / 1e6, answered);
+            engine.metrics().latency(io.vggstream.engine.EngineMetrics.Stage.END_TO_END, answered - consumed);
             if (outcome instanceof Aggregator.Classified c) {
                 engine.metrics().frameOut(true, c.partial());
                 return new Predicted(frame, c, consumed);
@@ -165,6 +171,11 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
                 return Behaviors.stopped();
             })
             .onMessage(GetLag.class, this::onGetLag)
+            .onMessage(GetConsumerMetrics.class, g -> {
+                consumerMetrics().whenComplete((metrics, failure) ->
+                    g.replyTo().tell(failure == null ? metrics : Map.of()));
+                return this;
+            })
             .onMessage(StreamEnded.class, this::onStreamEnded)
             .build();
     }
@@ -179,7 +190,7 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
         // The answer goes straight to the asker; nothing here changes the actor's state.
         int level = governor.level();
         double latency = governor.smoothedLatencyMs();
-        control.getMetrics().whenComplete((metrics, failure) ->
+        consumerMetrics().whenComplete((metrics, failure) ->
             g.replyTo().tell(new Lag(failure == null ? maxLag(metrics) : -1, level, latency)));
         return this;
     }
@@ -192,6 +203,18 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
             ended.complete(Done.getInstance());
         }
         return this;
+    }
+
+    /**
+     * The consumer's metrics; a failed stage, not a thrown exception, while the stream's stages
+     * are not yet initialized (getMetrics throws then, and the actor would stop).
+     */
+    private CompletionStage<Map<MetricName, Metric>> consumerMetrics() {
+        try {
+            return control.getMetrics();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private static double maxLag(Map<MetricName, Metric> metrics) {

@@ -5,6 +5,8 @@ import io.vggstream.engine.Engine;
 import io.vggstream.engine.EngineMetrics;
 import io.vggstream.engine.EngineSettings;
 import io.vggstream.engine.StreamingEngine;
+import io.vggstream.engine.ops.OpsServer;
+import io.vggstream.engine.ops.OpsSettings;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
 import java.io.PrintWriter;
@@ -43,6 +45,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--enrich", description = "Also enrich JSON events (vggstream.engine.enrich: topics, image field, encoding).")
     boolean enrich;
 
+    @Option(names = "--ops-port", paramLabel = "PORT",
+        description = "Port of /metrics, /health/live and /health/ready; 0 = off (default: vggstream.engine.ops.port, 9464).")
+    Integer opsPort;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -66,13 +72,33 @@ public final class RunCommand implements Callable<Integer> {
         if (enrich) {
             enrichSettings = enrichSettings.enabled(true);
         }
-        StreamingEngine running = StreamingEngine.start(Engine.start(settings, options.config()), kafka, topics,
-            java.util.Optional.of(enrichSettings));
+        OpsSettings ops = OpsSettings.from(options.config());
+        if (opsPort != null) {
+            ops = ops.withPort(opsPort);
+        }
+        // Up before the models load, so that probes see "live, not ready" through warm-up.
+        OpsServer opsServer = ops.enabled() ? OpsServer.start(ops.port()) : null;
+        StreamingEngine running;
+        try {
+            running = StreamingEngine.start(Engine.start(settings, options.config()), kafka, topics,
+                java.util.Optional.of(enrichSettings));
+        } catch (RuntimeException e) {
+            if (opsServer != null) {
+                opsServer.close();
+            }
+            throw e;
+        }
+        if (opsServer != null) {
+            opsServer.attach(running);
+        }
         Engine engine = running.engine();
         out.printf("vggstream engine: %s, protocol %s (Q %s), %s%n", String.join(" + ", engine.models().stream().map(m -> m.name()).toList()),
             engine.protocol(), engine.scales(), String.join(", ", engine.providers()));
         out.printf("  %s -> %s (dead letters: %s), group %s, Ctrl-C to stop%n", topics.frames().name(), topics.predictions().name(),
             topics.deadLetter().name(), settings.groupId());
+        if (opsServer != null) {
+            out.printf("  ops: http://0.0.0.0:%d/metrics, /health/live, /health/ready%n", opsServer.port());
+        }
         if (enrichSettings.enabled()) {
             out.printf("  enriching %s -> %s (image at %s, %s)%n", enrichSettings.inputTopic(), enrichSettings.outputTopic(),
                 enrichSettings.imageField(), enrichSettings.encoding().name().toLowerCase(Locale.ROOT));
@@ -82,6 +108,9 @@ public final class RunCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             running.close();
+            if (opsServer != null) {
+                opsServer.close();
+            }
             stopped.countDown();
         }, "vggstream-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -114,6 +143,9 @@ public final class RunCommand implements Callable<Integer> {
             status.shutdownNow();
             Runtime.getRuntime().removeShutdownHook(hook);
             running.close();
+            if (opsServer != null) {
+                opsServer.close();
+            }
             throw new IllegalStateException("the Kafka stream failed: " + e.getMessage(), e);
         }
         stopped.await();

@@ -1,0 +1,183 @@
+package io.vggstream.engine.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.vggstream.broker.junit.KafkaBrokerExtension;
+import io.vggstream.broker.junit.LocalKafka;
+import io.vggstream.engine.Engine;
+import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.StreamingEngine;
+import io.vggstream.engine.cli.StatusCommand;
+import io.vggstream.engine.infer.Device;
+import io.vggstream.engine.ops.OpsServer;
+import io.vggstream.engine.protocol.Protocol;
+import io.vggstream.engine.testing.Frames;
+import io.vggstream.engine.testing.TestModels;
+import io.vggstream.topics.KafkaLimits;
+import io.vggstream.topics.KafkaSettings;
+import io.vggstream.topics.TopicsSettings;
+import io.vggstream.topics.admin.TopicAdmin;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The ops endpoints of a running engine: /metrics counts what was sent; /health/ready turns 200 only once warm and assigned. */
+@ExtendWith(KafkaBrokerExtension.class)
+class OpsIT {
+
+    private static final Config CONFIG = ConfigFactory.load();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    static Path dir;
+
+    private static TestModels.Exported model;
+
+    @BeforeAll
+    static void exportModel() {
+        model = TestModels.export(dir.resolve("fmnist-a"));
+    }
+
+    @AfterAll
+    static void closeModel() {
+        model.close();
+    }
+
+    @Test
+    void shouldCountEveryFrameSentAndTurnReadyOnlyWhenWarmAndAssigned(LocalKafka kafka) throws Exception {
+        KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
+        TopicsSettings topics = TopicsSettings.from(CONFIG)
+            .withNames(kafka.uniqueName("frames"), kafka.uniqueName("predictions"), kafka.uniqueName("dlq"));
+        try (TopicAdmin admin = TopicAdmin.create(k, topics)) {
+            admin.ensure();
+        }
+        int good = 24;
+        int bad = 3;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaLimits.producer(k, topics),
+            new ByteArraySerializer(), new ByteArraySerializer())) {
+            long t0 = System.currentTimeMillis();
+            for (int seq = 0; seq < good; seq++) {
+                ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topics.frames().name(), utf8("cam-" + seq % 3),
+                    Frames.jpeg(48, 40, 7919L * seq));
+                r.headers().add("seq", utf8(Integer.toString(seq / 3))).add("ts", utf8(Long.toString(t0 + seq)));
+                producer.send(r);
+            }
+            for (int i = 0; i < bad; i++) {
+                ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topics.frames().name(), utf8("cam-bad"), utf8("not an image " + i));
+                r.headers().add("seq", utf8(Integer.toString(i))).add("ts", utf8(Long.toString(t0)));
+                producer.send(r);
+            }
+            producer.flush();
+        }
+
+        EngineSettings settings = EngineSettings.from(CONFIG)
+            .withModels(List.of(model.dir()))
+            .withProtocol(Protocol.parse("single"))
+            .withDevices(List.of(Device.parse("cpu")))
+            .withGroupId(kafka.uniqueName("engine"));
+        int port;
+        try (OpsServer ops = OpsServer.start(0)) {
+            port = ops.port();
+            // Before the engine exists (models loading, warm-up): live, not ready.
+            assertThat(get(port, "/health/live").statusCode()).isEqualTo(200);
+            HttpResponse<String> early = get(port, "/health/ready");
+            assertThat(early.statusCode()).isEqualTo(503);
+            assertThat(early.body()).contains("warm: no");
+            assertThat(status(port)).isEqualTo(1);
+
+            try (StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, topics)) {
+                ops.attach(running);
+                HttpResponse<String> ready = poll(() -> get(port, "/health/ready"), r -> r.statusCode() == 200, Duration.ofSeconds(60));
+                // The consumer's getMetrics before its stage is up must not stop the ingest: frames still flow below.
+                assertThat(ready.body()).contains("warm: yes").contains("status: ready");
+                assertThat(ready.body()).doesNotContain("assigned-partitions: 0").doesNotContain("assigned-partitions: -1");
+
+                Map<String, Double> m = poll(() -> StatusCommand.parseMetrics(get(port, "/metrics").body()),
+                    s -> s.getOrDefault("vggstream_frames_predicted_total", 0.0) + s.getOrDefault("vggstream_frames_dead_lettered_total", 0.0)
+                        >= good + bad, Duration.ofSeconds(120));
+                assertThat(m.get("vggstream_frames_in_total")).isEqualTo(good + bad);
+                assertThat(m.get("vggstream_frames_predicted_total")).isEqualTo(good);
+                assertThat(m.get("vggstream_frames_dead_lettered_total")).isEqualTo(bad);
+                assertThat(m.get("vggstream_frames_dropped_total")).isZero();
+                assertThat(m.get("vggstream_frames_partial_total")).isZero();
+                assertThat(m.get("vggstream_frames_in_flight")).isZero();
+                // Each good frame is one input to one batch under "single" with flips: 2 variants per frame.
+                assertThat(m.get("vggstream_batch_size_inputs_sum")).isEqualTo(good * 2.0);
+                assertThat(m.get("vggstream_batch_size_inputs_count")).isEqualTo(m.get("vggstream_batches_total"));
+                // Undecodable images pass the contract check and fail in the preprocessor: every frame went consume -> answer.
+                assertThat(m.get("vggstream_latency_seconds_count{stage=\"end_to_end\"}")).isEqualTo(good + bad);
+                assertThat(m.get("vggstream_latency_seconds_count{stage=\"inference_batch\"}")).isEqualTo(m.get("vggstream_batches_total"));
+                assertThat(m.get("vggstream_workers{model=\"fmnist-a\",provider=\"CPU\"}")).isEqualTo(1.0);
+                assertThat(m.get("vggstream_consumer_assigned_partitions")).isPositive();
+                assertThat(m.keySet()).anyMatch(s -> s.startsWith("vggstream_consumer_lag_records{partition=\"" + topics.frames().name()));
+                assertThat(m.keySet()).anyMatch(s -> s.startsWith("jvm_memory_used_bytes{area=\"heap\""));
+                assertThat(m.get("vggstream_process_memory_rss_bytes")).isPositive();
+
+                StringWriter out = new StringWriter();
+                assertThat(status(port, out)).isEqualTo(0);
+                assertThat(out.toString()).contains("READY").contains("frames in " + (good + bad) + ", predicted " + good);
+            }
+        }
+        // Gone: status says so and exits 1.
+        assertThat(status(port)).isEqualTo(1);
+    }
+
+    private static int status(int port) {
+        return status(port, new StringWriter());
+    }
+
+    private static int status(int port, StringWriter out) {
+        CommandLine cli = new CommandLine(new StatusCommand());
+        cli.setOut(new PrintWriter(out));
+        return cli.execute("--port", Integer.toString(port), "--timeout", "PT5S");
+    }
+
+    private static HttpResponse<String> get(int port, String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> T poll(java.util.function.Supplier<T> get, java.util.function.Predicate<T> done, Duration within)
+        throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        T last = get.get();
+        while (!done.test(last) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            last = get.get();
+        }
+        T seen = last;
+        assertThat(done.test(last)).as("within %s: %s", within, seen instanceof HttpResponse<?> r ? r.statusCode() + " " + r.body() : seen)
+            .isTrue();
+        return last;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
