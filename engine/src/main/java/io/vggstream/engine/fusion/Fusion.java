@@ -1,9 +1,7 @@
 package io.vggstream.engine.fusion;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * The paper's fusion of softmax posteriors. Within a model, the dense variants (scales x flips)
@@ -95,13 +93,30 @@ public final class Fusion {
     public record Ranked(int index, double p) {
     }
 
-    /** The {@code k} best classes, best first; ties go to the lower index. */
+    /**
+     * The {@code k} best classes, best first; ties go to the lower index. One pass keeping the best
+     * {@code k} in order (k is small, the classes may be 1000): no sort, no boxing.
+     */
     public static List<Ranked> top(double[] posterior, int k) {
-        return new ArrayList<>(IntStream.range(0, posterior.length)
-            .boxed()
-            .sorted(Comparator.<Integer>comparingDouble(i -> -posterior[i]).thenComparingInt(i -> i))
-            .limit(Math.min(k, posterior.length))
-            .map(i -> new Ranked(i, posterior[i]))
-            .toList());
+        int n = Math.max(0, Math.min(k, posterior.length));
+        int[] best = new int[n];
+        int kept = 0;
+        for (int i = 0; i < posterior.length && n > 0; i++) {
+            // Ordered as Double.compare on -p, then by index: a later index never passes an equal one.
+            if (kept == n && Double.compare(-posterior[i], -posterior[best[n - 1]]) >= 0) {
+                continue;
+            }
+            int j = kept < n ? kept++ : n - 1;
+            while (j > 0 && Double.compare(-posterior[i], -posterior[best[j - 1]]) < 0) {
+                best[j] = best[j - 1];
+                j--;
+            }
+            best[j] = i;
+        }
+        List<Ranked> out = new ArrayList<>(n);
+        for (int i = 0; i < kept; i++) {
+            out.add(new Ranked(best[i], posterior[best[i]]));
+        }
+        return out;
     }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Reads an image's declared width and height from its header, without decoding pixels, so that
@@ -32,10 +33,8 @@ public final class ImageProbe {
         if (webp.isPresent()) {
             return webp;
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
-            if (in == null) {
-                return Optional.empty();
-            }
+        // In memory: ImageIO.createImageInputStream would, by default, cache the stream in a temporary file.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 return Optional.empty();

@@ -80,17 +80,11 @@ public final class Preprocessing {
                 for (int q : plan.scales()) {
                     Scaled s = byQ.computeIfAbsent(q, k -> rescale(img, k));
                     if (plan.dense()) {
-                        out.add(tensor(plan, false, s, 0, 0, s.w, s.h, false));
-                        if (plan.flips()) {
-                            out.add(tensor(plan, false, s, 0, 0, s.w, s.h, true));
-                        }
+                        window(out, plan, false, s, 0, 0, s.w, s.h);
                     }
                     if (plan.crops()) {
                         for (int[] xy : grid(s.w, s.h, plan.crop())) {
-                            out.add(tensor(plan, true, s, xy[0], xy[1], plan.crop(), plan.crop(), false));
-                            if (plan.flips()) {
-                                out.add(tensor(plan, true, s, xy[0], xy[1], plan.crop(), plan.crop(), true));
-                            }
+                            window(out, plan, true, s, xy[0], xy[1], plan.crop(), plan.crop());
                         }
                     }
                 }
@@ -137,6 +131,50 @@ public final class Preprocessing {
             }
         }
         return xy;
+    }
+
+    /** Adds the window's tensor and, when the plan averages flips, its mirror image (both made in one pass). */
+    private static void window(List<Variant> out, Plan plan, boolean crop, Scaled s, int x0, int y0, int cw, int ch) {
+        if (plan.flips()) {
+            Variant[] both = tensorAndMirror(plan, crop, s, x0, y0, cw, ch);
+            out.add(both[0]);
+            out.add(both[1]);
+        } else {
+            out.add(tensor(plan, crop, s, x0, y0, cw, ch, false));
+        }
+    }
+
+    /**
+     * The window as {@link #tensor} makes it, unflipped and flipped, reading each source pixel once: the
+     * same values as two calls, for about half the memory traffic (this loop is a third of a frame's
+     * preprocessing at 640x480).
+     */
+    static Variant[] tensorAndMirror(Plan plan, boolean crop, Scaled s, int x0, int y0, int cw, int ch) {
+        float[] chw = new float[3 * cw * ch];
+        float[] mirror = new float[3 * cw * ch];
+        int plane = cw * ch;
+        float mr = plan.meanRgb()[0];
+        float mg = plan.meanRgb()[1];
+        float mb = plan.meanRgb()[2];
+        byte[] src = s.bgr();
+        for (int y = 0; y < ch; y++) {
+            int row = ((y0 + y) * s.w() + x0) * 3;
+            int dst = y * cw;
+            int last = dst + cw - 1;
+            for (int x = 0; x < cw; x++) {
+                int p = row + x * 3;
+                float r = (src[p + 2] & 0xff) - mr;
+                float g = (src[p + 1] & 0xff) - mg;
+                float b = (src[p] & 0xff) - mb;
+                chw[dst + x] = r;
+                chw[plane + dst + x] = g;
+                chw[2 * plane + dst + x] = b;
+                mirror[last - x] = r;
+                mirror[plane + last - x] = g;
+                mirror[2 * plane + last - x] = b;
+            }
+        }
+        return new Variant[] {new Variant(plan.model(), crop, ch, cw, chw), new Variant(plan.model(), crop, ch, cw, mirror)};
     }
 
     /** The window (x0, y0, cw, ch) of {@code s} as RGB CHW floats minus the mean, mirrored if asked. */

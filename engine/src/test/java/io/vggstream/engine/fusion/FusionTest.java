@@ -44,4 +44,22 @@ class FusionTest {
         assertThat(top).extracting(Fusion.Ranked::index).containsExactly(1, 2, 0);
         assertThat(Fusion.top(new double[] {0.5, 0.5}, 5)).hasSize(2);
     }
+
+    @Test
+    void shouldRankAsAFullSortWouldOnManyClassesWithTies() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        for (int round = 0; round < 200; round++) {
+            double[] p = new double[1 + r.nextInt(1000)];
+            for (int i = 0; i < p.length; i++) {
+                // Few distinct values, so that ties are common.
+                p[i] = r.nextInt(20) / 20.0;
+            }
+            int k = 1 + r.nextInt(8);
+            List<Integer> sorted = java.util.stream.IntStream.range(0, p.length).boxed()
+                .sorted(java.util.Comparator.<Integer>comparingDouble(i -> -p[i]).thenComparingInt(i -> i))
+                .limit(k).toList();
+            assertThat(Fusion.top(p, k)).extracting(Fusion.Ranked::index).containsExactlyElementsOf(sorted);
+        }
+        assertThat(Fusion.top(new double[] {0.3}, 0)).isEmpty();
+    }
 }

@@ -119,4 +119,23 @@ class PreprocessingTest {
         vp8x[28] = (byte) (699 >> 8);
         assertThat(ImageProbe.size(vp8x)).contains(new ImageProbe.Size(1000, 700));
     }
+
+    @Test
+    void shouldMakeTheWindowAndItsMirrorInOnePassAsTwoSeparatePassesWould() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        byte[] bgr = new byte[37 * 23 * 3];
+        for (int i = 0; i < bgr.length; i++) {
+            bgr[i] = (byte) r.nextInt(256);
+        }
+        Preprocessing.Scaled s = new Preprocessing.Scaled(bgr, 37, 23);
+        Plan p = plan(List.of(23), true, true, true, 16);
+        for (int[] w : new int[][] {{0, 0, 37, 23}, {5, 3, 16, 16}, {21, 7, 16, 16}}) {
+            Variant[] both = Preprocessing.tensorAndMirror(p, true, s, w[0], w[1], w[2], w[3]);
+            assertThat(both[0].chw()).containsExactly(Preprocessing.tensor(p, true, s, w[0], w[1], w[2], w[3], false).chw());
+            assertThat(both[1].chw()).containsExactly(Preprocessing.tensor(p, true, s, w[0], w[1], w[2], w[3], true).chw());
+            assertThat(both[1].h()).isEqualTo(w[3]);
+            assertThat(both[1].w()).isEqualTo(w[2]);
+            assertThat(both[1].crop()).isTrue();
+        }
+    }
 }
