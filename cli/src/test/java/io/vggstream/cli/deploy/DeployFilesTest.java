@@ -1,0 +1,216 @@
+package io.vggstream.cli.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.vggstream.topics.TopicsSettings;
+import io.vggstream.topics.config.StrictConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No Docker engine or cluster runs here, so deploy/ is checked against the code instead: the files
+ * parse, the settings they give exist, the topics match the contract, the ports match the engine's.
+ */
+class DeployFilesTest {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Config REFERENCE = ConfigFactory.defaultReference();
+    private static final TopicsSettings TOPICS = TopicsSettings.from(REFERENCE);
+    private static final int OPS_PORT = REFERENCE.getInt("vggstream.engine.ops.port");
+
+    private static Path deploy;
+    private static List<JsonNode> docs;
+
+    @BeforeAll
+    static void readAll() throws IOException {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("deploy/k8s"))) {
+            dir = dir.getParent();
+        }
+        assertThat(dir).as("deploy/ above the working directory").isNotNull();
+        deploy = dir.resolve("deploy");
+        docs = new ArrayList<>();
+        for (Path f : yamlFiles()) {
+            try (var parser = YAML.getFactory().createParser(f.toFile())) {
+                YAML.readValues(parser, JsonNode.class).readAll().stream().filter(n -> n != null && !n.isNull()).forEach(n -> {
+                    ((ObjectNode) n).put("_file", deploy.relativize(f).toString());
+                    docs.add(n);
+                });
+            }
+        }
+    }
+
+    private static List<Path> yamlFiles() throws IOException {
+        try (Stream<Path> s = Files.walk(deploy)) {
+            return s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+        }
+    }
+
+    private static List<JsonNode> kind(String kind) {
+        return docs.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
+    }
+
+    @Test
+    void shouldParseEveryYamlFileWhenReadAsDocuments() throws IOException {
+        assertThat(yamlFiles()).extracting(p -> deploy.relativize(p).toString()).contains("docker/compose.yaml", "k8s/kafka.yaml",
+            "k8s/topics.yaml", "k8s/engine.yaml", "k8s/keda.yaml", "k8s/podmonitor.yaml");
+        assertThat(docs).filteredOn(d -> d.get("_file").asText().startsWith("k8s/"))
+            .allSatisfy(d -> assertThat(d.hasNonNull("apiVersion") && d.hasNonNull("kind") && d.path("metadata").hasNonNull("name"))
+                .as("%s: apiVersion, kind and metadata.name", d.get("_file")).isTrue());
+        assertThat(docs).extracting(d -> d.path("kind").asText())
+            .contains("Kafka", "KafkaNodePool", "KafkaTopic", "ConfigMap", "Deployment", "ScaledObject", "PodMonitor");
+    }
+
+    @Test
+    void shouldMatchTheContractsTopicSettingsWhenStrimziCreatesTheTopics() {
+        List<JsonNode> topics = kind("KafkaTopic");
+        assertThat(topics).extracting(t -> t.path("spec").path("topicName").asText())
+            .containsExactlyInAnyOrder(TOPICS.frames().name(), TOPICS.predictions().name(), TOPICS.deadLetter().name());
+        for (TopicsSettings.TopicSpec spec : TOPICS.all()) {
+            JsonNode t = topics.stream().filter(n -> n.path("spec").path("topicName").asText().equals(spec.name())).findFirst().orElseThrow();
+            assertThat(t.path("spec").path("partitions").asInt()).as("partitions of %s", spec.name()).isEqualTo(spec.partitions());
+            JsonNode config = t.path("spec").path("config");
+            // Every config the topics module creates the topic with, with the same value.
+            for (Map.Entry<String, String> c : TOPICS.topicConfigs(spec).entrySet()) {
+                assertThat(config.path(c.getKey()).asText()).as("%s of %s", c.getKey(), spec.name()).isEqualTo(c.getValue());
+            }
+        }
+    }
+
+    @Test
+    void shouldLetTheBrokersCarryAFrameWhenTheyAreConfigured() {
+        JsonNode kafka = kind("Kafka").get(0).path("spec").path("kafka").path("config");
+        assertThat(kafka.path("message.max.bytes").asInt()).isGreaterThanOrEqualTo(TOPICS.maxRecordBytes());
+        assertThat(kafka.path("replica.fetch.max.bytes").asInt()).isGreaterThanOrEqualTo(TOPICS.maxRecordBytes());
+        JsonNode env = compose().path("services").path("kafka").path("environment");
+        assertThat(env.path("KAFKA_MESSAGE_MAX_BYTES").asInt()).isGreaterThanOrEqualTo(TOPICS.maxRecordBytes());
+        assertThat(env.path("KAFKA_REPLICA_FETCH_MAX_BYTES").asInt()).isGreaterThanOrEqualTo(TOPICS.maxRecordBytes());
+    }
+
+    @Test
+    void shouldOnlySetKnownKeysWhenTheConfigMapGivesTheEngineItsSettings() {
+        JsonNode cm = kind("ConfigMap").stream().filter(c -> c.path("data").has("application.conf")).findFirst().orElseThrow();
+        Config user = ConfigFactory.parseString(cm.path("data").path("application.conf").asText());
+        StrictConfig.requireKnownKeys(user, REFERENCE, "deploy/k8s ConfigMap");
+        Config resolved = user.withFallback(REFERENCE).resolve();
+        assertThat(resolved.getInt("vggstream.engine.ops.port")).isEqualTo(OPS_PORT);
+        // The engine's settings load from it as `run` would.
+        io.vggstream.engine.EngineSettings.from(resolved);
+        TopicsSettings.from(resolved);
+    }
+
+    @Test
+    void shouldOnlySetEnvironmentVariablesThatReferenceConfReadsWhenContainersAreConfigured() throws IOException {
+        Set<String> read = referenceEnvironmentVariables();
+        assertThat(read).contains("VGGSTREAM_BOOTSTRAP_SERVERS", "VGGSTREAM_OPS_PORT");
+        Set<String> set = new TreeSet<>();
+        compose().path("services").forEach(s -> s.path("environment").fieldNames().forEachRemaining(set::add));
+        for (JsonNode d : kind("Deployment")) {
+            d.path("spec").path("template").path("spec").path("containers")
+                .forEach(c -> c.path("env").forEach(e -> set.add(e.path("name").asText())));
+        }
+        for (Path f : dockerfiles()) {
+            Matcher m = Pattern.compile("\\b(VGGSTREAM_[A-Z_]+)=").matcher(Files.readString(f));
+            while (m.find()) {
+                set.add(m.group(1));
+            }
+        }
+        assertThat(set.stream().filter(v -> v.startsWith("VGGSTREAM_"))).as("VGGSTREAM_* variables set in deploy/")
+            .isNotEmpty().allSatisfy(v -> assertThat(read).as("reference.conf reads ${?%s}", v).contains(v));
+    }
+
+    @Test
+    void shouldUseTheEnginesOpsPortWhenProbingAndScraping() throws IOException {
+        JsonNode deployment = kind("Deployment").get(0);
+        JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").get(0);
+        JsonNode ops = null;
+        for (JsonNode p : container.path("ports")) {
+            if (p.path("name").asText().equals("ops")) {
+                ops = p;
+            }
+        }
+        assertThat(ops).as("a container port named ops").isNotNull();
+        assertThat(ops.path("containerPort").asInt()).isEqualTo(OPS_PORT);
+        assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/ready");
+        assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/live");
+        for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
+            assertThat(container.path(probe).path("httpGet").path("port").asText()).as(probe).isEqualTo("ops");
+        }
+        JsonNode gpu = container.path("resources").path("limits").path("nvidia.com/gpu");
+        assertThat(gpu.asInt()).as("a GPU per engine pod").isEqualTo(1);
+        assertThat(deployment.path("spec").path("template").path("spec").path("nodeSelector").size()).isPositive();
+
+        JsonNode monitor = kind("PodMonitor").get(0).path("spec");
+        assertThat(monitor.path("podMetricsEndpoints").get(0).path("port").asText()).isEqualTo("ops");
+        assertThat(monitor.path("podMetricsEndpoints").get(0).path("path").asText()).isEqualTo("/metrics");
+        assertThat(monitor.path("selector").path("matchLabels"))
+            .isEqualTo(deployment.path("spec").path("template").path("metadata").path("labels"));
+
+        assertThat(compose().path("services").path("engine").path("ports").get(0).asText()).endsWith(":" + OPS_PORT);
+        for (Path f : dockerfiles()) {
+            String text = Files.readString(f);
+            assertThat(text).as("%s exposes the ops port", f.getFileName()).contains("EXPOSE " + OPS_PORT);
+            assertThat(text).as("%s runs as a user, not root", f.getFileName()).containsPattern("(?m)^USER 10001");
+            assertThat(text).as("%s is multi-stage", f.getFileName()).containsPattern("(?m)^FROM .* AS build$");
+        }
+        assertThat(Files.readString(deploy.resolve("docker/Dockerfile.cuda"))).contains("-Pcuda");
+    }
+
+    @Test
+    void shouldScaleTheConsumerGroupOnTheFramesTopicWhenKedaWatchesLag() {
+        JsonNode so = kind("ScaledObject").get(0).path("spec");
+        JsonNode trigger = so.path("triggers").get(0);
+        assertThat(trigger.path("type").asText()).isEqualTo("kafka");
+        assertThat(trigger.path("metadata").path("topic").asText()).isEqualTo(TOPICS.frames().name());
+        assertThat(trigger.path("metadata").path("consumerGroup").asText()).isEqualTo(REFERENCE.getString("vggstream.engine.group-id"));
+        assertThat(so.path("maxReplicaCount").asInt()).as("no more instances than partitions").isLessThanOrEqualTo(TOPICS.frames().partitions());
+        assertThat(so.path("scaleTargetRef").path("name").asText()).isEqualTo(kind("Deployment").get(0).path("metadata").path("name").asText());
+    }
+
+    private static JsonNode compose() {
+        return docs.stream().filter(d -> d.get("_file").asText().equals("docker/compose.yaml")).findFirst().orElseThrow();
+    }
+
+    private static List<Path> dockerfiles() throws IOException {
+        try (Stream<Path> s = Files.list(deploy.resolve("docker"))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("Dockerfile")).sorted().toList();
+        }
+    }
+
+    /** Every {@code ${?NAME}} in the reference.conf files on the classpath (engine, topics, ...). */
+    private static Set<String> referenceEnvironmentVariables() throws IOException {
+        Set<String> names = new TreeSet<>();
+        Enumeration<URL> refs = DeployFilesTest.class.getClassLoader().getResources("reference.conf");
+        Pattern env = Pattern.compile("\\$\\{\\?([A-Z_][A-Z0-9_]*)}");
+        while (refs.hasMoreElements()) {
+            try (InputStream in = refs.nextElement().openStream()) {
+                Matcher m = env.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                while (m.find()) {
+                    names.add(m.group(1));
+                }
+            }
+        }
+        return names;
+    }
+}
