@@ -146,15 +146,18 @@ public final class BrokerDaemon {
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
             cmd.add("/usr/bin/setsid");
         }
+        // The class path goes in the environment, not on the command line: a full one is far longer
+        // than the 4096 characters the JDK reads of /proc/PID/cmdline, and status and stop find the
+        // broker by its main class and data directory there.
         cmd.addAll(List.of(java, "-Xms64m", "-Xmx512m",
             "-Djava.io.tmpdir=" + dataDir.resolve("tmp"),
             "-Dvggstream.log.level=INFO",
-            "-cp", System.getProperty("java.class.path"),
             BrokerMain.class.getName(), dataDir.toString(), Integer.toString(port), Integer.toString(controllerPort)));
         try {
             Files.createDirectories(dataDir.resolve("tmp"));
-            ProcessBuilder pb = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+            pb.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             return pb.start();
@@ -163,12 +166,16 @@ public final class BrokerDaemon {
         }
     }
 
-    private static boolean isOurBroker(long pid) {
+    private boolean isOurBroker(long pid) {
         return ProcessHandle.of(pid)
             .filter(ProcessHandle::isAlive)
             // Where the OS hides the command line, trust the pid: the state file is ours.
-            .map(h -> h.info().commandLine().map(c -> c.contains(BrokerMain.class.getName())).orElse(true))
+            .map(h -> h.info().commandLine().map(this::isOurCommandLine).orElse(true))
             .orElse(false);
+    }
+
+    private boolean isOurCommandLine(String commandLine) {
+        return commandLine.contains(BrokerMain.class.getName()) && commandLine.contains(dataDir.toString());
     }
 
     private record DescribeClusterResultView(String clusterId, int brokers) {

@@ -67,6 +67,9 @@ class LauncherKafkaIT {
         assertThat(start.out()).contains("127.0.0.1:" + port);
         long pid = pidOf(start.out());
         assertThat(ProcessHandle.of(pid)).get().matches(ProcessHandle::isAlive);
+        // status and stop recognise the broker by its command line: it must fit in what the JDK reads of it.
+        assertThat(ProcessHandle.of(pid).get().info().commandLine()).get().asString()
+            .contains("io.vggstream.broker.BrokerMain").contains(dataDir.toString());
 
         Run again = vggstream(concat(new String[] {"kafka", "start", "--port", "" + port, "--controller-port", "" + controllerPort}, where));
         assertThat(again.code()).as(again.out()).isZero();
