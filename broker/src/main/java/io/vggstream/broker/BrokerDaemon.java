@@ -62,7 +62,8 @@ public final class BrokerDaemon {
             return new Status(false, state.map(State::pid).orElse(-1L), state.map(State::port).orElse(-1), Optional.empty(), 0);
         }
         State s = state.get();
-        Optional<DescribeClusterResultView> cluster = describe(s.port(), Duration.ofSeconds(3));
+        // Generous: a busy machine can take seconds to answer a new client.
+        Optional<DescribeClusterResultView> cluster = describe(s.port(), Duration.ofSeconds(15));
         return new Status(true, s.pid(), s.port(), cluster.map(DescribeClusterResultView::clusterId),
             cluster.map(DescribeClusterResultView::brokers).orElse(0));
     }
