@@ -32,9 +32,16 @@ class TrainingTest {
             "djl-cache-dir = \"" + System.getProperty("DJL_CACHE_DIR", "target/djl-cache") + "\"")
             .withFallback(ConfigFactory.defaultReference().getConfig("vggstream.trainer"))).withLoaderThreads(2);
 
+    /** One finished two-epoch run, shared by the tests that only look at what it wrote. */
+    static Path finished;
+    static Training.Result finishedResult;
+
     @BeforeAll
-    static void writeData() throws IOException {
-        data = TinyData.write(shared.resolve("tiny"), 600, 100);
+    static void trainOnce() throws Exception {
+        data = TinyData.write(shared.resolve("tiny"), 480, 100);
+        finished = shared.resolve("finished");
+        StopSignal stop = StopSignal.manual();
+        finishedResult = Training.run(recipe(finished, 2), false, SETTINGS, stop, new Recording(stop, -1, -1));
     }
 
     static Recipe recipe(Path out, int epochs) {
@@ -71,10 +78,8 @@ class TrainingTest {
 
     @Test
     void shouldWriteModelCardMetricsCurveAndCheckpointsWhenTrainingEnds() throws Exception {
-        Path out = dir.resolve("run");
-        StopSignal stop = StopSignal.manual();
-
-        Training.Result result = Training.run(recipe(out, 2), false, SETTINGS, stop, new Recording(stop, -1, -1));
+        Path out = finished;
+        Training.Result result = finishedResult;
 
         assertThat(result.interrupted()).isFalse();
         assertThat(result.epochs()).isEqualTo(2);
@@ -124,26 +129,19 @@ class TrainingTest {
     }
 
     @Test
-    void shouldRefuseToOverwriteARunWithoutResume() throws Exception {
-        Path out = dir.resolve("run");
+    void shouldRefuseToOverwriteARunWithoutResume() {
         StopSignal stop = StopSignal.manual();
-        Training.run(recipe(out, 1), false, SETTINGS, stop, new Recording(stop, -1, -1));
 
-        assertThatThrownBy(() -> Training.run(recipe(out, 1), false, SETTINGS, StopSignal.manual(),
-                new Recording(stop, -1, -1)))
+        assertThatThrownBy(() -> Training.run(recipe(finished, 1), false, SETTINGS, stop, new Recording(stop, -1, -1)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("already holds a run");
     }
 
     @Test
     void shouldExportACheckpointWithTheSameWeightsAndAScoredCard() throws Exception {
-        Path out = dir.resolve("run");
-        StopSignal stop = StopSignal.manual();
-        Training.Result trained = Training.run(recipe(out, 1), false, SETTINGS, stop, new Recording(stop, -1, -1));
+        ModelCard exported = Training.exportCheckpoint(finished, dir.resolve("exported"), null, true, SETTINGS);
 
-        ModelCard exported = Training.exportCheckpoint(out, dir.resolve("exported"), null, true, SETTINGS);
-
-        assertThat(exported.weightsSha256()).isEqualTo(trained.card().weightsSha256());
-        assertThat(exported.accuracy()).isEqualTo(trained.card().accuracy());
+        assertThat(exported.weightsSha256()).isEqualTo(finishedResult.card().weightsSha256());
+        assertThat(exported.accuracy()).isEqualTo(finishedResult.card().accuracy());
         assertThat(ModelCard.read(dir.resolve("exported").resolve(ModelCard.FILE_NAME))).isEqualTo(exported);
     }
 }
