@@ -7,6 +7,7 @@ import io.vggstream.engine.EngineSettings;
 import io.vggstream.engine.StreamingEngine;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.kafka.KafkaPipe;
+import io.vggstream.engine.ops.OpsServer;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
@@ -17,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The engine as a separate process, for tests that kill it: {@code EngineMain BOOTSTRAP FRAMES
- * PREDICTIONS DLQ GROUP MODEL PROTOCOL DELIVERY TXN_ID}. Prints READY once consuming; SIGTERM drains.
+ * PREDICTIONS DLQ GROUP MODEL PROTOCOL DELIVERY TXN_ID [ops]}. Prints READY once consuming; SIGTERM drains.
+ * With {@code ops}, serves the ops endpoints on a free port and prints {@code OPS <port>} before READY.
  */
 public final class EngineMain {
 
@@ -31,9 +33,17 @@ public final class EngineMain {
             .withDevices(List.of(Device.parse("cpu"))).withGroupId(a[4])
             .withDelivery(new KafkaPipe.Delivery(a[7].equals("exactly-once"), a[8]));
         StreamingEngine running = StreamingEngine.start(Engine.start(settings, config), new KafkaSettings(a[0], Map.of()), topics);
+        OpsServer ops = a.length > 9 && a[9].equals("ops") ? OpsServer.start(0) : null;
+        if (ops != null) {
+            ops.attach(running);
+            System.out.println("OPS " + ops.port());
+        }
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
+            if (ops != null) {
+                ops.close();
+            }
             done.countDown();
         }));
         System.out.println("READY");
