@@ -176,19 +176,24 @@ class StreamingIT {
         }
     }
 
+    /**
+     * Reads {@code topic} from the beginning until {@code n} records (and a moment more, so that
+     * any beyond n, a duplicate, shows). Assigned partitions, no group: a reader starved of CPU
+     * cannot be rebalanced into reading records twice.
+     */
     static <K, V> List<ConsumerRecord<K, V>> consume(LocalKafka kafka, String topic, Deserializer<K> kd, Deserializer<V> vd, int n) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<ConsumerRecord<K, V>> out = new ArrayList<>();
         try (KafkaConsumer<K, V> c = new KafkaConsumer<>(props, kd, vd)) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            List<org.apache.kafka.common.TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(60)).stream()
+                .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
             while (out.size() < n && System.nanoTime() < deadline) {
                 c.poll(Duration.ofMillis(500)).forEach(out::add);
             }
-            // A moment more: anything beyond n would be a duplicate.
             c.poll(Duration.ofMillis(1500)).forEach(out::add);
         }
         return out;
