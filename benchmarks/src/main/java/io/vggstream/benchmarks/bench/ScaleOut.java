@@ -116,6 +116,8 @@ final class ScaleOut {
             "vggstream.engine.inference.threads-per-worker = " + threads,
             "vggstream.engine.preprocess.workers = " + threads,
             "vggstream.engine.status-interval = 2 s",
+            // Several engines on one host: no ops HTTP endpoint, whose port (9464) they would fight over.
+            "vggstream.engine.ops.port = 0",
             "vggstream.engine.warmup-frame-sizes = [" + quote(child.resolution()) + "]",
             "");
         Files.writeString(conf, hocon, StandardCharsets.UTF_8);
