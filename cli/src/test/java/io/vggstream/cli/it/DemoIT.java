@@ -49,7 +49,17 @@ class DemoIT {
                 .contains("accuracy").contains("latency     p50").contains("annotated.mp4");
             assertThat(Files.size(out.resolve("sample.mp4"))).isPositive();
             assertThat(Files.readAllLines(out.resolve("sample.labels.csv"))).hasSize(13);
-            assertThat(Files.size(out.resolve("annotated.mp4"))).isPositive();
+            // The annotated video is one a player opens: every frame there, at the size written.
+            try (org.bytedeco.javacv.FFmpegFrameGrabber g = new org.bytedeco.javacv.FFmpegFrameGrabber(out.resolve("annotated.mp4").toFile())) {
+                g.start();
+                int n = 0;
+                while (g.grabImage() != null) {
+                    n++;
+                }
+                assertThat(n).isEqualTo(12);
+                assertThat(g.getImageWidth()).isPositive();
+                g.stop();
+            }
             try (Stream<Path> left = Files.list(out)) {
                 assertThat(left.map(p -> p.getFileName().toString())).as("the private broker's data is gone")
                     .noneMatch(n -> n.startsWith("kafka-"));
