@@ -94,7 +94,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "DURATION", description = "Measured window per point (quick 4s, full 20s).")
     String duration;
 
-    @Option(names = "--max-in-flight", paramLabel = "N", description = "Frames in the engine at once (default: vggstream.engine.max-in-flight).")
+    @Option(names = "--max-in-flight", paramLabel = "N", description = "Frames in the engine at once (default: four batches' worth plus one per core, at most vggstream.engine.max-in-flight).")
     Integer maxInFlight;
 
     @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the frames topic (default 4).")
@@ -226,10 +226,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         int cores = Runtime.getRuntime().availableProcessors();
         try {
-            return new BenchSpec(full ? "full" : "quick", p, res, threads != null ? threads : cores, batch, mainDelay, sizes, delays, m,
+            String command = "./vggstream bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            return new BenchSpec(full ? "full" : "quick", command.strip(), p, res, threads != null ? threads : cores, batch, mainDelay, sizes, delays, m,
                 fractions, Optional.ofNullable(rate), duration("--warmup", warmup != null ? warmup : full ? "5s" : "1500ms"),
-                duration("--duration", duration != null ? duration : full ? "20s" : "4s"), Duration.ofSeconds(full ? 120 : 8), full ? 5 : 3,
-                maxInFlight != null ? maxInFlight : config.getInt("vggstream.engine.max-in-flight"), partitions,
+                duration("--duration", duration != null ? duration : full ? "20s" : "4s"), Duration.ofSeconds(full ? 120 : 6), full ? 5 : 3,
+                maxInFlight != null ? maxInFlight : 0, partitions,
                 Optional.ofNullable(bootstrap), scaleOut, profile, out);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -38,6 +38,7 @@ final class BenchRun {
     private final Consumer<String> log;
     private final String runId = Long.toHexString(System.currentTimeMillis() & 0xffffffffL);
     private int pointNo;
+    private int mainInFlight;
 
     BenchRun(BenchSpec spec, BenchModel model, Config config, Consumer<String> log) {
         this.spec = spec;
@@ -52,7 +53,7 @@ final class BenchRun {
         Files.createDirectories(spec.out());
         List<byte[]> frames = SyntheticFrames.jpegs(spec.resolution(), 16, 1);
         int jpegBytes = (int) frames.stream().mapToInt(f -> f.length).average().orElse(0);
-        EngineSettings base = engineSettings();
+        EngineSettings base = engineSettings(Math.max(1, spec.maxInFlight()));
         List<Plan> plans = List.of(Plan.of(0, model.model(), spec.protocol()));
         Preprocessing.Result sample = Preprocessing.variants(frames.get(0), plans, base.maxImagePixels());
         if (!(sample instanceof Preprocessing.Result.Ok ok)) {
@@ -91,11 +92,16 @@ final class BenchRun {
                 batches.sort(null);
             }
             Point mainCeiling = null;
+            mainInFlight = inFlight(spec.batch(), perFrame, Double.POSITIVE_INFINITY);
             for (int b : batches) {
                 // The ceiling is measured before and after the engine's points and averaged: on a shared machine the
                 // load drifts, and the two readings say by how much.
                 Point before = ceiling(variants, b);
-                EngineSettings s = base.withBatching(b, spec.maxDelay());
+                int inFlight = inFlight(b, perFrame, before.framesPerSecond());
+                if (b == spec.batch()) {
+                    mainInFlight = inFlight;
+                }
+                EngineSettings s = engineSettings(inFlight).withBatching(b, spec.maxDelay());
                 boolean main = b == spec.batch();
                 List<Point> engine = new ArrayList<>();
                 if (spec.runs('b')) {
@@ -130,7 +136,7 @@ final class BenchRun {
                 if (d.equals(spec.maxDelay()) || mainCeiling == null) {
                     continue;
                 }
-                EngineSettings s = base.withBatching(spec.batch(), d);
+                EngineSettings s = engineSettings(mainInFlight).withBatching(spec.batch(), d);
                 if (spec.runs('b')) {
                     Point p = InProcess.run(s, config, frames, perFrame, Double.NaN, spec.warmup(), spec.measure(), burst(spec.batch(), perFrame));
                     points.add(report(p.withRatio(p.framesPerSecond() / mainCeiling.framesPerSecond())));
@@ -144,7 +150,7 @@ final class BenchRun {
                 double ceilingFps = mainCeiling.framesPerSecond();
                 List<Double> rates = spec.rate().map(List::of)
                     .orElse(spec.rateFractions().stream().map(f -> f * ceilingFps).toList());
-                EngineSettings s = base.withBatching(spec.batch(), spec.maxDelay());
+                EngineSettings s = engineSettings(mainInFlight).withBatching(spec.batch(), spec.maxDelay());
                 for (double r : rates) {
                     // A latency window needs enough frames for a p99: at least 200, or the window stretched to get them.
                     Duration measure = Duration.ofMillis((long) Math.max(spec.measure().toMillis(),
@@ -160,7 +166,7 @@ final class BenchRun {
                 }
             }
             if (spec.scaleOutProcesses() > 0) {
-                ScaleOut.Child child = ScaleOut.childOf(base.withBatching(spec.batch(), spec.maxDelay()), model.model().onnx().getParent(),
+                ScaleOut.Child child = ScaleOut.childOf(engineSettings(mainInFlight).withBatching(spec.batch(), spec.maxDelay()), model.model().onnx().getParent(),
                     spec.resolution().toString());
                 List<Integer> counts = spec.scaleOutProcesses() == 1 ? List.of(1) : List.of(1, spec.scaleOutProcesses());
                 for (int n : counts) {
@@ -182,7 +188,7 @@ final class BenchRun {
                 broker.close();
             }
         }
-        return new BenchResult(spec, started, Instant.now(), Machine.describe(), loadBefore, Machine.loadAverage(), model.description(),
+        return new BenchResult(spec, mainInFlight, started, Instant.now(), Machine.describe(), loadBefore, Machine.loadAverage(), model.description(),
             model.model().card().config(), model.model().card().width(), perFrame, shapes, jpegBytes, brokerText, points, phases,
             profiles, problem);
     }
@@ -229,11 +235,32 @@ final class BenchRun {
     }
 
     /** The engine's settings for every mode: the settings file's, with the run's model, protocol, device, threads and bound. */
-    private EngineSettings engineSettings() {
+    /**
+     * Frames in the engine at once: the spec's, or (0, auto) what keeps every batch full, one batch running and
+     * the next two queued (two batches' worth of frames beyond the running one) plus one frame per preprocessor,
+     * at most the engine's own {@code max-in-flight}. More would only queue: with a slow model, frames would
+     * wait past the frame deadline and come out partial.
+     */
+    int inFlight(int batch, int perFrame, double ceilingFramesPerSecond) {
+        if (spec.maxInFlight() > 0) {
+            return spec.maxInFlight();
+        }
+        int auto = 3 * burst(batch, perFrame) + Runtime.getRuntime().availableProcessors();
+        int chosen = Math.max(1, Math.min(config.getInt("vggstream.engine.max-in-flight"), auto));
+        double deadline = config.getDuration("vggstream.engine.frame-deadline").toMillis() / 1000.0;
+        if (chosen / ceilingFramesPerSecond > deadline / 2) {
+            log.accept(String.format(Locale.ROOT, "note: %d frames in flight are %.0f s of work at the ceiling's rate, over half the"
+                + " frame deadline (%.0f s): frames may come out partial; lower --max-in-flight or raise frame-deadline", chosen,
+                chosen / ceilingFramesPerSecond, deadline));
+        }
+        return chosen;
+    }
+
+    private EngineSettings engineSettings(int maxInFlight) {
         Config c = ConfigFactory.parseMap(Map.of(
                 "vggstream.engine.inference.threads-per-worker", spec.threads(),
                 "vggstream.engine.inference.workers-per-device", 1,
-                "vggstream.engine.max-in-flight", spec.maxInFlight(),
+                "vggstream.engine.max-in-flight", maxInFlight,
                 // The engine warms every input shape of this frame size before it reports ready.
                 "vggstream.engine.warmup-frame-sizes", List.of(spec.resolution().toString())))
             .withFallback(config);

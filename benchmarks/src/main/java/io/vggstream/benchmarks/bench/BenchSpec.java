@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * What one {@code vggstream bench} run measures.
  *
- * @param preset {@code quick}, {@code full} or {@code custom}, for the report
+ * @param preset {@code quick} or {@code full}, for the report
+ * @param command the command line that asked for this run, for the report and the README
  * @param protocol the test-time protocol every mode runs
  * @param resolution of the JPEG frames
  * @param threads ONNX Runtime intra-op threads of the one inference worker (and of the ceiling's session)
@@ -25,13 +26,14 @@ import java.util.Set;
  * @param warmup before each measured window
  * @param measure each measured window (at least {@code minBatches} batches for the ceiling)
  * @param latencyMaxWindow how long a latency run may stretch its window to time 200 frames
+ * @param maxInFlight frames in the engine at once; 0: enough for four batches plus one per core (see {@code BenchRun.inFlight})
  * @param partitions of the frames topic in the full path
  * @param bootstrap a broker to use instead of an in-process one
  * @param scaleOutProcesses engine processes of the scale-out measurement (0: none; it also runs one process)
  * @param profile record JFR around the main point's (b) and (c)
  * @param out where the report, CSV, plots and recordings go
  */
-record BenchSpec(String preset, Protocol protocol, Resolution resolution, int threads, int batch, Duration maxDelay,
+record BenchSpec(String preset, String command, Protocol protocol, Resolution resolution, int threads, int batch, Duration maxDelay,
                  List<Integer> batchSizes, List<Duration> maxDelays, Set<Character> modes, List<Double> rateFractions,
                  Optional<Double> rate, Duration warmup, Duration measure, Duration latencyMaxWindow, int minBatches, int maxInFlight, int partitions,
                  Optional<String> bootstrap, int scaleOutProcesses, boolean profile, Path out) {
@@ -41,8 +43,8 @@ record BenchSpec(String preset, Protocol protocol, Resolution resolution, int th
         maxDelays = List.copyOf(maxDelays);
         modes = Set.copyOf(modes);
         rateFractions = List.copyOf(rateFractions);
-        if (threads < 1 || batch < 1 || maxInFlight < 1 || partitions < 1 || minBatches < 1) {
-            throw new IllegalArgumentException("threads, batch size, max in flight, partitions and min batches must be positive");
+        if (threads < 1 || batch < 1 || maxInFlight < 0 || partitions < 1 || minBatches < 1) {
+            throw new IllegalArgumentException("threads, batch size, partitions and min batches must be positive, max in flight not negative");
         }
         for (int b : batchSizes) {
             if (b < 1) {

@@ -2,8 +2,8 @@ package io.vggstream.benchmarks.bench;
 
 /**
  * Which part of the process a Java thread works for, by its name: the engine's inference workers
- * (they block in ONNX Runtime), the rest of the engine (Pekko dispatchers of the {@code vggstream}
- * actor system: preprocessing, aggregator, Kafka stream stages, and the engine's Kafka clients),
+ * (they block in ONNX Runtime), its preprocessors, the rest of the engine (Pekko dispatchers of the
+ * {@code vggstream} actor system: aggregator, Kafka stream stages, timers, and the engine's Kafka clients),
  * the benchmark's own producer, consumer and driver, and everything else (the in-process broker,
  * JMX, the main thread).
  */
@@ -11,6 +11,8 @@ final class BenchThreads {
 
     static final String INFERENCE = "inference";
     static final String ENGINE = "engine";
+    /** The engine's preprocessors: decode, rescale, tensors; work done once per frame. */
+    static final String PREPROCESS = "preprocess";
     static final String BENCH = "bench";
     static final String OTHER = "other";
     /** The ceiling's loop runs on a thread of this name. */
@@ -22,6 +24,9 @@ final class BenchThreads {
     static String group(String name) {
         if (name.contains("dispatchers.inference") || name.equals(CEILING_THREAD)) {
             return INFERENCE;
+        }
+        if (name.contains("dispatchers.preprocess")) {
+            return PREPROCESS;
         }
         // The benchmark's own consumer is assigned its partitions (no group), so a heartbeat thread is the engine's.
         if (name.startsWith("vggstream-") || name.startsWith("kafka-producer-network-thread | producer-")

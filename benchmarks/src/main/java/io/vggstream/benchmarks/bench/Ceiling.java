@@ -29,9 +29,9 @@ final class Ceiling {
         String note = String.format(java.util.Locale.ROOT, "%.2f and %.2f frames/s before and after the engine's points (%.1f%% apart)",
             before.framesPerSecond(), after.framesPerSecond(), 100 * drift);
         return new Point(Point.Mode.CEILING, before.batch(), Double.NaN, Double.NaN, before.framesIn() + after.framesIn(),
-            before.framesOut() + after.framesOut(), 0, before.seconds() + after.seconds(), fps, ips, Double.NaN, null, null,
+            before.framesOut() + after.framesOut(), 0, 0, before.seconds() + after.seconds(), fps, ips, Double.NaN, null, null,
             (before.batchMs() + after.batchMs()) / 2, null, null, before.inputsTotal() + after.inputsTotal(), before.usage().plus(after.usage()),
-            Double.NaN, note);
+            Double.NaN, Double.NaN, note);
     }
 
     /**
@@ -120,8 +120,8 @@ final class Ceiling {
             double frames = images / frame.size();
             long framesRun = Math.round(w.units() / (double) frame.size());
             Latencies.Summary perBatch = batchMs.summary();
-            return new Point(Point.Mode.CEILING, batch, Double.NaN, Double.NaN, framesRun, framesRun, 0, w.seconds(), frames, images,
-                Double.NaN, null, null, perBatch.mean(), null, null, w.units(), usage, Double.NaN,
+            return new Point(Point.Mode.CEILING, batch, Double.NaN, Double.NaN, framesRun, framesRun, 0, 0, w.seconds(), frames, images,
+                Double.NaN, null, null, perBatch.mean(), null, null, w.units(), usage, Double.NaN, Double.NaN,
                 String.format(java.util.Locale.ROOT, "%d batches; batch time p50 %.1f ms, max %.1f ms", measured, perBatch.p50(), perBatch.max()));
         } catch (ai.onnxruntime.OrtException e) {
             throw new IllegalStateException("the ceiling's ONNX Runtime run failed: " + e.getMessage(), e);

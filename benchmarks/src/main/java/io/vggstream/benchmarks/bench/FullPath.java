@@ -63,26 +63,30 @@ final class FullPath {
                     histAtEnd = metrics.batchSizeHistogram();
                     acked = in.stop();
                 }
-                // Every frame acknowledged gets its one answer before the engine stops.
-                long deadline = System.nanoTime() + settings.frameDeadline().toNanos() + Duration.ofSeconds(60).toNanos();
-                while (out.count() + metrics.deadLetters() < acked && System.nanoTime() < deadline) {
+                // Closing drains: every frame the engine consumed is answered, produced and committed (what is still
+                // in the topic stays there). Then every answer is read back.
+                running.close();
+                long consumed = metrics.framesIn();
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (out.count() + metrics.deadLetters() < consumed && System.nanoTime() < deadline) {
                     Thread.sleep(20);
                 }
-                running.close();
                 long[] total = metrics.batchSizeHistogram();
                 Timeline.Window w = out.arrivals().window(measureFrom, measureTo, burst);
                 double fps = w.rate();
-                String note = String.format(java.util.Locale.ROOT, "first prediction %.1f s after the engine started", firstAnswer);
+                String note = String.format(java.util.Locale.ROOT, "%d frames produced, %d consumed; first prediction %.1f s after the engine"
+                    + " started", acked, consumed, firstAnswer);
                 if (out.duplicates() > 0) {
                     note += "; " + out.duplicates() + " duplicate predictions (at-least-once redelivery)";
                 }
-                if (metrics.partial() > 0) {
-                    note += "; " + metrics.partial() + " partial";
+                if (out.partial() > 0) {
+                    note += "; frames answered partial: the engine fell behind the frame deadline (" + settings.frameDeadline().toSeconds()
+                        + " s); lower --max-in-flight";
                 }
-                return new Point(Point.Mode.FULL_PATH, settings.maxBatchSize(), settings.maxDelay().toNanos() / 1e6, rate, acked,
-                    out.count(), metrics.deadLetters(), w.seconds(), fps, fps * variantsPerFrame, Double.NaN, out.capture().summary(),
+                return new Point(Point.Mode.FULL_PATH, settings.maxBatchSize(), settings.maxDelay().toNanos() / 1e6, rate, consumed,
+                    out.count() - out.partial(), out.partial(), metrics.deadLetters(), w.seconds(), fps, fps * variantsPerFrame, Double.NaN, out.capture().summary(),
                     out.engine().summary(), Double.NaN, InProcess.minus(histAtEnd, histAtStart), total, InProcess.inputs(total), usage,
-                    InProcess.overheadMs(usage, fps), note);
+                    InProcess.overheadMs(usage, fps), InProcess.preprocessMs(usage, fps), note);
             } finally {
                 running.close();
             }

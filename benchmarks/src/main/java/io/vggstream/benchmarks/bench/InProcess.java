@@ -68,15 +68,15 @@ final class InProcess {
                 i++;
                 engine.classify(jpeg).whenComplete((outcome, error) -> {
                     long t = System.nanoTime();
-                    if (outcome instanceof Aggregator.Classified c) {
+                    if (outcome instanceof Aggregator.Classified c && !c.partial()) {
+                        // Only complete answers count: a partial one came at the deadline, its work still queued.
                         ok.incrementAndGet();
-                        if (c.partial()) {
-                            partial.incrementAndGet();
-                        }
+                        answered.add(t, 1);
+                    } else if (outcome instanceof Aggregator.Classified) {
+                        partial.incrementAndGet();
                     } else {
                         failed.incrementAndGet();
                     }
-                    answered.add(t, 1);
                     if (inWindow) {
                         latency.add((t - origin) / 1e6);
                     }
@@ -93,17 +93,25 @@ final class InProcess {
             Timeline.Window w = answered.window(measureFrom, measureTo, burst);
             double fps = w.rate();
             double overhead = overheadMs(usage, fps);
-            String note = partial.get() > 0 ? partial.get() + " partial answers" : "";
+            String note = partial.get() + failed.get() > 0 ? "frames answered partial or failed: the engine fell behind the frame"
+                + " deadline (" + settings.frameDeadline().toSeconds() + " s); lower --max-in-flight" : "";
             return new Point(Point.Mode.IN_PROCESS, settings.maxBatchSize(), settings.maxDelay().toNanos() / 1e6, rate,
-                submitted.get(), ok.get(), failed.get(), w.seconds(), fps, fps * variantsPerFrame, Double.NaN, latency.summary(), null,
-                Double.NaN, minus(histAtEnd, histAtStart), total, inputs(total), usage, overhead, note);
+                submitted.get(), ok.get(), partial.get(), failed.get(), w.seconds(), fps, fps * variantsPerFrame, Double.NaN, latency.summary(), null,
+                Double.NaN, minus(histAtEnd, histAtStart), total, inputs(total), usage, overhead, preprocessMs(usage, fps), note);
         }
     }
 
-    /** CPU ms per frame of the engine's threads other than inference, plus the JVM's GC. */
+    /** CPU ms per frame of the engine's threads other than inference (preprocessors included), plus the JVM's GC. */
     static double overheadMs(ResourceMeter.Usage u, double framesPerSecond) {
         double frames = framesPerSecond * u.wallSeconds();
-        return frames <= 0 ? Double.NaN : (u.group(BenchThreads.ENGINE) + u.gcCpuSeconds()) * 1000 / frames;
+        return frames <= 0 ? Double.NaN
+            : (u.group(BenchThreads.ENGINE) + u.group(BenchThreads.PREPROCESS) + u.gcCpuSeconds()) * 1000 / frames;
+    }
+
+    /** CPU ms per frame of the preprocessors alone. */
+    static double preprocessMs(ResourceMeter.Usage u, double framesPerSecond) {
+        double frames = framesPerSecond * u.wallSeconds();
+        return frames <= 0 ? Double.NaN : u.group(BenchThreads.PREPROCESS) * 1000 / frames;
     }
 
     static long[] minus(long[] a, long[] b) {

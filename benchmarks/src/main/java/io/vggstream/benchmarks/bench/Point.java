@@ -7,8 +7,9 @@ package io.vggstream.benchmarks.bench;
  * @param batch the largest batch (ceiling: every batch is this size)
  * @param maxDelayMs the batcher's max-delay (NaN for the ceiling)
  * @param offeredRate frames/s offered in a latency run; NaN in a throughput run (as fast as it goes)
- * @param framesIn frames handed to the engine (ceiling: frames' worth of tensors run)
- * @param framesOut frames answered with a prediction
+ * @param framesIn frames handed to the engine, or (full path) consumed by it (ceiling: frames' worth of tensors run)
+ * @param framesOut frames answered with a complete prediction (every variant fused): what the rates count
+ * @param partial frames answered at their deadline with only some variants (the engine was behind)
  * @param failed frames answered with a failure or dead letter
  * @param seconds the measured window
  * @param framesPerSecond steady-state frames per second in the window
@@ -21,13 +22,15 @@ package io.vggstream.benchmarks.bench;
  * @param histogramTotal batches by size over the whole run, warm-up included
  * @param inputsTotal inference inputs over the whole run (sum of size x count of {@code histogramTotal})
  * @param usage CPU and memory of the process in the window
- * @param overheadMsPerFrame CPU ms per frame of the engine's Java threads outside inference (and GC)
+ * @param overheadMsPerFrame CPU ms per frame of the engine's Java threads outside inference, and GC: per-frame work and
+ *     per-second costs (timers, dispatcher wake-ups, Kafka polls) together, the latter weighing more at low frame rates
+ * @param preprocessMsPerFrame of which the preprocessors' threads (decode, rescale, tensors): per-frame work only
  * @param note anything a reader should know about this point
  */
-record Point(Mode mode, int batch, double maxDelayMs, double offeredRate, long framesIn, long framesOut, long failed,
+record Point(Mode mode, int batch, double maxDelayMs, double offeredRate, long framesIn, long framesOut, long partial, long failed,
              double seconds, double framesPerSecond, double imagesPerSecond, double ratio, Latencies.Summary latency,
              Latencies.Summary engineLatency, double batchMs, long[] histogram, long[] histogramTotal, long inputsTotal,
-             ResourceMeter.Usage usage, double overheadMsPerFrame, String note) {
+             ResourceMeter.Usage usage, double overheadMsPerFrame, double preprocessMsPerFrame, String note) {
 
     enum Mode {
         CEILING("a", "ceiling (bare ONNX Runtime)"),
@@ -48,9 +51,9 @@ record Point(Mode mode, int batch, double maxDelayMs, double offeredRate, long f
     }
 
     Point withRatio(double r) {
-        return new Point(mode, batch, maxDelayMs, offeredRate, framesIn, framesOut, failed, seconds, framesPerSecond,
+        return new Point(mode, batch, maxDelayMs, offeredRate, framesIn, framesOut, partial, failed, seconds, framesPerSecond,
             imagesPerSecond, r, latency, engineLatency, batchMs, histogram, histogramTotal, inputsTotal, usage,
-            overheadMsPerFrame, note);
+            overheadMsPerFrame, preprocessMsPerFrame, note);
     }
 
     /**

@@ -33,6 +33,7 @@ final class PredictionCollector implements AutoCloseable {
     private final Latencies engine = new Latencies();
     private final Set<String> seen = new HashSet<>();
     private final AtomicLong unique = new AtomicLong();
+    private final AtomicLong partial = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final Map<Integer, Timeline> bySourcePartition = new ConcurrentHashMap<>();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
@@ -73,8 +74,13 @@ final class PredictionCollector implements AutoCloseable {
                         continue;
                     }
                     unique.incrementAndGet();
-                    arrivals.add(nanos, 1);
-                    bySourcePartition.computeIfAbsent(p.source().partition(), k -> new Timeline()).add(nanos, 1);
+                    if (p.partial()) {
+                        // Answered at its deadline with some variants missing: not counted as throughput.
+                        partial.incrementAndGet();
+                    } else {
+                        arrivals.add(nanos, 1);
+                        bySourcePartition.computeIfAbsent(p.source().partition(), k -> new Timeline()).add(nanos, 1);
+                    }
                     if (p.ts() >= windowFromMs && p.ts() < windowToMs) {
                         capture.add(Math.max(0, nowMs - p.ts()));
                         engine.add(p.latencyMs().engine());
@@ -101,6 +107,11 @@ final class PredictionCollector implements AutoCloseable {
         return unique.get();
     }
 
+    /** Predictions marked partial (some variants missing at the frame's deadline). */
+    long partial() {
+        return partial.get();
+    }
+
     long duplicates() {
         return duplicates.get();
     }
@@ -109,7 +120,7 @@ final class PredictionCollector implements AutoCloseable {
         return arrivals;
     }
 
-    /** Arrivals by the partition of the frames topic each prediction's frame came from. */
+    /** Arrivals of complete predictions by the partition of the frames topic each prediction's frame came from. */
     Map<Integer, Timeline> bySourcePartition() {
         return bySourcePartition;
     }

@@ -54,7 +54,7 @@ final class Profiler implements AutoCloseable {
     }
 
     /**
-     * @param samplesByGroup Java and native samples by thread group (see {@link BenchThreads})
+     * @param samplesByGroup samples of threads running Java code, by thread group (see {@link BenchThreads})
      * @param engineHot the engine's (non-inference) threads' top frames, most sampled first
      * @param inferenceHot the inference workers' top frames
      */
@@ -77,13 +77,18 @@ final class Profiler implements AutoCloseable {
             RecordedThread t = e.getThread("sampledThread");
             String name = t == null || t.getJavaName() == null ? "?" : t.getJavaName();
             String group = BenchThreads.group(name);
-            byGroup.merge(group, 1L, Long::sum);
+            boolean java = type.equals("jdk.ExecutionSample");
+            // Native samples include threads blocked in a poll or a wait: only the inference thread's (inside
+            // ONNX Runtime) are work. Java samples are threads running Java code.
+            if (java) {
+                byGroup.merge(group, 1L, Long::sum);
+            }
             RecordedStackTrace st = e.getStackTrace();
             if (st == null || st.getFrames().isEmpty()) {
                 continue;
             }
             String top = frame(st.getFrames().get(0));
-            if (group.equals(BenchThreads.ENGINE)) {
+            if (java && (group.equals(BenchThreads.ENGINE) || group.equals(BenchThreads.PREPROCESS))) {
                 engine.merge(top, 1L, Long::sum);
             } else if (group.equals(BenchThreads.INFERENCE)) {
                 inference.merge(top, 1L, Long::sum);

@@ -116,7 +116,7 @@ final class ScaleOut {
             "vggstream.engine.inference.threads-per-worker = " + threads,
             "vggstream.engine.preprocess.workers = " + threads,
             "vggstream.engine.status-interval = 2 s",
-            // Several engines on one host: no ops HTTP endpoint, whose port (9464) they would fight over.
+            // Several engines on one host: no ops HTTP endpoint, whose port they would fight over.
             "vggstream.engine.ops.port = 0",
             "vggstream.engine.warmup-frame-sizes = [" + quote(child.resolution()) + "]",
             "");

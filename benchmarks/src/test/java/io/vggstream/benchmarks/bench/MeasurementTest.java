@@ -85,7 +85,8 @@ class MeasurementTest {
     void shouldClassifyThreadsByWhatTheyWorkFor() {
         assertThat(BenchThreads.group("vggstream-vggstream.engine.dispatchers.inference-7")).isEqualTo(BenchThreads.INFERENCE);
         assertThat(BenchThreads.group(BenchThreads.CEILING_THREAD)).isEqualTo(BenchThreads.INFERENCE);
-        assertThat(BenchThreads.group("vggstream-vggstream.engine.dispatchers.preprocess-9")).isEqualTo(BenchThreads.ENGINE);
+        assertThat(BenchThreads.group("vggstream-vggstream.engine.dispatchers.preprocess-9")).isEqualTo(BenchThreads.PREPROCESS);
+        assertThat(BenchThreads.group("vggstream-pekko.actor.default-dispatcher-4")).isEqualTo(BenchThreads.ENGINE);
         assertThat(BenchThreads.group("kafka-producer-network-thread | producer-3")).isEqualTo(BenchThreads.ENGINE);
         assertThat(BenchThreads.group("kafka-producer-network-thread | bench-producer-1f")).isEqualTo(BenchThreads.BENCH);
         assertThat(BenchThreads.group("bench-consumer")).isEqualTo(BenchThreads.BENCH);
