@@ -86,6 +86,7 @@ public final class PipelineBenchmark {
                     double bareSeconds = 0;
                     double pipeImages = 0;
                     double pipeSeconds = 0;
+                    double dataSeconds = 0;
                     double[] ratios = new double[chunks];
                     for (int c = 0; c < chunks; c++) {
                         double[] b;
@@ -101,6 +102,7 @@ public final class PipelineBenchmark {
                         bareSeconds += b[1];
                         pipeImages += p[0];
                         pipeSeconds += p[1];
+                        dataSeconds += p[2];
                         ratios[c] = (p[0] / p[1]) / (b[0] / b[1]);
                         System.out.printf(Locale.ROOT, "chunk %d: bare %.0f img/s, pipeline %.0f img/s%n", c + 1,
                                 b[0] / b[1], p[0] / p[1]);
@@ -111,6 +113,10 @@ public final class PipelineBenchmark {
                             + " (median of chunks %.3f): the pipeline costs %.1f%%%n", bareImages / bareSeconds,
                             pipeImages / pipeSeconds, (pipeImages / pipeSeconds) / (bareImages / bareSeconds), median,
                             100 * (1 - median));
+                    System.out.printf(Locale.ROOT, "the training thread spent %.1f%% of the pipeline's time getting"
+                            + " data (%.2f ms a batch); augmentation alone: %.0f images/s on one thread%n",
+                            100 * dataSeconds / pipeSeconds, 1000 * dataSeconds / (chunks * steps),
+                            augmentationOnly(data, augmenter, 20_000));
                 }
             }
         }
@@ -152,11 +158,17 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** The trainer's path: loader, augmentation, host batch to NDArray, step. Returns images and seconds. */
+    /**
+     * The trainer's path: loader, augmentation, host batch to NDArray, step. Returns images, seconds,
+     * and the seconds the training thread spent getting data (waiting for, or building, the batch,
+     * and wrapping it as NDArrays) rather than in the step.
+     */
     private static double[] pipeline(Trainer trainer, Device[] devices, BatchLoader loader, int steps) {
         long images = 0;
+        long dataNanos = 0;
         long t0 = System.nanoTime();
         for (int s = 0; s < steps && loader.hasNext(); s++) {
+            long d0 = System.nanoTime();
             HostBatch hb = loader.next();
             try (NDManager m = trainer.getManager().newSubManager()) {
                 NDArray x = m.create(hb.data(), new Shape(hb.count(), 3, hb.side(), hb.side()), DataType.FLOAT32);
@@ -164,11 +176,23 @@ public final class PipelineBenchmark {
                 for (int i = 0; i < labels.length; i++) {
                     labels[i] = hb.labels()[i];
                 }
-                Step.run(trainer, devices, x, m.create(labels));
+                NDArray y = m.create(labels);
+                dataNanos += System.nanoTime() - d0;
+                Step.run(trainer, devices, x, y);
             }
             images += hb.count();
             loader.release(hb);
         }
-        return new double[] {images, (System.nanoTime() - t0) / 1e9};
+        return new double[] {images, (System.nanoTime() - t0) / 1e9, dataNanos / 1e9};
+    }
+
+    /** Images per second the augmentation alone achieves on one thread (no PyTorch running). */
+    private static double augmentationOnly(DataSource data, Augmenter augmenter, int images) {
+        java.nio.FloatBuffer out = java.nio.FloatBuffer.allocate(3 * augmenter.side() * augmenter.side());
+        long t0 = System.nanoTime();
+        for (int i = 0; i < images; i++) {
+            augmenter.apply(data.train().image(i % data.train().size()), new SplittableRandom(i), out, 0);
+        }
+        return images / ((System.nanoTime() - t0) / 1e9);
     }
 }

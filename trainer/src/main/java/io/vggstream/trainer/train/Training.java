@@ -125,6 +125,7 @@ public final class Training {
         TrainScale scale = recipe.trainScale();
         int q = scale.testScale();
         Device[] devices = devices(engine, recipe.gpus());
+        warnIfBusy(devices);
         LOG.info("{}: {} parameters, training S {}, test Q {}, on {}", spec, String.format(Locale.ROOT, "%,d",
                 spec.parameterCount()), scale, q, Arrays.toString(devices));
 
@@ -235,6 +236,17 @@ public final class Training {
             LOG.info("copied {} from {} ({}); the other layers keep their random init", copied, from, sourceSpec);
         }
         return sourceSpec.config() == net.spec().config();
+    }
+
+    /** PyTorch's OpenMP workers stall when other processes take their cores: say so up front. */
+    private static void warnIfBusy(Device[] devices) {
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (!devices[0].isGpu() && load > cores) {
+            LOG.warn("the machine is busy (load average {} on {} cores): CPU training will be much slower than on an"
+                    + " idle machine; -Dai.djl.pytorch.num_threads=1 suffers less from the contention",
+                    String.format(Locale.ROOT, "%.1f", load), cores);
+        }
     }
 
     private static Device[] devices(Engine engine, int gpus) {
