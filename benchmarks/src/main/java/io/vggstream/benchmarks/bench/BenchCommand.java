@@ -226,7 +226,22 @@ public final class BenchCommand implements Callable<Integer> {
         }
         int cores = Runtime.getRuntime().availableProcessors();
         try {
-            String command = "./vggstream bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            // As a reader would type it: the subcommand's own arguments, without where this run's files went.
+            List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+            if (!args.isEmpty() && args.get(0).equals("bench")) {
+                args.remove(0);
+            }
+            for (String flag : List.of("--out", "--update-readme", "--settings")) {
+                int i = args.indexOf(flag);
+                if (i >= 0) {
+                    args.remove(i);
+                    if (i < args.size()) {
+                        args.remove(i);
+                    }
+                }
+                args.removeIf(a -> a.startsWith(flag + "="));
+            }
+            String command = "./vggstream bench " + String.join(" ", args);
             return new BenchSpec(full ? "full" : "quick", command.strip(), p, res, threads != null ? threads : cores, batch, mainDelay, sizes, delays, m,
                 fractions, Optional.ofNullable(rate), duration("--warmup", warmup != null ? warmup : full ? "5s" : "1500ms"),
                 duration("--duration", duration != null ? duration : full ? "20s" : "4s"), Duration.ofSeconds(full ? 120 : 6), full ? 5 : 3,
