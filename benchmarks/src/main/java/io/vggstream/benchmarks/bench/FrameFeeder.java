@@ -35,9 +35,10 @@ final class FrameFeeder implements AutoCloseable {
     /**
      * @param rate frames/s, or NaN for as fast as the engine answers
      * @param answered frames answered so far (predictions and dead letters), for the backlog bound
+     * @param ready whether the engine answers yet: after one frame per partition, the stream waits for it
      */
     FrameFeeder(KafkaSettings kafka, TopicsSettings topics, List<byte[]> frames, int partitions, double rate,
-                LongSupplier answered, long maxBacklog) {
+                LongSupplier answered, long maxBacklog, java.util.function.BooleanSupplier ready) {
         Map<String, Object> props = KafkaLimits.producer(kafka, topics);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-producer-" + Long.toHexString(System.nanoTime()));
         // Frames go out as they are made: a camera does not wait to fill a batch.
@@ -62,6 +63,11 @@ final class FrameFeeder implements AutoCloseable {
             } catch (java.util.concurrent.ExecutionException e) {
                 failure.compareAndSet(null, e);
                 return;
+            }
+            // The stream proper starts once the engine answers: frames sent while it joins its group would pile up
+            // and be worked off in the measured window, above the offered rate.
+            while (running && !ready.getAsBoolean()) {
+                LockSupport.parkNanos(10_000_000);
             }
             long startNanos = System.nanoTime();
             long startMs = System.currentTimeMillis();

@@ -41,7 +41,7 @@ final class FullPath {
                 long acked;
                 double firstAnswer;
                 try (FrameFeeder in = new FrameFeeder(kafka, topics, frames, partitions, rate,
-                         () -> out.count() + metrics.deadLetters(), backlog).start()) {
+                         () -> out.count() + metrics.deadLetters(), backlog, () -> out.count() > 0).start()) {
                     // The clock starts at the first prediction: the group join and the first session runs are start-up.
                     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos() + settings.frameDeadline().toNanos();
                     while (out.count() == 0) {

@@ -57,7 +57,7 @@ final class ScaleOut {
         List<Process> children = new ArrayList<>();
         long backlog = processes * (2L * child.maxInFlight() + 4L * burst) + 2L * partitions;
         try (PredictionCollector out = new PredictionCollector(kafka, topics).start();
-             FrameFeeder in = new FrameFeeder(kafka, topics, frames, partitions, Double.NaN, out::count, backlog).start();
+             FrameFeeder in = new FrameFeeder(kafka, topics, frames, partitions, Double.NaN, out::count, backlog, () -> true).start();
              Admin admin = Admin.create(KafkaLimits.admin(kafka))) {
             for (int i = 1; i <= processes; i++) {
                 children.add(start(i, processes, child, kafka, topics, group, threads, workDir));
@@ -157,10 +157,12 @@ final class ScaleOut {
                 Map<String, List<Integer>> m = members(d);
                 boolean everyoneHasWork = m.size() == processes && m.values().stream().noneMatch(List::isEmpty);
                 if (d.groupState() == GroupState.STABLE && everyoneHasWork) {
-                    long before = out.count();
+                    Map<String, Long> before = answeredBy(m, out);
                     Thread.sleep(1000);
-                    // Predictions flow again after the last rebalance, and the group did not move meanwhile.
-                    if (out.count() > before && members(describe(admin, group)).equals(m)) {
+                    // Every member answers from its partitions after the last rebalance, and the group did not move meanwhile.
+                    Map<String, Long> after = answeredBy(m, out);
+                    boolean allAnswer = m.keySet().stream().allMatch(k -> after.get(k) > before.get(k));
+                    if (allAnswer && members(describe(admin, group)).equals(m)) {
                         return m;
                     }
                     continue;
@@ -172,6 +174,14 @@ final class ScaleOut {
         }
         throw new IllegalStateException("the " + processes + " engine processes did not form a stable group with work for each"
             + " within 4 minutes; their output is in " + workDir);
+    }
+
+    /** Complete predictions so far from each member's partitions. */
+    private static Map<String, Long> answeredBy(Map<String, List<Integer>> members, PredictionCollector out) {
+        Map<String, Long> n = new TreeMap<>();
+        members.forEach((member, partitions) -> n.put(member, partitions.stream()
+            .mapToLong(p -> out.bySourcePartition().containsKey(p) ? out.bySourcePartition().get(p).total() : 0).sum()));
+        return n;
     }
 
     private static ConsumerGroupDescription describe(Admin admin, String group) {
