@@ -26,11 +26,11 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = JmhCommand.class,
     description = {"Measure throughput and latency: (a) bare ONNX Runtime on ready tensors, (b) the engine without Kafka,"
         + " (c) Kafka -> engine -> Kafka with a real broker; latency at fixed rates; two engine processes in one group.",
-        "Writes report.md, bench.csv and PNG plots under --out. --quick takes under 2 minutes on 2 cores."})
+        "Writes report.md, bench.csv and PNG plots under --out. --quick takes about 2 minutes on 2 cores."})
 public final class BenchCommand implements Callable<Integer> {
 
     static final class Preset {
-        @Option(names = "--quick", description = "Few points, short windows: VGG-16 at 1/8 width unless --model/--width; under 2 minutes on 2 cores.")
+        @Option(names = "--quick", description = "Few points, short windows: VGG-16 at 1/8 width unless --model/--width; about 2 minutes on 2 cores.")
         boolean quick;
 
         @Option(names = "--full", description = "The sweep: batch sizes 1-16, max-delays 0-20 ms, rates 1/4, 1/2, 3/4 of the ceiling, scale-out; 20 s per point.")
