@@ -10,7 +10,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,10 +67,41 @@ class DemoIT {
                 assertThat(left.map(p -> p.getFileName().toString())).as("the private broker's data is gone")
                     .noneMatch(n -> n.startsWith("kafka-"));
             }
+            assertThat(ImageIO.read(out.resolve("annotated.png").toFile()).getWidth()).as("the still of the annotated video").isPositive();
             // It can be run again.
             Run again = demo("--frames", "5", "--fps", "20", "--model", model.dir().toString(), "--out", out.toString());
             assertThat(again.code()).as(again.out() + again.err()).isZero();
+            // An untrained model cannot reach 100%: the demo's own check fails it, saying why.
+            Run checked = demo("--frames", "5", "--fps", "20", "--model", model.dir().toString(), "--out", out.toString(),
+                "--min-accuracy", "100");
+            assertThat(checked.code()).as(checked.out() + checked.err()).isEqualTo(1);
+            assertThat(checked.err()).contains("is below --min-accuracy 100.0%");
         }
+    }
+
+    /** The reduced form CI runs: a model trained now, on the real dataset, judged by the demo's own summary. */
+    @Test
+    void shouldTrainTheReducedRecipeAndPassItsOwnAccuracyCheck() throws Exception {
+        assumeTrue(FashionMnist.isFashionMnistDir(FashionMnist.DEBIAN_DIR),
+            "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist (.ci/run does)");
+        Path models = dir.resolve("models");
+        Run r = demo("--quick", "--models", models.toString(), "--out", dir.resolve("quick").toString());
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("training the reduced recipe (2 epochs)").contains("200 published, 200 predicted")
+            .contains("check       accuracy at least 80.0%: passed");
+        Matcher accuracy = Pattern.compile("accuracy    ([0-9.]+)% against the true labels \\(200 labelled\\)").matcher(r.out());
+        assertThat(accuracy.find()).as(r.out()).isTrue();
+        assertThat(Double.parseDouble(accuracy.group(1))).isGreaterThanOrEqualTo(80.0);
+        assertThat(models.resolve("fmnist-a-quick").resolve("model.onnx")).isRegularFile();
+        assertThat(Files.readString(models.resolve("fmnist-a-quick").resolve("metrics.csv")).lines().count())
+            .as("a header and two epochs").isEqualTo(3);
+    }
+
+    @Test
+    void shouldRefuseAnAccuracyThatIsNotAPercentage() {
+        Run r = demo("--min-accuracy", "101", "--frames", "3");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--min-accuracy");
     }
 
     @Test
