@@ -62,8 +62,13 @@ public final class TestModels {
 
     /** Exports config {@code config} with weights from {@code seed} into {@code dir}. */
     public static Exported export(VggConfig config, long seed, Path dir, TrainScale scale) {
+        return export(config, 1 / 16.0, 32, seed, dir, scale);
+    }
+
+    /** Exports config {@code config} at conv width {@code width} and FC width {@code fc}: wider nets for slow inference. */
+    public static Exported export(VggConfig config, double width, int fc, long seed, Path dir, TrainScale scale) {
         ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
-        VggSpec spec = new VggSpec(config, 1 / 16.0, 32, CLASSES, CROP);
+        VggSpec spec = new VggSpec(config, width, fc, CLASSES, CROP);
         NDManager manager = NDManager.newBaseManager();
         try {
             VggNet net = VggNet.of(spec);

@@ -1,0 +1,114 @@
+package io.vggstream.engine.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.vggstream.broker.junit.KafkaBrokerExtension;
+import io.vggstream.broker.junit.LocalKafka;
+import io.vggstream.engine.Engine;
+import io.vggstream.engine.EngineMetrics;
+import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.StreamingEngine;
+import io.vggstream.engine.infer.Device;
+import io.vggstream.engine.protocol.Protocol;
+import io.vggstream.engine.testing.Frames;
+import io.vggstream.engine.testing.TestModels;
+import io.vggstream.topics.KafkaLimits;
+import io.vggstream.topics.KafkaSettings;
+import io.vggstream.topics.TopicsSettings;
+import io.vggstream.topics.admin.TopicAdmin;
+import io.vggstream.topics.frame.Frame;
+import io.vggstream.topics.frame.FrameRecords;
+import io.vggstream.topics.frame.FrameSerializer;
+import io.vggstream.topics.prediction.Prediction;
+import io.vggstream.topics.prediction.PredictionDeserializer;
+import io.vggstream.trainer.augment.TrainScale;
+import io.vggstream.trainer.model.VggConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Inference slower than {@code max.poll.interval.ms} must not cost the consumer its group
+ * membership: the Kafka stage pauses partitions and keeps polling while the inference
+ * dispatcher works, so the group rebalances once (the first assignment) and never again.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class SlowInferenceIT {
+
+    private static final Config CONFIG = ConfigFactory.load();
+    private static final int MAX_POLL_INTERVAL_MS = 2000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldNotRebalanceWhenOneInferenceBatchOutlastsMaxPollInterval(LocalKafka kafka) throws Exception {
+        // A classic consumer that is not polled within max.poll.interval.ms leaves its group.
+        KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(),
+            Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.toString(MAX_POLL_INTERVAL_MS)));
+        TopicsSettings topics = TopicsSettings.from(CONFIG)
+            .withNames(kafka.uniqueName("frames"), kafka.uniqueName("predictions"), kafka.uniqueName("dlq"));
+        try (TopicAdmin admin = TopicAdmin.create(k, topics)) {
+            admin.ensure();
+        }
+        int n = 8;
+        try (KafkaProducer<String, Frame> p = new KafkaProducer<>(KafkaLimits.producer(k, topics), new StringSerializer(), new FrameSerializer())) {
+            for (int i = 0; i < n; i++) {
+                p.send(FrameRecords.record(topics.frames().name(), "cam-" + (i % 2), Frame.of(i, System.currentTimeMillis(),
+                    Frames.jpeg(320, 240, i))));
+            }
+            p.flush();
+        }
+        // Full-width VGG-A on 448-pixel scales: about 3 s per batch of 8 on a quiet 2-core CPU.
+        try (TestModels.Exported model = TestModels.export(VggConfig.A, 1.0, 256, 5, dir.resolve("m"), new TrainScale(37, 37))) {
+            EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir())).withDevices(List.of(Device.parse("cpu")))
+                .withProtocol(Protocol.parse("single,scales=448")).withBatching(8, Duration.ofMillis(200))
+                .withGroupId(kafka.uniqueName("g"));
+            AtomicLong slowestBatchNanos = new AtomicLong();
+            List<ConsumerRecord<String, Prediction>> predictions;
+            double rebalances;
+            try (StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, topics)) {
+                running.engine().metrics().listener(new EngineMetrics.Listener() {
+                    @Override
+                    public void latency(EngineMetrics.Stage stage, long nanos) {
+                        if (stage == EngineMetrics.Stage.INFERENCE_BATCH) {
+                            slowestBatchNanos.accumulateAndGet(nanos, Math::max);
+                        }
+                    }
+                });
+                predictions = StreamingIT.consume(kafka, topics.predictions().name(), new StringDeserializer(), new PredictionDeserializer(), n);
+                rebalances = metric(running.consumerMetrics(Duration.ofSeconds(5)).toCompletableFuture().get(10, TimeUnit.SECONDS),
+                    "rebalance-total");
+            }
+            assertThat(slowestBatchNanos.get()).as("the premise: one batch took longer than max.poll.interval.ms")
+                .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(MAX_POLL_INTERVAL_MS));
+            assertThat(predictions).hasSize(n);
+            assertThat(predictions.stream().map(r -> r.value().seq()).distinct()).hasSize(n);
+            assertThat(predictions).allSatisfy(r -> assertThat(r.value().partial()).isFalse());
+            assertThat(rebalances).as("rebalances of the frames consumer: the first assignment only").isEqualTo(1.0);
+        }
+    }
+
+    private static double metric(Map<MetricName, Metric> metrics, String name) {
+        return metrics.entrySet().stream()
+            .filter(e -> e.getKey().name().equals(name) && e.getKey().group().equals("consumer-coordinator-metrics"))
+            .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("the consumer reports no " + name + ": " + metrics.keySet()));
+    }
+}
