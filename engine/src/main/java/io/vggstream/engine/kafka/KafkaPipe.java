@@ -134,12 +134,14 @@ public final class KafkaPipe {
 
     /**
      * Logs the consumer group's decisions about this instance: one INFO line when partitions are
-     * assigned, revoked, lost or released at stop, naming them and what the instance holds after.
-     * Called on the consumer's thread during a poll: it only logs.
+     * assigned, and one when they go (revoked in a rebalance, lost, or released because the consumer
+     * stops), naming them and what the instance holds after. Called on the consumer's thread: it only logs.
      */
     private static final class AssignmentLog implements PartitionAssignmentHandler {
         private static final Logger LOG = LoggerFactory.getLogger(KafkaPipe.class);
         private final String groupId;
+        /** Set once the consumer stops: closing it revokes the same partitions again, already reported. */
+        private volatile boolean stopped;
 
         AssignmentLog(String groupId) {
             this.groupId = groupId;
@@ -150,37 +152,39 @@ public final class KafkaPipe {
             Set<TopicPartition> holding = holding(consumer);
             // The cooperative protocol calls this with nothing new on every rebalance: say so only when it leaves us idle.
             if (!assigned.isEmpty() || holding.isEmpty()) {
-                log("partitions-assigned", "assigned", assigned, holding);
+                log("partitions-assigned", "assigned", "rebalance", assigned, holding);
             }
         }
 
         @Override
         public void onRevoke(Set<TopicPartition> revoked, RestrictedConsumer consumer) {
-            if (!revoked.isEmpty()) {
-                log("partitions-revoked", "revoked", revoked, minus(holding(consumer), revoked));
+            if (!revoked.isEmpty() && !stopped) {
+                log("partitions-revoked", "revoked", "rebalance", revoked, minus(holding(consumer), revoked));
             }
         }
 
         @Override
         public void onLost(Set<TopicPartition> lost, RestrictedConsumer consumer) {
-            if (!lost.isEmpty()) {
-                log("partitions-lost", "lost (the group moved on without us: another instance may answer them again)", lost,
+            if (!lost.isEmpty() && !stopped) {
+                log("partitions-revoked", "lost (the group moved on without this instance: another may answer them again)", "lost", lost,
                     minus(holding(consumer), lost));
             }
         }
 
         @Override
         public void onStop(Set<TopicPartition> held, RestrictedConsumer consumer) {
+            stopped = true;
             if (!held.isEmpty()) {
-                log("partitions-revoked", "released (the consumer stops)", held, Set.of());
+                log("partitions-revoked", "released (the consumer stops)", "stop", held, Set.of());
             }
         }
 
-        private void log(String event, String what, Set<TopicPartition> changed, Set<TopicPartition> holding) {
+        private void log(String event, String what, String reason, Set<TopicPartition> changed, Set<TopicPartition> holding) {
             List<String> names = names(changed);
             List<String> now = names(holding);
             LOG.atInfo()
                 .addKeyValue("event", event)
+                .addKeyValue("reason", reason)
                 .addKeyValue("group", groupId)
                 .addKeyValue("partitions", names)
                 .addKeyValue("holding", now)
