@@ -154,7 +154,9 @@ class OpsIT {
 
                 StringWriter out = new StringWriter();
                 assertThat(status(port, out)).isEqualTo(0);
-                assertThat(out.toString()).contains("READY").contains("frames in " + (good + bad) + ", predicted " + good);
+                assertThat(out.toString()).contains("READY").contains("frames in " + (good + bad) + ", predicted " + good)
+                    .containsPattern("mean ms per stage: decode [0-9.]+, preprocess [0-9.]+, queue [0-9.]+, inference_batch [0-9.]+,"
+                        + " fusion [0-9.]+, produce [0-9.]+");
             }
         }
         // Gone: status says so and exits 1.
