@@ -42,11 +42,13 @@ class LogFormatTest {
         assertThat(rootAppender("json")).isInstanceOf(ConsoleAppender.class);
 
         String err = stderrOf(() -> LoggerFactory.getLogger("io.vggstream.test").atInfo()
-            .addKeyValue("event", "partitions-assigned").addKeyValue("partitions", "[frames-0]").log("partitions assigned: {}", "[frames-0]"));
+            .addKeyValue("event", "partitions-assigned").addKeyValue("partitions", java.util.List.of("frames-0")).addKeyValue("load_ms", 12L)
+            .log("partitions assigned: {}", "[frames-0]"));
         String line = err.strip();
         assertThat(line).startsWith("{").endsWith("}").doesNotContain("\n");
         assertThat(line).contains("\"level\":\"INFO\"").contains("\"loggerName\":\"io.vggstream.test\"")
-            .contains("partitions assigned: [frames-0]").contains("\"event\":\"partitions-assigned\"");
+            .contains("partitions assigned: [frames-0]").contains("\"event\":\"partitions-assigned\"")
+            .contains("\"partitions\":\"[frames-0]\"").contains("\"load_ms\":\"12\"");
     }
 
     @Test
