@@ -137,7 +137,7 @@ public final class Engine implements AutoCloseable {
             throw e;
         }
         for (int i = 0; i < models.size(); i++) {
-            logLoaded(models.get(i), sessions.get(i).size(), loadNanos[i], warmNanos[i]);
+            logModelLoaded(models.get(i), sessions.get(i).size(), loadNanos[i], warmNanos[i], false);
         }
         int totalWorkers = workersPerModel * models.size();
         Config sized = ConfigFactory.parseMap(Map.of(
@@ -201,8 +201,12 @@ public final class Engine implements AutoCloseable {
         return List.copyOf(all);
     }
 
-    /** The model-load event: one INFO line, its fields also as key-values (for JSON logs). */
-    private static void logLoaded(Model m, int workers, long loadNanos, long warmNanos) {
+    /**
+     * The model-load event: one INFO line, its fields also as key-values (for JSON logs).
+     *
+     * @param replacement a hot swap's replacement (logged once it is swapped in), not a model loaded at start
+     */
+    public static void logModelLoaded(Model m, int workers, long loadNanos, long warmNanos, boolean replacement) {
         long loadMs = loadNanos / 1_000_000;
         long warmMs = warmNanos / 1_000_000;
         org.slf4j.LoggerFactory.getLogger(Engine.class).atInfo()
@@ -214,8 +218,10 @@ public final class Engine implements AutoCloseable {
             .addKeyValue("workers", workers)
             .addKeyValue("load_ms", loadMs)
             .addKeyValue("warmup_ms", warmMs)
-            .log("model loaded: {} from {}, config {}, {} classes, {} worker session(s); load {} ms, warm-up {} ms",
-                m.name(), m.onnx(), m.card().config(), m.card().numClasses(), workers, loadMs, warmMs);
+            .addKeyValue("replacement", replacement)
+            .log("model loaded{}: {} from {}, config {}, {} classes, {} worker session(s); load {} ms, warm-up {} ms",
+                replacement ? " (hot swap, now serving)" : "", m.name(), m.onnx(), m.card().config(), m.card().numClasses(), workers,
+                loadMs, warmMs);
     }
 
     /** The input shapes ({@code HxW}) every session ran once before the engine was ready. */
