@@ -41,7 +41,16 @@ public final class Main implements Runnable {
 
     /** Runs the launcher and returns its exit code, without exiting (tests call this). */
     public static int run(String... args) {
+        // Before any command class is loaded: one could make a logger, which starts logback in the default format.
+        LogFormat.fromArgs(args).ifPresent(LogFormat::apply);
         return commandLine().execute(args);
+    }
+
+    @CommandLine.Option(names = "--log-format", paramLabel = "text|json", scope = CommandLine.ScopeType.INHERIT,
+        description = "Logs on stderr as readable lines (text, the default) or one JSON object a line (json, for log collectors);"
+            + " also: environment VGGSTREAM_LOG_FORMAT.")
+    void logFormat(LogFormat.Format format) {
+        LogFormat.apply(format);
     }
 
     public static CommandLine commandLine() {

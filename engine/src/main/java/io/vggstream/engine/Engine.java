@@ -78,7 +78,14 @@ public final class Engine implements AutoCloseable {
             throw new IllegalArgumentException("no model given: pass --model DIR (a folder with model.onnx and model.json)"
                 + " or set vggstream.engine.models");
         }
-        List<Model> models = settings.models().stream().map(Model::load).toList();
+        List<Model> models = new ArrayList<>();
+        long[] loadNanos = new long[settings.models().size()];
+        for (int i = 0; i < loadNanos.length; i++) {
+            long t0 = System.nanoTime();
+            models.add(Model.load(settings.models().get(i)));
+            loadNanos[i] = System.nanoTime() - t0;
+        }
+        models = List.copyOf(models);
         Model first = models.get(0);
         for (Model m : models) {
             if (!m.card().classes().equals(first.card().classes())) {
@@ -103,7 +110,9 @@ public final class Engine implements AutoCloseable {
         List<List<OrtModel>> sessions = new ArrayList<>();
         List<String> providers = new ArrayList<>();
         try {
-            for (Model m : models) {
+            for (int i = 0; i < models.size(); i++) {
+                Model m = models.get(i);
+                long t0 = System.nanoTime();
                 List<OrtModel> perModel = new ArrayList<>();
                 for (Device d : settings.devices()) {
                     for (int w = 0; w < settings.workersPerDevice(); w++) {
@@ -113,17 +122,22 @@ public final class Engine implements AutoCloseable {
                     }
                 }
                 sessions.add(perModel);
+                loadNanos[i] += System.nanoTime() - t0;
             }
         } catch (RuntimeException e) {
             sessions.forEach(l -> l.forEach(OrtModel::close));
             throw e;
         }
         List<String> warmed;
+        long[] warmNanos = new long[models.size()];
         try {
-            warmed = warmUp(settings, plansByLevel.stream().flatMap(List::stream).toList(), sessions);
+            warmed = warmUp(settings, plansByLevel.stream().flatMap(List::stream).toList(), sessions, warmNanos);
         } catch (RuntimeException e) {
             sessions.forEach(l -> l.forEach(OrtModel::close));
             throw e;
+        }
+        for (int i = 0; i < models.size(); i++) {
+            logModelLoaded(models.get(i), sessions.get(i).size(), loadNanos[i], warmNanos[i], false);
         }
         int totalWorkers = workersPerModel * models.size();
         Config sized = ConfigFactory.parseMap(Map.of(
@@ -148,6 +162,11 @@ public final class Engine implements AutoCloseable {
      * as {@code HxW}.
      */
     public static List<String> warmUp(EngineSettings settings, List<Plan> plans, List<List<OrtModel>> sessions) {
+        return warmUp(settings, plans, sessions, new long[sessions.size()]);
+    }
+
+    /** As {@link #warmUp(EngineSettings, List, List)}, adding each model's warm-up time to {@code nanosByModel}. */
+    private static List<String> warmUp(EngineSettings settings, List<Plan> plans, List<List<OrtModel>> sessions, long[] nanosByModel) {
         long t0 = System.nanoTime();
         java.util.Set<String> all = new java.util.TreeSet<>();
         for (Plan plan : plans) {
@@ -163,6 +182,7 @@ public final class Engine implements AutoCloseable {
                     }
                 }
             }
+            long planStart = System.nanoTime();
             for (OrtModel session : sessions.get(plan.model())) {
                 for (List<Integer> hw : shapes) {
                     try {
@@ -173,11 +193,35 @@ public final class Engine implements AutoCloseable {
                     }
                 }
             }
+            nanosByModel[plan.model()] += System.nanoTime() - planStart;
             shapes.forEach(hw -> all.add(hw.get(0) + "x" + hw.get(1)));
         }
         org.slf4j.LoggerFactory.getLogger(Engine.class).info("warm: {} input shapes {} on every session in {} ms; ready", all.size(), all,
             (System.nanoTime() - t0) / 1_000_000);
         return List.copyOf(all);
+    }
+
+    /**
+     * The model-load event: one INFO line, its fields also as key-values (for JSON logs).
+     *
+     * @param replacement a hot swap's replacement (logged once it is swapped in), not a model loaded at start
+     */
+    public static void logModelLoaded(Model m, int workers, long loadNanos, long warmNanos, boolean replacement) {
+        long loadMs = loadNanos / 1_000_000;
+        long warmMs = warmNanos / 1_000_000;
+        org.slf4j.LoggerFactory.getLogger(Engine.class).atInfo()
+            .addKeyValue("event", "model-loaded")
+            .addKeyValue("model", m.name())
+            .addKeyValue("file", m.onnx().toString())
+            .addKeyValue("config", m.card().config())
+            .addKeyValue("classes", m.card().numClasses())
+            .addKeyValue("workers", workers)
+            .addKeyValue("load_ms", loadMs)
+            .addKeyValue("warmup_ms", warmMs)
+            .addKeyValue("replacement", replacement)
+            .log("model loaded{}: {} from {}, config {}, {} classes, {} worker session(s); load {} ms, warm-up {} ms",
+                replacement ? " (hot swap, now serving)" : "", m.name(), m.onnx(), m.card().config(), m.card().numClasses(), workers,
+                loadMs, warmMs);
     }
 
     /** The input shapes ({@code HxW}) every session ran once before the engine was ready. */

@@ -28,10 +28,20 @@ public final class EngineMetrics {
 
     /** The stages whose latency is measured (ops.MetricsBinding turns them into histograms). */
     public enum Stage {
-        /** Consumed from Kafka to answered (prediction or dead letter ready to produce). */
+        /** Consumed from Kafka to answered (prediction or dead letter ready to produce); per frame. */
         END_TO_END,
-        /** One ONNX Runtime run of a batch. */
-        INFERENCE_BATCH
+        /** The header probe and OpenCV's decode, bytes to pixels; per frame that decoded. */
+        DECODE,
+        /** Pixels to the variants' tensors (rescale to each Q, crops, flips, minus the mean); per frame that decoded. */
+        PREPROCESS,
+        /** A variant handed to an inference worker until its batch starts to run (the worker's mailbox and the batcher); per variant. */
+        QUEUE,
+        /** One ONNX Runtime run of a batch; per batch. */
+        INFERENCE_BATCH,
+        /** Averaging the variants' posteriors into the frame's, and its top-k; per frame answered with a prediction. */
+        FUSION,
+        /** Answer handed to the Kafka producer stage until that stage emits the producer's ack, in order; per output record (at least once only). */
+        PRODUCE
     }
 
     /** Receives what the counters cannot hold: latencies and each batch's size. Called on the actors' threads: be quick. */

@@ -30,7 +30,8 @@ public record EngineSettings(
     int maxBatchSize,
     Duration maxDelay,
     VideoFusion video,
-    io.vggstream.engine.kafka.KafkaPipe.Delivery delivery) {
+    io.vggstream.engine.kafka.KafkaPipe.Delivery delivery,
+    Duration slowBatch) {
 
     /** {@code vggstream.engine.degrade}: the protocol ladder under load. */
     public record Degrade(boolean enabled, Duration latencyBudget, List<Protocol> ladder, Duration cooldown) {
@@ -62,6 +63,7 @@ public record EngineSettings(
         require(threadsPerWorker >= 0, "inference.threads-per-worker must not be negative");
         require(maxBatchSize >= 1, "inference.max-batch-size must be at least 1, got " + maxBatchSize);
         require(!maxDelay.isNegative(), "inference.max-delay must not be negative");
+        require(!slowBatch.isNegative(), "inference.slow-batch must not be negative (0 warns of every batch)");
     }
 
     private static int[] size(String wxh) {
@@ -110,7 +112,8 @@ public record EngineSettings(
             c.getDuration("inference.max-delay"),
             new VideoFusion(io.vggstream.engine.fusion.TemporalFusion.Method.parse(c.getString("video.method")),
                 c.getInt("video.window"), c.getDouble("video.alpha"), c.getInt("video.max-streams")),
-            delivery(c));
+            delivery(c),
+            c.getDuration("inference.slow-batch"));
     }
 
     private static io.vggstream.engine.kafka.KafkaPipe.Delivery delivery(Config c) {
@@ -135,50 +138,50 @@ public record EngineSettings(
 
     public EngineSettings withModels(List<Path> m) {
         return new EngineSettings(groupId, m, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
-            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery, slowBatch);
     }
 
     public EngineSettings withProtocol(Protocol p) {
         return new EngineSettings(groupId, models, p, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
-            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery, slowBatch);
     }
 
     public EngineSettings withDevices(List<Device> d) {
         return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
-            statusInterval, preprocessWorkers, d, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
+            statusInterval, preprocessWorkers, d, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery, slowBatch);
     }
 
     public EngineSettings withBatching(int batch, Duration delay) {
         return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
-            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, batch, delay, video, delivery);
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, batch, delay, video, delivery, slowBatch);
     }
 
     public EngineSettings withGroupId(String g) {
         return new EngineSettings(g, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
-            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery, slowBatch);
     }
 
     public EngineSettings withMaxFrameAge(Duration age) {
         return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, age, warmupFrameSizes, modelWatchInterval,
-            frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
+            frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery, slowBatch);
     }
 
     /** Exactly once under this transactional id, or at least once when {@code transactionalId} is null. */
     public EngineSettings withDelivery(io.vggstream.engine.kafka.KafkaPipe.Delivery d) {
         return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval,
-            frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, d);
+            frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, d, slowBatch);
     }
 
     public EngineSettings withModelWatchInterval(Duration interval) {
         return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge,
             warmupFrameSizes, interval, frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker,
-            maxBatchSize, maxDelay, video, delivery);
+            maxBatchSize, maxDelay, video, delivery, slowBatch);
     }
 
     public EngineSettings withDegrade(Degrade d) {
         return new EngineSettings(groupId, models, protocol, d, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge,
             warmupFrameSizes, modelWatchInterval, frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice,
-            threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
+            threadsPerWorker, maxBatchSize, maxDelay, video, delivery, slowBatch);
     }
 
     /** The protocols the engine may use: the configured one, then (when degrading) the cheaper rungs of the ladder. */
@@ -194,9 +197,16 @@ public record EngineSettings(
         return levels;
     }
 
+    /** Inference batches slower than this are logged as warnings; 0 warns of every batch. */
+    public EngineSettings withSlowBatch(Duration slow) {
+        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge,
+            warmupFrameSizes, modelWatchInterval, frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice,
+            threadsPerWorker, maxBatchSize, maxDelay, video, delivery, slow);
+    }
+
     public EngineSettings withFrameDeadline(Duration d) {
         return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, d,
-            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery);
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery, slowBatch);
     }
 
     /** Preprocess actors: the setting, or one per core. */

@@ -58,7 +58,33 @@ public final class StreamingEngine implements AutoCloseable {
                 return null;
             });
         }
+        logStart(engine, kafka, topics);
         return new StreamingEngine(engine, ingest, enricher, ended);
+    }
+
+    /** The engine-start event: one INFO line with what it serves and where, its fields also as key-values (for JSON logs). */
+    private static void logStart(Engine engine, KafkaSettings kafka, TopicsSettings topics) {
+        EngineSettings s = engine.settings();
+        java.util.List<String> models = engine.models().stream().map(m -> m.name() + " (config " + m.card().config() + ")").toList();
+        java.util.List<String> devices = s.devices().stream().map(Object::toString).toList();
+        String delivery = s.delivery().exactlyOnce() ? "exactly-once (transactional id " + s.delivery().transactionalId() + ")" : "at-least-once";
+        org.slf4j.LoggerFactory.getLogger(StreamingEngine.class).atInfo()
+            .addKeyValue("event", "engine-start")
+            .addKeyValue("models", models)
+            .addKeyValue("protocol", engine.protocol().toString())
+            .addKeyValue("scales", engine.scales())
+            .addKeyValue("devices", devices)
+            .addKeyValue("providers", engine.providers())
+            .addKeyValue("bootstrap", kafka.bootstrapServers())
+            .addKeyValue("group", s.groupId())
+            .addKeyValue("frames_topic", topics.frames().name())
+            .addKeyValue("predictions_topic", topics.predictions().name())
+            .addKeyValue("dead_letter_topic", topics.deadLetter().name())
+            .addKeyValue("delivery", delivery)
+            .log("engine started: models {}, protocol {} (Q {}), devices {} -> {}; consuming {} on {} as group {};"
+                    + " predictions to {}, dead letters to {}; {}",
+                models, engine.protocol(), engine.scales(), devices, engine.providers(), topics.frames().name(),
+                kafka.bootstrapServers(), s.groupId(), topics.predictions().name(), topics.deadLetter().name(), delivery);
     }
 
     public Engine engine() {

@@ -1,5 +1,6 @@
 package io.vggstream.engine.actors;
 
+import io.vggstream.engine.EngineMetrics;
 import io.vggstream.engine.fusion.Fusion;
 import io.vggstream.topics.deadletter.ErrorKind;
 import java.time.Duration;
@@ -78,8 +79,14 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
      */
     public static Behavior<Command> create(int models, int classes, int topK, Duration deadline,
                                            ActorRef<Preprocessor.Command> preprocessors) {
+        return create(models, classes, topK, deadline, preprocessors, new EngineMetrics(1));
+    }
+
+    /** @param metrics where the fusion's time per frame goes */
+    public static Behavior<Command> create(int models, int classes, int topK, Duration deadline,
+                                           ActorRef<Preprocessor.Command> preprocessors, EngineMetrics metrics) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-            new Aggregator(ctx, timers, models, classes, topK, deadline, preprocessors)));
+            new Aggregator(ctx, timers, models, classes, topK, deadline, preprocessors, metrics)));
     }
 
     private static final class Pending {
@@ -110,11 +117,13 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     private final ActorRef<Preprocessor.Command> preprocessors;
     private final ActorRef<InferenceWorker.Reply> replies;
     private final Map<Long, Pending> pending = new HashMap<>();
+    private final EngineMetrics metrics;
     private long nextId;
 
     private Aggregator(ActorContext<Command> ctx, TimerScheduler<Command> timers, int models, int classes, int topK,
-                       Duration deadline, ActorRef<Preprocessor.Command> preprocessors) {
+                       Duration deadline, ActorRef<Preprocessor.Command> preprocessors, EngineMetrics metrics) {
         super(ctx);
+        this.metrics = metrics;
         this.timers = timers;
         this.models = models;
         this.classes = classes;
@@ -211,6 +220,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
             f.replyTo.tell(new Failed(ErrorKind.INFERENCE, why));
             return;
         }
+        long t0 = System.nanoTime();
         double[] posterior = Fusion.ensemble(f.sums);
         float[] feature = null;
         if (f.featureSum != null) {
@@ -220,6 +230,8 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
             }
         }
         int used = f.sums.stream().mapToInt(Fusion.ModelSum::count).sum();
-        f.replyTo.tell(new Classified(posterior, Fusion.top(posterior, topK), partial, used, Math.max(f.expected, used), feature, f.level));
+        List<Fusion.Ranked> top = Fusion.top(posterior, topK);
+        metrics.latency(EngineMetrics.Stage.FUSION, System.nanoTime() - t0);
+        f.replyTo.tell(new Classified(posterior, top, partial, used, Math.max(f.expected, used), feature, f.level));
     }
 }

@@ -54,14 +54,14 @@ public final class EngineGuardian {
                 for (int w = 0; w < sessions.get(m).size(); w++) {
                     OrtModel session = sessions.get(m).get(w);
                     Behavior<InferenceWorker.Command> worker = Behaviors.supervise(InferenceWorker.create(session,
-                            settings.maxBatchSize(), settings.maxDelay(), settings.includeFeatures(), metrics))
+                            settings.maxBatchSize(), settings.maxDelay(), settings.includeFeatures(), metrics, settings.slowBatch()))
                         .onFailure(Exception.class, SupervisorStrategy.resume());
                     pool.add(ctx.spawn(worker, "infer-" + m + "-" + w, DispatcherSelector.fromConfig(INFERENCE_DISPATCHER)));
                 }
                 workers.add(pool);
             }
             Behavior<Preprocessor.Command> preprocessor = Behaviors.supervise(
-                    Preprocessor.create(plans, workers, settings.maxImagePixels(), settings.minImageSide()))
+                    Preprocessor.create(plans, workers, settings.maxImagePixels(), settings.minImageSide(), metrics))
                 .onFailure(Exception.class, SupervisorStrategy.restart());
             PoolRouter<Preprocessor.Command> pool = Routers.pool(settings.effectivePreprocessWorkers(), preprocessor)
                 .withRoundRobinRouting()
@@ -70,7 +70,7 @@ public final class EngineGuardian {
                 .withRouteeProps(DispatcherSelector.fromConfig(PREPROCESS_DISPATCHER));
             ActorRef<Preprocessor.Command> preprocessors = ctx.spawn(pool, "preprocess");
             Behavior<Aggregator.Command> agg = Behaviors.supervise(Aggregator.create(models.size(), classes, settings.topK(),
-                    settings.frameDeadline(), preprocessors))
+                    settings.frameDeadline(), preprocessors, metrics))
                 .onFailure(Exception.class, SupervisorStrategy.resume());
             aggregator.complete(ctx.spawn(agg, "aggregator"));
             if (!settings.modelWatchInterval().isZero()) {

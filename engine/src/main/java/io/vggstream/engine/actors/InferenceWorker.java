@@ -4,6 +4,7 @@ import io.vggstream.engine.EngineMetrics;
 import io.vggstream.engine.infer.Batcher;
 import io.vggstream.engine.infer.OrtModel;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -33,8 +34,15 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
      * @param frameId the frame it belongs to
      * @param model the model's index in the ensemble (echoed in the reply)
      * @param crop whether it is a grid crop (echoed)
+     * @param sentNanos when it was handed to the worker ({@code System.nanoTime()}): its queue time runs from here to its batch's run
      */
-    public record Infer(long frameId, int model, boolean crop, int h, int w, float[] chw, ActorRef<Reply> replyTo) implements Command {
+    public record Infer(long frameId, int model, boolean crop, int h, int w, float[] chw, ActorRef<Reply> replyTo, long sentNanos)
+        implements Command {
+
+        /** Sent now. */
+        public Infer(long frameId, int model, boolean crop, int h, int w, float[] chw, ActorRef<Reply> replyTo) {
+            this(frameId, model, crop, h, w, chw, replyTo, System.nanoTime());
+        }
     }
 
     private record Flush(Shape shape) implements Command {
@@ -64,11 +72,21 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
     public record Failed(long frameId, int model, String reason) implements Reply {
     }
 
-    /** A worker owning {@code session}: it closes it when it stops. */
+    /** A worker owning {@code session}: it closes it when it stops. Never warns of slow batches. */
     public static Behavior<Command> create(OrtModel session, int maxBatchSize, Duration maxDelay,
                                            boolean withFeatures, EngineMetrics metrics) {
+        return create(session, maxBatchSize, maxDelay, withFeatures, metrics, ChronoUnit.FOREVER.getDuration());
+    }
+
+    /**
+     * A worker owning {@code session}: it closes it when it stops.
+     *
+     * @param slowBatch a batch whose run takes longer is logged as a warning (inference.slow-batch; 0: every batch)
+     */
+    public static Behavior<Command> create(OrtModel session, int maxBatchSize, Duration maxDelay,
+                                           boolean withFeatures, EngineMetrics metrics, Duration slowBatch) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-            new InferenceWorker(ctx, timers, session, maxBatchSize, maxDelay, withFeatures, metrics)));
+            new InferenceWorker(ctx, timers, session, maxBatchSize, maxDelay, withFeatures, metrics, slowBatch)));
     }
 
     private final TimerScheduler<Command> timers;
@@ -77,10 +95,12 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
     private final Duration maxDelay;
     private final boolean withFeatures;
     private final EngineMetrics metrics;
+    private final long slowBatchNanos;
 
     private InferenceWorker(ActorContext<Command> ctx, TimerScheduler<Command> timers, OrtModel session, int maxBatchSize,
-                            Duration maxDelay, boolean withFeatures, EngineMetrics metrics) {
+                            Duration maxDelay, boolean withFeatures, EngineMetrics metrics, Duration slowBatch) {
         super(ctx);
+        this.slowBatchNanos = saturatedNanos(slowBatch);
         this.timers = timers;
         this.session = session;
         this.batcher = new Batcher<>(maxBatchSize);
@@ -136,9 +156,16 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
         }
         try {
             long t0 = System.nanoTime();
+            for (Infer i : batch) {
+                metrics.latency(EngineMetrics.Stage.QUEUE, t0 - i.sentNanos());
+            }
             OrtModel.Outputs out = session.run(inputs, first.h(), first.w(), withFeatures);
-            metrics.latency(io.vggstream.engine.EngineMetrics.Stage.INFERENCE_BATCH, System.nanoTime() - t0);
+            long took = System.nanoTime() - t0;
+            metrics.latency(EngineMetrics.Stage.INFERENCE_BATCH, took);
             metrics.batch(batch.size());
+            if (took > slowBatchNanos) {
+                slowBatch(batch.size(), first, took);
+            }
             for (int k = 0; k < batch.size(); k++) {
                 Infer i = batch.get(k);
                 i.replyTo().tell(new Done(i.frameId(), i.model(), i.crop(), out.posteriors()[k],
@@ -152,6 +179,30 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
             for (Infer i : batch) {
                 i.replyTo().tell(new Failed(i.frameId(), i.model(), reason));
             }
+        }
+    }
+
+    /** One WARN line per slow batch: the model, provider, size, input shape and time, as text and as key-values. */
+    private void slowBatch(int size, Infer first, long nanos) {
+        String shape = "[" + size + ",3," + first.h() + "," + first.w() + "]";
+        long ms = nanos / 1_000_000;
+        getContext().getLog().atWarn()
+            .addKeyValue("event", "slow-batch")
+            .addKeyValue("model", session.model().name())
+            .addKeyValue("provider", session.provider())
+            .addKeyValue("batch_size", size)
+            .addKeyValue("shape", shape)
+            .addKeyValue("ms", ms)
+            .addKeyValue("threshold_ms", slowBatchNanos / 1_000_000)
+            .log("slow batch: {} ran {} inputs of shape {} on {} in {} ms (over inference.slow-batch, {} ms)",
+                session.model().name(), size, shape, session.provider(), ms, slowBatchNanos / 1_000_000);
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
         }
     }
 

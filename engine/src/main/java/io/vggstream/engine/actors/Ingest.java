@@ -93,12 +93,10 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
         governor = new LoadGovernor(engine.levels().size(), degrade.latencyBudget(), degrade.cooldown(), System.nanoTime());
         LoadGovernor g = governor;
         control = KafkaPipe.run(ctx.getSystem(), kafka, topics, engine.settings().groupId(), topics.frames().name(),
-            engine.settings().maxInFlight(), record -> answer(engine, out, record, maxFrame, g), inOrder(engine, out), engine.settings().delivery());
+            engine.settings().maxInFlight(), record -> answer(engine, out, record, maxFrame, g), inOrder(engine, out), engine.settings().delivery(),
+            nanos -> engine.metrics().latency(io.vggstream.engine.EngineMetrics.Stage.PRODUCE, nanos));
         ctx.pipeToSelf(control.streamCompletion(), (done, failure) -> new StreamEnded(failure));
-        ctx.getLog().info("consuming {} as group {} on {}; predictions to {}, dead letters to {}; {}", topics.frames().name(),
-            engine.settings().groupId(), kafka.bootstrapServers(), topics.predictions().name(), topics.deadLetter().name(),
-            engine.settings().delivery().exactlyOnce() ? "exactly once (transactional id " + engine.settings().delivery().transactionalId() + ")"
-                : "at least once");
+        // The engine-start event (models, protocol, devices, Kafka) is StreamingEngine's.
     }
 
     /** A frame's answer before it becomes a record: classified, or already a record (a dead letter). */

@@ -40,7 +40,8 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
     private record Tick() implements Command {
     }
 
-    private record Loaded(int model, Fingerprint at, List<OrtModel> sessions, List<Plan> plans) implements Command {
+    private record Loaded(int model, Fingerprint at, List<OrtModel> sessions, List<Plan> plans, Model next, long loadNanos, long warmNanos)
+        implements Command {
     }
 
     private record Refused(int model, Fingerprint at, String reason) implements Command {
@@ -141,6 +142,7 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
     private Command load(int index, Path folder, Fingerprint at) {
         Model current = models.get(index);
         Model next;
+        long t0 = System.nanoTime();
         try {
             next = Model.load(folder);
         } catch (RuntimeException e) {
@@ -170,8 +172,9 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
             for (int m = 0; m < models.size(); m++) {
                 bySlot.add(m == index ? sessions : List.of());
             }
+            long warmStart = System.nanoTime();
             Engine.warmUp(settings, newPlans, bySlot);
-            return new Loaded(index, at, sessions, newPlans);
+            return new Loaded(index, at, sessions, newPlans, next, warmStart - t0, System.nanoTime() - warmStart);
         } catch (RuntimeException e) {
             sessions.forEach(OrtModel::close);
             return new Refused(index, at, e.getMessage());
@@ -193,7 +196,7 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
         }
         serving.set(l.model(), l.at());
         metrics.modelSwapped();
-        getContext().getLog().info("{}: replacement loaded and warmed; swapped into {} worker(s)", models.get(l.model()).name(), pool.size());
+        Engine.logModelLoaded(l.next(), pool.size(), l.loadNanos(), l.warmNanos(), true);
         return this;
     }
 

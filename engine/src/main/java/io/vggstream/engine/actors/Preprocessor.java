@@ -1,5 +1,6 @@
 package io.vggstream.engine.actors;
 
+import io.vggstream.engine.EngineMetrics;
 import io.vggstream.engine.preprocess.Plan;
 import io.vggstream.engine.preprocess.Preprocessing;
 import io.vggstream.engine.preprocess.Variant;
@@ -41,8 +42,8 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
      * @param workers per model, its inference workers (chosen round-robin)
      */
     public static Behavior<Command> create(List<List<Plan>> plans, List<List<ActorRef<InferenceWorker.Command>>> workers, long maxPixels,
-                                           int minSide) {
-        return Behaviors.setup(ctx -> new Preprocessor(ctx, plans, workers, maxPixels, minSide));
+                                           int minSide, EngineMetrics metrics) {
+        return Behaviors.setup(ctx -> new Preprocessor(ctx, plans, workers, maxPixels, minSide, metrics));
     }
 
     private final List<List<Plan>> plans;
@@ -50,10 +51,12 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
     private final long maxPixels;
     private final int minSide;
     private final int[] next;
+    private final EngineMetrics metrics;
 
     private Preprocessor(ActorContext<Command> ctx, List<List<Plan>> plans, List<List<ActorRef<InferenceWorker.Command>>> workers, long maxPixels,
-                         int minSide) {
+                         int minSide, EngineMetrics metrics) {
         super(ctx);
+        this.metrics = metrics;
         this.minSide = minSide;
         this.plans = new java.util.ArrayList<>();
         plans.forEach(level -> this.plans.add(new java.util.ArrayList<>(level)));
@@ -74,12 +77,15 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
     }
 
     private Behavior<Command> onPreprocess(Preprocess p) {
+        long t0 = System.nanoTime();
         Preprocessing.Result result = Preprocessing.variants(p.image(), plans.get(p.level()), maxPixels, minSide);
         if (result instanceof Preprocessing.Result.Bad bad) {
             p.aggregator().tell(new Aggregator.Rejected(p.frameId(), bad.kind(), bad.reason()));
             return this;
         }
         Preprocessing.Result.Ok ok = (Preprocessing.Result.Ok) result;
+        metrics.latency(EngineMetrics.Stage.DECODE, ok.decodeNanos());
+        metrics.latency(EngineMetrics.Stage.PREPROCESS, System.nanoTime() - t0 - ok.decodeNanos());
         p.aggregator().tell(new Aggregator.Planned(p.frameId(), ok.variants().size(), ok.width(), ok.height()));
         for (Variant v : ok.variants()) {
             List<ActorRef<InferenceWorker.Command>> pool = workers.get(v.model());

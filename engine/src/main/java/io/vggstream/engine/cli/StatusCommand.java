@@ -79,6 +79,12 @@ public final class StatusCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  batches %.0f, mean size %.2f; end-to-end latency mean %.1f ms%n", batches,
             batches == 0 ? 0 : sum(m, "vggstream_batch_size_inputs_sum") / batches,
             mean(m, "vggstream_latency_seconds", "end_to_end") * 1e3);
+        StringBuilder stages = new StringBuilder();
+        for (String stage : new String[] {"decode", "preprocess", "queue", "inference_batch", "fusion", "produce"}) {
+            stages.append(String.format(Locale.ROOT, "%s%s %.2f", stages.length() == 0 ? "" : ", ", stage,
+                mean(m, "vggstream_latency_seconds", stage) * 1e3));
+        }
+        out.printf("  mean ms per stage: %s%n", stages);
         m.forEach((k, v) -> {
             if (k.startsWith("vggstream_workers{")) {
                 out.printf(Locale.ROOT, "  workers %s: %.0f%n", k.substring("vggstream_workers".length()), v);

@@ -62,6 +62,7 @@ public final class OrtModel implements AutoCloseable {
     private static OrtModel openHere(Model model, Device device, int intraOpThreads) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         String provider = "CPU";
+        String fallback = null;
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             opts.setIntraOpNumThreads(Math.max(1, intraOpThreads));
@@ -79,14 +80,22 @@ public final class OrtModel implements AutoCloseable {
                         throw new IllegalStateException("device " + device + " was asked for, but ONNX Runtime cannot use CUDA here: "
                             + e.getMessage() + " (build with -Pcuda on a host with CUDA 12 and cuDNN 9, or use --device cpu)", e);
                     }
-                    log.info("{}: CUDA not available ({}); running on the CPU", model.name(), firstLine(e.getMessage()));
+                    fallback = firstLine(e.getMessage());
                 }
             }
             OrtSession session = env.createSession(model.onnx().toString(), opts);
             OrtModel m = new OrtModel(model, env, session, provider);
             m.checkSignature();
-            log.info("{}: ONNX Runtime session on {} ({} intra-op threads), config {}, {} classes",
-                model.name(), provider, intraOpThreads, model.card().config(), model.card().numClasses());
+            // The provider-chosen event: one line per session, that is per inference worker.
+            log.atInfo()
+                .addKeyValue("event", "provider-chosen")
+                .addKeyValue("model", model.name())
+                .addKeyValue("device", device.toString())
+                .addKeyValue("provider", provider)
+                .addKeyValue("threads", intraOpThreads)
+                .addKeyValue("fallback", fallback == null ? "" : fallback)
+                .log("execution provider: {} on {} (asked for {}{}), {} intra-op threads",
+                    model.name(), provider, device, fallback == null ? "" : "; CUDA not available: " + fallback, intraOpThreads);
             return m;
         } catch (OrtException e) {
             throw new ModelLoadException(model.onnx(), "ONNX Runtime cannot load it: " + e.getMessage());

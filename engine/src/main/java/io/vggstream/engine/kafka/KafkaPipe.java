@@ -4,13 +4,21 @@ import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.LongConsumer;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -19,11 +27,16 @@ import org.apache.pekko.kafka.CommitterSettings;
 import org.apache.pekko.kafka.ConsumerSettings;
 import org.apache.pekko.kafka.ProducerMessage;
 import org.apache.pekko.kafka.ProducerSettings;
+import org.apache.pekko.kafka.RestrictedConsumer;
+import org.apache.pekko.kafka.Subscription;
 import org.apache.pekko.kafka.Subscriptions;
 import org.apache.pekko.kafka.javadsl.Committer;
 import org.apache.pekko.kafka.javadsl.Consumer;
+import org.apache.pekko.kafka.javadsl.PartitionAssignmentHandler;
 import org.apache.pekko.kafka.javadsl.Producer;
 import org.apache.pekko.kafka.javadsl.Transactional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The at-least-once shape both Kafka-facing actors share: consume a topic in a group, answer each
@@ -60,6 +73,19 @@ public final class KafkaPipe {
             String groupId, String topic, int maxInFlight,
             Function<ConsumerRecord<byte[], byte[]>, CompletionStage<A>> answer,
             Function<A, ProducerMessage.Envelope<byte[], byte[], NotUsed>> inOrder, Delivery delivery) {
+        return run(system, kafka, topics, groupId, topic, maxInFlight, answer, inOrder, delivery, nanos -> { });
+    }
+
+    /**
+     * @param produced told, for each output record, the nanoseconds from its envelope entering the producer stage to that
+     *                 stage emitting the producer's ack (in order: a record waits for the acks of those before it).
+     *                 At least once only: the transactional sink emits nothing per record, so exactly once never calls it.
+     */
+    public static <A> Consumer.DrainingControl<Done> run(ActorSystem<?> system, KafkaSettings kafka, TopicsSettings topics,
+            String groupId, String topic, int maxInFlight,
+            Function<ConsumerRecord<byte[], byte[]>, CompletionStage<A>> answer,
+            Function<A, ProducerMessage.Envelope<byte[], byte[], NotUsed>> inOrder, Delivery delivery, LongConsumer produced) {
+        Subscription subscription = Subscriptions.topics(topic).withPartitionAssignmentHandler(new AssignmentLog(groupId));
         Map<String, String> consumerProps = strings(KafkaLimits.consumer(kafka, topics));
         // A new group starts at the oldest record still kept: nothing published before start-up is skipped.
         consumerProps.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -79,18 +105,110 @@ public final class KafkaPipe {
             // Outputs and the input offsets commit together; what a killed instance had produced
             // but not committed is aborted, invisible to read-committed consumers.
             return Transactional.sourceWithOffsetContext(
-                    consumerSettings.withProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), Subscriptions.topics(topic))
+                    consumerSettings.withProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), subscription)
                 .mapAsync(maxInFlight, answer::apply)
                 .map(inOrder::apply)
                 .toMat(Transactional.sinkWithOffsetContext(producerSettings, delivery.transactionalId()), Consumer::createDrainingControl)
                 .run(system);
         }
-        return Consumer.sourceWithOffsetContext(consumerSettings, Subscriptions.topics(topic))
+        // The producer flow is one in, one out, in order: a FIFO of entry times pairs each ack with its record.
+        Queue<Long> entered = new ConcurrentLinkedQueue<>();
+        return Consumer.sourceWithOffsetContext(consumerSettings, subscription)
             .mapAsync(maxInFlight, answer::apply)
-            .map(inOrder::apply)
+            .map(a -> {
+                ProducerMessage.Envelope<byte[], byte[], NotUsed> envelope = inOrder.apply(a);
+                entered.add(System.nanoTime());
+                return envelope;
+            })
             .via(Producer.flowWithContext(producerSettings))
+            .map(results -> {
+                Long t0 = entered.poll();
+                if (t0 != null) {
+                    produced.accept(System.nanoTime() - t0);
+                }
+                return results;
+            })
             .toMat(Committer.sinkWithOffsetContext(CommitterSettings.create(system)), Consumer::createDrainingControl)
             .run(system);
+    }
+
+    /**
+     * Logs the consumer group's decisions about this instance: one INFO line when partitions are
+     * assigned, and one when they go (revoked in a rebalance, lost, or released because the consumer
+     * stops), naming them and what the instance holds after. Called on the consumer's thread: it only logs.
+     */
+    private static final class AssignmentLog implements PartitionAssignmentHandler {
+        private static final Logger LOG = LoggerFactory.getLogger(KafkaPipe.class);
+        private final String groupId;
+        /** Set once the consumer stops: closing it revokes the same partitions again, already reported. */
+        private volatile boolean stopped;
+
+        AssignmentLog(String groupId) {
+            this.groupId = groupId;
+        }
+
+        @Override
+        public void onAssign(Set<TopicPartition> assigned, RestrictedConsumer consumer) {
+            Set<TopicPartition> holding = holding(consumer);
+            // The cooperative protocol calls this with nothing new on every rebalance: say so only when it leaves us idle.
+            if (!assigned.isEmpty() || holding.isEmpty()) {
+                log("partitions-assigned", "assigned", "rebalance", assigned, holding);
+            }
+        }
+
+        @Override
+        public void onRevoke(Set<TopicPartition> revoked, RestrictedConsumer consumer) {
+            if (!revoked.isEmpty() && !stopped) {
+                log("partitions-revoked", "revoked", "rebalance", revoked, minus(holding(consumer), revoked));
+            }
+        }
+
+        @Override
+        public void onLost(Set<TopicPartition> lost, RestrictedConsumer consumer) {
+            if (!lost.isEmpty() && !stopped) {
+                log("partitions-revoked", "lost (the group moved on without this instance: another may answer them again)", "lost", lost,
+                    minus(holding(consumer), lost));
+            }
+        }
+
+        @Override
+        public void onStop(Set<TopicPartition> held, RestrictedConsumer consumer) {
+            stopped = true;
+            if (!held.isEmpty()) {
+                log("partitions-revoked", "released (the consumer stops)", "stop", held, Set.of());
+            }
+        }
+
+        private void log(String event, String what, String reason, Set<TopicPartition> changed, Set<TopicPartition> holding) {
+            List<String> names = names(changed);
+            List<String> now = names(holding);
+            LOG.atInfo()
+                .addKeyValue("event", event)
+                .addKeyValue("reason", reason)
+                .addKeyValue("group", groupId)
+                .addKeyValue("partitions", names)
+                .addKeyValue("holding", now)
+                .log("partitions {}: {} (group {}); now holding {}: {}", what, names, groupId, now.size(), now);
+        }
+
+        private static Set<TopicPartition> holding(RestrictedConsumer consumer) {
+            try {
+                return consumer.assignment();
+            } catch (RuntimeException e) {
+                return Set.of();
+            }
+        }
+
+        private static Set<TopicPartition> minus(Set<TopicPartition> a, Set<TopicPartition> b) {
+            Set<TopicPartition> left = new HashSet<>(a);
+            left.removeAll(b);
+            return left;
+        }
+
+        private static List<String> names(Set<TopicPartition> tps) {
+            return tps.stream().sorted(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition))
+                .map(tp -> tp.topic() + "-" + tp.partition()).toList();
+        }
     }
 
     private static Map<String, String> strings(Map<String, Object> props) {

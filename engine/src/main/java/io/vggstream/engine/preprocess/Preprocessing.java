@@ -31,8 +31,12 @@ public final class Preprocessing {
 
     /** The outcome for one frame. */
     public sealed interface Result {
-        /** The variants of every plan, in plan order, and the decoded image's size. */
-        record Ok(List<Variant> variants, int width, int height) implements Result {
+        /**
+         * The variants of every plan, in plan order, and the decoded image's size.
+         *
+         * @param decodeNanos how long the header probe and the decode took (the rest of the call made the variants)
+         */
+        record Ok(List<Variant> variants, int width, int height, long decodeNanos) implements Result {
         }
 
         /** Why the frame cannot be used. */
@@ -53,6 +57,7 @@ public final class Preprocessing {
         if (encoded == null || encoded.length == 0) {
             return new Result.Bad(ErrorKind.EMPTY, "the frame has no image bytes");
         }
+        long t0 = System.nanoTime();
         Optional<ImageProbe.Size> declared = ImageProbe.size(encoded);
         if (declared.isPresent() && declared.get().pixels() > maxPixels) {
             ImageProbe.Size s = declared.get();
@@ -74,6 +79,7 @@ public final class Preprocessing {
                 return new Result.Bad(ErrorKind.TOO_SMALL, "the image is " + img.cols() + "x" + img.rows() + "; its smaller side must be at least "
                     + minSide + " pixels (vggstream.engine.min-image-side)");
             }
+            long decoded = System.nanoTime() - t0;
             List<Variant> out = new ArrayList<>();
             Map<Integer, Scaled> byQ = new HashMap<>();
             for (Plan plan : plans) {
@@ -89,7 +95,7 @@ public final class Preprocessing {
                     }
                 }
             }
-            return new Result.Ok(out, img.cols(), img.rows());
+            return new Result.Ok(out, img.cols(), img.rows(), decoded);
         }
     }
 

@@ -111,9 +111,10 @@ class OpsIT {
                 assertThat(ready.body()).contains("warm: yes").contains("status: ready");
                 assertThat(ready.body()).doesNotContain("assigned-partitions: 0").doesNotContain("assigned-partitions: -1");
 
+                // Answered (counted before produce) and produced (the producer's ack came back) for every frame.
                 Map<String, Double> m = poll(() -> StatusCommand.parseMetrics(get(port, "/metrics").body()),
                     s -> s.getOrDefault("vggstream_frames_predicted_total", 0.0) + s.getOrDefault("vggstream_frames_dead_lettered_total", 0.0)
-                        >= good + bad, Duration.ofSeconds(120));
+                        >= good + bad && s.getOrDefault(count("produce"), 0.0) >= good + bad, Duration.ofSeconds(120));
                 assertThat(m.get("vggstream_frames_in_total")).isEqualTo(good + bad);
                 assertThat(m.get("vggstream_frames_predicted_total")).isEqualTo(good);
                 assertThat(m.get("vggstream_frames_dead_lettered_total")).isEqualTo(bad);
@@ -126,6 +127,25 @@ class OpsIT {
                 // Undecodable images pass the contract check and fail in the preprocessor: every frame went consume -> answer.
                 assertThat(m.get("vggstream_latency_seconds_count{stage=\"end_to_end\"}")).isEqualTo(good + bad);
                 assertThat(m.get("vggstream_latency_seconds_count{stage=\"inference_batch\"}")).isEqualTo(m.get("vggstream_batches_total"));
+                // Per stage: decode and preprocess once per frame that decoded, queue once per variant (2 a frame), fusion once
+                // per prediction, produce once per output record (predictions and dead letters alike).
+                assertThat(m.get(count("decode"))).isEqualTo(good);
+                assertThat(m.get(count("preprocess"))).isEqualTo(good);
+                assertThat(m.get(count("queue"))).isEqualTo(good * 2.0);
+                assertThat(m.get(count("fusion"))).isEqualTo(good);
+                assertThat(m.get(count("produce"))).isEqualTo(good + bad);
+                for (String stage : List.of("end_to_end", "decode", "preprocess", "queue", "inference_batch", "fusion", "produce")) {
+                    assertThat(m.get(sum(stage))).as(stage).isPositive();
+                }
+                // Decode, preprocess and fusion lie inside a frame's consume-to-answer time, one after the other; so does each
+                // variant's wait, two of them a frame (they wait side by side).
+                double endToEnd = m.get(sum("end_to_end"));
+                assertThat(m.get(sum("decode")) + m.get(sum("preprocess")) + m.get(sum("fusion"))).isLessThan(endToEnd);
+                assertThat(m.get(sum("queue"))).isLessThanOrEqualTo(2 * endToEnd);
+                // The time-based buckets are cumulative and end at +Inf with every sample.
+                assertThat(m.entrySet()).filteredOn(e -> e.getKey().startsWith("vggstream_latency_seconds_bucket{")
+                        && e.getKey().contains("stage=\"decode\"") && e.getKey().contains("le=\"+Inf\""))
+                    .extracting(Map.Entry::getValue).containsExactly((double) good);
                 assertThat(m.get("vggstream_workers{model=\"fmnist-a\",provider=\"CPU\"}")).isEqualTo(1.0);
                 assertThat(m.get("vggstream_consumer_assigned_partitions")).isPositive();
                 assertThat(m.keySet()).anyMatch(s -> s.startsWith("vggstream_consumer_lag_records{partition=\"" + topics.frames().name()));
@@ -134,11 +154,21 @@ class OpsIT {
 
                 StringWriter out = new StringWriter();
                 assertThat(status(port, out)).isEqualTo(0);
-                assertThat(out.toString()).contains("READY").contains("frames in " + (good + bad) + ", predicted " + good);
+                assertThat(out.toString()).contains("READY").contains("frames in " + (good + bad) + ", predicted " + good)
+                    .containsPattern("mean ms per stage: decode [0-9.]+, preprocess [0-9.]+, queue [0-9.]+, inference_batch [0-9.]+,"
+                        + " fusion [0-9.]+, produce [0-9.]+");
             }
         }
         // Gone: status says so and exits 1.
         assertThat(status(port)).isEqualTo(1);
+    }
+
+    private static String count(String stage) {
+        return "vggstream_latency_seconds_count{stage=\"" + stage + "\"}";
+    }
+
+    private static String sum(String stage) {
+        return "vggstream_latency_seconds_sum{stage=\"" + stage + "\"}";
     }
 
     private static int status(int port) {
