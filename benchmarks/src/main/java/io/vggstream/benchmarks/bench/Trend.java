@@ -24,7 +24,7 @@ record Trend(String name, double startMb, double q2Mb, double q4Mb, double endMb
 
     /**
      * @param t seconds since the soak's start, ascending; samples at or past {@code duration} are left out
-     * @param bytes the series (negative values: not known yet, left out)
+     * @param bytes the series (NaN: not known yet, left out)
      */
     static Trend of(String name, double[] t, double[] bytes, double duration, double maxSlope) {
         double q2 = mean(t, bytes, duration / 4, duration / 2);
@@ -32,7 +32,7 @@ record Trend(String name, double startMb, double q2Mb, double q4Mb, double endMb
         double start = Double.NaN;
         double end = Double.NaN;
         for (int i = 0; i < t.length; i++) {
-            if (bytes[i] >= 0 && t[i] <= duration + 1e-9) {
+            if (Double.isFinite(bytes[i]) && t[i] <= duration + 1e-9) {
                 if (Double.isNaN(start)) {
                     start = bytes[i];
                 }
@@ -47,7 +47,7 @@ record Trend(String name, double startMb, double q2Mb, double q4Mb, double endMb
         double s = 0;
         int n = 0;
         for (int i = 0; i < t.length; i++) {
-            if (t[i] >= from && t[i] < to && v[i] >= 0) {
+            if (t[i] >= from && t[i] < to && Double.isFinite(v[i])) {
                 s += v[i];
                 n++;
             }
@@ -61,7 +61,7 @@ record Trend(String name, double startMb, double q2Mb, double q4Mb, double endMb
         double sv = 0;
         int n = 0;
         for (int i = 0; i < t.length; i++) {
-            if (t[i] >= from && t[i] < to && v[i] >= 0) {
+            if (t[i] >= from && t[i] < to && Double.isFinite(v[i])) {
                 st += t[i];
                 sv += v[i];
                 n++;
@@ -75,7 +75,7 @@ record Trend(String name, double startMb, double q2Mb, double q4Mb, double endMb
         double num = 0;
         double den = 0;
         for (int i = 0; i < t.length; i++) {
-            if (t[i] >= from && t[i] < to && v[i] >= 0) {
+            if (t[i] >= from && t[i] < to && Double.isFinite(v[i])) {
                 num += (t[i] - mt) * (v[i] - mv);
                 den += (t[i] - mt) * (t[i] - mt);
             }

@@ -48,7 +48,7 @@ class SoakMeasuresTest {
         double[] t = seconds(400);
         double[] v = new double[t.length];
         for (int i = 0; i < v.length; i++) {
-            v[i] = i < 10 ? -1 : i < 100 ? 50e6 + i * 1e6 : 150e6; // unknown, then filling up, then level
+            v[i] = i < 10 ? Double.NaN : i < 100 ? 50e6 + i * 1e6 : 150e6; // unknown, then filling up, then level
         }
         Trend trend = Trend.of("heap after GC", t, v, 400, 5);
         assertThat(trend.startMb()).isCloseTo(60, within(0.01));
