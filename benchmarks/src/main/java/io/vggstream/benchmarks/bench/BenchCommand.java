@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * {@code vggstream bench}: the ceiling (a), the in-process engine (b) and the full Kafka path (c)
  * side by side, latency at fixed rates, scale-out across processes; a report, a CSV and plots.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = JmhCommand.class,
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {JmhCommand.class, SoakCommand.class},
     description = {"Measure throughput and latency: (a) bare ONNX Runtime on ready tensors, (b) the engine without Kafka,"
         + " (c) Kafka -> engine -> Kafka with a real broker; latency at fixed rates; two engine processes in one group.",
         "Writes report.md, bench.csv and PNG plots under --out. --quick takes about 2 minutes on 2 cores."})
@@ -154,6 +154,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private BenchModel model(Config config, PrintWriter out) {
+        return model(spec.commandLine(), config, modelDir, vggConfig, width, fc, classes, crop, out);
+    }
+
+    /** The model a bench run measures: {@code modelDir}, or the VGG configuration and width with random weights (cached). */
+    static BenchModel model(CommandLine cl, Config config, Path modelDir, String vggConfig, double width, Integer fc, int classes, int crop,
+                            PrintWriter out) {
         if (modelDir != null) {
             return BenchModel.load(modelDir);
         }
@@ -161,13 +167,13 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             c = VggConfig.of(vggConfig);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--config: " + e.getMessage());
+            throw new CommandLine.ParameterException(cl, "--config: " + e.getMessage());
         }
         BenchModel.RandomSpec rs;
         try {
             rs = new BenchModel.RandomSpec(c, width, fc != null ? fc : BenchModel.RandomSpec.defaultFc(width), classes, crop, 1);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw new CommandLine.ParameterException(cl, e.getMessage());
         }
         Path home = Optional.ofNullable(System.getenv("VGGSTREAM_HOME")).map(Path::of)
             .orElse(Path.of(System.getProperty("user.home"), ".vggstream"));

@@ -112,6 +112,11 @@ final class FrameFeeder implements AutoCloseable {
         return this;
     }
 
+    /** Frames handed to the producer so far. */
+    long sent() {
+        return sent.get();
+    }
+
     /** Frames the broker acknowledged. */
     long acked() {
         return acked.get();

@@ -40,7 +40,14 @@ final class PredictionCollector implements AutoCloseable {
     private volatile long windowFromMs = Long.MAX_VALUE;
     private volatile long windowToMs = Long.MAX_VALUE;
     private volatile boolean running = true;
+    private volatile Listener listener = (p, arrivalMs) -> {
+    };
     private boolean started;
+
+    /** Sees every prediction read, duplicates included, on the reading thread: be quick. */
+    interface Listener {
+        void prediction(Prediction p, long arrivalEpochMs);
+    }
 
     PredictionCollector(KafkaSettings kafka, TopicsSettings topics) {
         Map<String, Object> props = KafkaLimits.consumer(kafka, topics);
@@ -56,6 +63,12 @@ final class PredictionCollector implements AutoCloseable {
         thread.setDaemon(true);
     }
 
+    /** Installs the one listener; call before {@link #start()}. */
+    PredictionCollector listener(Listener l) {
+        this.listener = java.util.Objects.requireNonNull(l);
+        return this;
+    }
+
     PredictionCollector start() {
         started = true;
         thread.start();
@@ -69,6 +82,7 @@ final class PredictionCollector implements AutoCloseable {
                     long nanos = System.nanoTime();
                     long nowMs = System.currentTimeMillis();
                     Prediction p = r.value();
+                    listener.prediction(p, nowMs);
                     if (!seen.add(p.stream() + "/" + p.seq())) {
                         duplicates.incrementAndGet();
                         continue;
