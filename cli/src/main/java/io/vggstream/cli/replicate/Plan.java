@@ -128,9 +128,11 @@ public record Plan(
                 testImages, evalImages, seeds, warmStart, Math.round(minutes * 10) / 10.0);
     }
 
-    /** The plan with the given numbers of images (for {@code --train-images} and {@code --eval-images}). */
-    Plan withImages(Integer train, Integer eval, Integer epochsOverride) {
-        Plan p = new Plan(mode, configs, crop, width, fc, fixedScale, jitterScale,
+    /** The plan with overrides ({@code --train-images}, {@code --eval-images}, {@code --epochs}, {@code --width}; null: kept). */
+    Plan withImages(Integer train, Integer eval, Integer epochsOverride, Double widthOverride) {
+        double w = widthOverride != null ? widthOverride : width;
+        int f = widthOverride != null ? Math.max(8, (int) Math.round(1024 * widthOverride)) : fc;
+        Plan p = new Plan(mode + " with overrides", configs, crop, w, f, fixedScale, jitterScale,
                 epochsOverride != null ? epochsOverride : epochs, batchSize, train != null ? train : trainImages, valImages,
                 testImages, eval != null ? eval : evalImages, seeds, warmStart, 0);
         return p.withEstimate(CostModel.minutes(p));
@@ -287,9 +289,9 @@ public record Plan(
                 double multi = variantSeconds(p, net, qs, false);
                 double eval = 2 * EVAL_SETUP_S + p.evalImages() * (single + multi);
                 if (net.jittered() && (net.config().equals("D") || net.config().equals("E"))) {
-                    // crops and dense+crops for Tables 5 and 6
-                    eval += 2 * EVAL_SETUP_S + p.evalImages() * (variantSeconds(p, net, qs, true)
-                            + variantSeconds(p, net, qs, true) + multi);
+                    // crops for Tables 5 and 6 (dense+crops reuses the dense and crops posteriors), and as much
+                    // again for the two best nets when they are others
+                    eval += 2 * (EVAL_SETUP_S + p.evalImages() * variantSeconds(p, net, qs, true));
                 }
                 seconds += p.seeds().size() * (train + eval);
             }

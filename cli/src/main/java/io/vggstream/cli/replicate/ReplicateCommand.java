@@ -79,6 +79,15 @@ public final class ReplicateCommand implements Callable<Integer> {
             + "/usr/share/datasets/fashion-mnist)")
     Path dataDir;
 
+    @Option(names = "--time-limit", paramLabel = "DURATION", description = "on a busy machine: start no further seed when it"
+            + " would end past this wall time (the last seed's time ahead), and report on the seeds done; rerunning the same"
+            + " command adds the others (default: none)")
+    String timeLimit;
+
+    @Option(names = "--width", paramLabel = "W", description = "override the budget's conv width multiplier (0.25: 16..128"
+            + " channels); FC1 and FC2 get 1024 x W")
+    Double width;
+
     @Option(names = "--plan-only", description = "print the plan and its time estimate, run nothing")
     boolean planOnly;
 
@@ -87,6 +96,7 @@ public final class ReplicateCommand implements Callable<Integer> {
         long started = System.nanoTime();
         PrintWriter log = spec.commandLine().getOut();
         Plan plan = plan();
+        timeLimit();
         log.println("replicate: " + plan.describe());
         log.flush();
         if (planOnly) {
@@ -106,43 +116,50 @@ public final class ReplicateCommand implements Callable<Integer> {
         }
         Runner runner = new Runner(plan, out, data, log);
         Results results = new Results();
-        // A first (the deeper nets start from it), seed by seed, so an early stop leaves whole seeds.
+        List<Plan.Net> best = null;
+        Duration limit = timeLimit();
+        // Seed by seed, so that a time limit (or Ctrl-C) leaves whole seeds; A first in each (B to E start from it).
         for (long seed : plan.seeds()) {
+            long seedStarted = System.nanoTime();
             for (Plan.Net net : plan.nets()) {
                 runner.train(net, seed);
                 for (String protocol : List.of(Results.SINGLE, Results.MULTI)) {
-                    results.add(runner.score(net.key(), protocol, seed, java.util.Collections.singletonList(runner.posteriors(net, seed, protocol))));
+                    results.add(runner.score(net.key(), protocol, seed, one(runner.posteriors(net, seed, protocol))));
                 }
             }
-            results.write(out.resolve("results.csv"));
-        }
-        // Tables 5 and 6: multi-crop for D and E jittered, and for the two best nets if others.
-        List<Plan.Net> crops = new ArrayList<>(List.of(new Plan.Net("D", true), new Plan.Net("E", true)));
-        List<Plan.Net> best = plan.nets().stream()
-                .sorted(Comparator.comparingDouble((Plan.Net n) -> results.meanTop1(n.key(), Results.MULTI))
-                        .thenComparing(Plan.Net::key))
-                .limit(2).toList();
-        for (Plan.Net n : best) {
-            if (!crops.contains(n)) {
-                crops.add(n);
+            if (best == null) {
+                // The two best by the first seed's multi-scale top-1 error: fixed once, so later seeds fuse the same pair.
+                long first = seed;
+                best = plan.nets().stream().sorted(Comparator.comparingDouble(
+                        (Plan.Net n) -> results.errors(n.key(), Results.MULTI, false).get(first)).thenComparing(Plan.Net::key))
+                        .limit(2).toList();
             }
-        }
-        for (long seed : plan.seeds()) {
+            // Tables 5 and 6: multi-crop for D and E jittered, and for the two best nets if others. Dense+crops is the
+            // engine's Fusion of the dense (multi-scale) and the crops posteriors, as its dense+crops protocol computes
+            // (the two means count equally), without running the 150 crops twice.
+            List<Plan.Net> crops = new ArrayList<>(List.of(new Plan.Net("D", true), new Plan.Net("E", true)));
+            best.stream().filter(n -> !crops.contains(n)).forEach(crops::add);
             for (Plan.Net net : crops) {
-                for (String protocol : List.of(Results.CROPS, Results.BOTH)) {
-                    results.add(runner.score(net.key(), protocol, seed, java.util.Collections.singletonList(runner.posteriors(net, seed, protocol))));
-                }
+                float[][] dense = runner.posteriors(net, seed, Results.MULTI);
+                float[][] crop = runner.posteriors(net, seed, Results.CROPS);
+                results.add(runner.score(net.key(), Results.CROPS, seed, one(crop)));
+                results.add(runner.score(net.key(), Results.BOTH, seed, one(Runner.denseAndCrops(dense, crop))));
+            }
+            for (String protocol : List.of(Results.MULTI, Results.CROPS, Results.BOTH)) {
+                results.add(runner.score(fusion(best), protocol, seed, List.of(runner.posteriorsOf(best.get(0), seed, protocol),
+                        runner.posteriorsOf(best.get(1), seed, protocol))));
             }
             results.write(out.resolve("results.csv"));
-        }
-        String fusion = best.get(0).key() + " + " + best.get(1).key();
-        for (long seed : plan.seeds()) {
-            for (String protocol : List.of(Results.MULTI, Results.CROPS, Results.BOTH)) {
-                results.add(runner.score(fusion, protocol, seed, List.of(runner.posteriors(best.get(0), seed, protocol),
-                        runner.posteriors(best.get(1), seed, protocol))));
+            double seedSeconds = (System.nanoTime() - seedStarted) / 1e9;
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            if (limit != null && seed != plan.seeds().get(plan.seeds().size() - 1) && elapsed + seedSeconds > limit.toSeconds()) {
+                log.printf(Locale.ROOT, "replicate: seed %d took %.0f min; another would end past --time-limit %s: reporting on the"
+                        + " seeds done (rerun the same command to add the others)%n", seed, seedSeconds / 60, timeLimit);
+                log.flush();
+                break;
             }
         }
-        results.write(out.resolve("results.csv"));
+        String fusion = fusion(best);
         List<Findings.Finding> findings = Findings.judge(results, fusion);
         double[] recorded = Runner.recordedSeconds(out);
         Report.Meta meta = new Report.Meta(commandLine(), recorded[0] / 60, recorded[1] / 60,
@@ -162,6 +179,26 @@ public final class ReplicateCommand implements Callable<Integer> {
                 meta.wallMinutes());
         log.flush();
         return 0;
+    }
+
+    private static List<float[][]> one(float[][] posteriors) {
+        return java.util.Collections.singletonList(posteriors);
+    }
+
+    private static String fusion(List<Plan.Net> best) {
+        return best.get(0).key() + " + " + best.get(1).key();
+    }
+
+    private Duration timeLimit() {
+        if (timeLimit == null) {
+            return null;
+        }
+        try {
+            return Plan.parseBudget(timeLimit);
+        } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--time-limit must look like 100m, 1h30m or 2h, was '"
+                    + timeLimit + "'");
+        }
     }
 
     private Plan plan() {
@@ -188,8 +225,11 @@ public final class ReplicateCommand implements Callable<Integer> {
             }
             p = Plan.forBudget(d, seeds == null ? 0 : seeds, firstSeed);
         }
-        if (epochs != null || trainImages != null || evalImages != null) {
-            p = p.withImages(trainImages, evalImages, epochs);
+        if (width != null && !(width > 0 && width <= 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--width must be in (0, 1], was " + width);
+        }
+        if (epochs != null || trainImages != null || evalImages != null || width != null) {
+            p = p.withImages(trainImages, evalImages, epochs, width);
         }
         return p;
     }

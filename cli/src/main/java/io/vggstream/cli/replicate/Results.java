@@ -66,6 +66,11 @@ public final class Results {
         return errors(net, protocol, false).values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
+    /** The seeds measured, in order. */
+    public List<Long> seeds() {
+        return measures.stream().map(Measure::seed).distinct().sorted().toList();
+    }
+
     /** Test images the measurements used (the largest count seen; 0 when none). */
     public int images() {
         return measures.stream().mapToInt(Measure::images).max().orElse(0);

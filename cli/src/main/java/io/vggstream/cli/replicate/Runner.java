@@ -139,6 +139,41 @@ final class Runner {
         return p;
     }
 
+    /** A net's posteriors under a protocol; dense+crops from the stored dense and crops ones (see {@link #denseAndCrops}). */
+    float[][] posteriorsOf(Plan.Net net, long seed, String protocol) throws Exception {
+        if (protocol.equals(Results.BOTH)) {
+            return denseAndCrops(posteriors(net, seed, Results.MULTI), posteriors(net, seed, Results.CROPS));
+        }
+        return posteriors(net, seed, protocol);
+    }
+
+    /**
+     * The engine's dense+crops posterior from its two halves: {@link Fusion.ModelSum} averages the
+     * dense variants (the multi-scale protocol's posterior), averages the crops (the crops
+     * protocol's), and lets the two means count equally; a failed half fails the image.
+     */
+    static float[][] denseAndCrops(float[][] dense, float[][] crops) {
+        float[][] out = new float[dense.length][];
+        for (int i = 0; i < dense.length; i++) {
+            if (dense[i].length == 0 || crops[i].length == 0) {
+                out[i] = new float[0];
+                continue;
+            }
+            double[] d = new double[dense[i].length];
+            double[] c = new double[crops[i].length];
+            for (int k = 0; k < d.length; k++) {
+                d[k] = dense[i][k];
+                c[k] = crops[i][k];
+            }
+            double[] m = Fusion.mean(List.of(d, c));
+            out[i] = new float[m.length];
+            for (int k = 0; k < m.length; k++) {
+                out[i][k] = (float) m[k];
+            }
+        }
+        return out;
+    }
+
     /** Top-1 and top-5 error (%) of the mean of some nets' posteriors (one net: its own). */
     Results.Measure score(String key, String protocol, long seed, List<float[][]> perModel) {
         int n = labels.length;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every table and all eight findings. Then determinism and resumability: one net's model and two
  * nets' evaluations are deleted and the same command is run again in the same folder; it keeps
  * everything else, retrains that net to the very same weights, and every number comes out the same.
+ * Dense+crops, which replicate fuses from stored posteriors, is checked against evaluate's own.
  */
 class ReplicateIT {
 
@@ -65,6 +66,17 @@ class ReplicateIT {
         assertThat(results.size() - 1).isBetween(26 + 4 + 3, 26 + 8 + 3);
         assertThat(results).anyMatch(l -> l.startsWith("B-5x5/fixed,single,1,48,"));
         assertThat(results).anyMatch(l -> l.contains(" + ") && l.contains(",dense+crops,1,48,"));
+        // Dense+crops, computed from the stored dense and crops posteriors, is what the engine's own
+        // dense+crops protocol gives (evaluate, on the same 48 images).
+        StringWriter evalOut = new StringWriter();
+        int evalCode = Main.commandLine().setOut(new PrintWriter(evalOut, true)).setErr(new PrintWriter(new StringWriter(), true))
+            .execute("evaluate", "--data", "fashion-mnist", "--model", run.resolve("train/D-jitter-s1").toString(), "--protocol",
+                "dense+crops", "--limit", "48", "--out", dir.resolve("evaluate").toString());
+        assertThat(evalCode).as(evalOut.toString()).isZero();
+        String[] engine = Files.readAllLines(dir.resolve("evaluate/evaluation.csv")).get(1).split(",");
+        String ours = results.stream().filter(l -> l.startsWith("D/jitter,dense+crops,1,48,")).findFirst().orElseThrow();
+        assertThat(ours).endsWith("," + engine[5] + "," + engine[6]);
+
         Path twin = run.resolve("train/B-5x5-fixed-s1");
         String weights = ModelCard.read(twin.resolve("model.json")).weightsSha256();
 
