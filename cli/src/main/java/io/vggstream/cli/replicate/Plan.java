@@ -138,6 +138,19 @@ public record Plan(
         return p.withEstimate(CostModel.minutes(p));
     }
 
+    /**
+     * True when the two plans train and evaluate the same nets the same way, whatever their seeds,
+     * budget label and estimate: a run folder of one can take the other (more seeds add to it).
+     */
+    public boolean sameRecipe(Plan other) {
+        return stripped().equals(other.stripped());
+    }
+
+    private Plan stripped() {
+        return new Plan("", configs, crop, width, fc, fixedScale, jitterScale, epochs, batchSize, trainImages, valImages,
+                testImages, evalImages, List.of(), warmStart, 0);
+    }
+
     /** {@code 75m}, {@code 2h}, {@code 90s}. */
     static String budgetLabel(Duration d) {
         long s = d.toSeconds();

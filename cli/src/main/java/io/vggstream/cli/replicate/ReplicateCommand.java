@@ -240,18 +240,20 @@ public final class ReplicateCommand implements Callable<Integer> {
         }
     }
 
-    /** A rerun must run the same plan as the one whose results the folder holds. */
+    /**
+     * A rerun must train and evaluate as the run whose results the folder holds; it may have other
+     * seeds (more seeds add to the folder; the seeds done are kept).
+     */
     private void checkStoredPlan(Plan plan) throws java.io.IOException {
         Path stored = out.resolve("plan.json");
         if (Files.exists(stored)) {
             Plan before = JSON.readValue(stored.toFile(), Plan.class);
-            if (!before.equals(plan)) {
+            if (!before.sameRecipe(plan)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + " holds a run of another plan ("
                         + before.describe() + "); rerun with its flags, or choose another --out");
             }
-        } else {
-            JSON.writeValue(stored.toFile(), plan);
         }
+        JSON.writeValue(stored.toFile(), plan);
     }
 
     private String commandLine() {

@@ -96,7 +96,7 @@ class ReplicateIT {
         assertThat(tables(Files.readString(doc))).isEqualTo(tables(md));
 
         // A different plan in the same folder is refused, naming the flag.
-        Run other = replicate("--quick", "--seeds", "2", "--out", run.toString(), "--doc", doc.toString());
+        Run other = replicate("--quick", "--epochs", "2", "--out", run.toString(), "--doc", doc.toString());
         assertThat(other.code()).isEqualTo(2);
         assertThat(other.err()).contains("--out").contains("another plan");
     }

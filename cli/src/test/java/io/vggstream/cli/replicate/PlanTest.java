@@ -39,6 +39,18 @@ class PlanTest {
     }
 
     @Test
+    void shouldLetARunFolderTakeMoreSeedsButNotAnotherRecipe() {
+        Plan two = Plan.forBudget(Plan.DEFAULT_BUDGET, 2, 1);
+
+        assertThat(two.sameRecipe(Plan.forBudget(Plan.DEFAULT_BUDGET, 2, 1).withImages(null, null, null, null)
+                .withImages(null, null, null, null))).isTrue();
+        assertThat(two.sameRecipe(Plan.of("x", Plan.ALL_CONFIGS, new Plan.Rung(two.width(), two.fc(), two.epochs(),
+                two.trainImages(), two.valImages(), two.evalImages(), 3), 1))).as("a third seed").isTrue();
+        assertThat(two.sameRecipe(two.withImages(null, null, two.epochs() + 1, null))).as("another epoch count").isFalse();
+        assertThat(two.sameRecipe(two.withImages(null, null, null, 0.5))).as("another width").isFalse();
+    }
+
+    @Test
     void shouldParseBudgetsAndNameTheFlagWhenMalformed() {
         assertThat(Plan.parseBudget("75m")).isEqualTo(Duration.ofMinutes(75));
         assertThat(Plan.parseBudget("1h30m")).isEqualTo(Duration.ofMinutes(90));
