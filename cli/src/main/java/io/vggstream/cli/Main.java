@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         io.vggstream.engine.cli.ClassifyCommand.class,
         io.vggstream.engine.cli.StatusCommand.class,
         io.vggstream.cli.evaluate.EvaluateCommand.class,
+        io.vggstream.cli.replicate.ReplicateCommand.class,
         io.vggstream.benchmarks.bench.BenchCommand.class,
         io.vggstream.video.publish.PublishCommand.class,
         io.vggstream.video.watch.WatchCommand.class,

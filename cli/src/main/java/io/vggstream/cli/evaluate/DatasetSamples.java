@@ -15,13 +15,13 @@ import javax.imageio.ImageIO;
  * (lossless) so it enters the engine as any frame does, and its label mapped to the model's class
  * index by name.
  */
-final class DatasetSamples implements Evaluation.Samples {
+public final class DatasetSamples implements Evaluation.Samples {
 
     private final LabeledImages data;
     private final int[] toModel;
     private final int size;
 
-    DatasetSamples(LabeledImages data, List<String> modelClasses, int limit) {
+    public DatasetSamples(LabeledImages data, List<String> modelClasses, int limit) {
         this.data = data;
         this.size = limit > 0 ? Math.min(limit, data.size()) : data.size();
         List<String> classes = data.classes();

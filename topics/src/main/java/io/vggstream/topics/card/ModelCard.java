@@ -68,8 +68,8 @@ public record ModelCard(
     /** Conventional file name of the card beside the ONNX file. */
     public static final String FILE_NAME = "model.json";
 
-    /** The paper's configuration letters. */
-    public static final Set<String> CONFIGS = Set.of("A", "A-LRN", "B", "C", "D", "E");
+    /** The paper's configuration letters, and B-5x5: B's shallow twin with 5x5 convs (the paper's Sect. 4.1). */
+    public static final Set<String> CONFIGS = Set.of("A", "A-LRN", "B", "C", "D", "E", "B-5x5");
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
@@ -218,7 +218,7 @@ public record ModelCard(
     public ModelCard validate(String source) {
         require(source, "format", FORMAT.equals(format), "must be \"" + FORMAT + "\", was " + quote(format));
         require(source, "config", config != null && CONFIGS.contains(config),
-                "must be one of A, A-LRN, B, C, D, E, was " + quote(config));
+                "must be one of A, A-LRN, B, C, D, E, B-5x5, was " + quote(config));
         require(source, "width", width > 0 && width <= 1 && Double.isFinite(width),
                 "must be in (0, 1], was " + width);
         require(source, "fc", fc > 0, "must be positive, was " + fc);

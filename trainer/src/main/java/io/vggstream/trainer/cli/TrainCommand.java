@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * 0 trained (or stopped by Ctrl-C with a checkpoint), 1 failed, 2 bad usage (the message names the flag).
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a VGG network (configs A, A-LRN, B, C, D, E) with the paper's schedule and export it"
+        description = {"Train a VGG network (configs A, A-LRN, B, C, D, E, and B-5x5, B's shallow twin) with the paper's schedule and export it"
                 + " to ONNX for dense evaluation.",
             "Small recipe (Fashion-MNIST on a 2-core CPU, about 10 min idle, 90.65% test top-1): --data"
                 + " fashion-mnist --config A --width 0.25 --fc 256 --crop 32 --scale 32 --epochs 10 --batch-size 64"
@@ -29,7 +29,8 @@ public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--config", defaultValue = "A", description = "A, A-LRN, B, C, D or E (default: ${DEFAULT-VALUE})")
+    @Option(names = "--config", defaultValue = "A", description = "A, A-LRN, B, C, D, E, or B-5x5 (B with one 5x5 conv"
+            + " per pair of 3x3) (default: ${DEFAULT-VALUE})")
     String config;
 
     @Option(names = "--width", defaultValue = "1", description = "conv width multiplier in (0, 1]: 1, 0.5, 0.25, ..."
@@ -103,6 +104,18 @@ public final class TrainCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--train-images", paramLabel = "N", description = "train on N training images, evenly spaced over"
+            + " the split (default: all)")
+    Integer trainImages;
+
+    @Option(names = "--val-images", paramLabel = "N", description = "validate each epoch on N held-out images, evenly"
+            + " spaced (default: all)")
+    Integer valImages;
+
+    @Option(names = "--test-images", paramLabel = "N", description = "score the exported model on N test images, evenly"
+            + " spaced (default: all)")
+    Integer testImages;
+
     @Option(names = "--out", required = true, description = "run folder: model.onnx, model.json, metrics.csv,"
             + " curve.png, checkpoints/")
     String out;
@@ -118,7 +131,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + " (fashion-mnist or a dataset folder)");
         }
         Recipe recipe = new Recipe(config, width, fc, data, crop, scale, epochs, batchSize, lr, init,
-                initRest.toLowerCase(Locale.ROOT), patience, minImprovement, momentum, weightDecay, dropout, alphaStd, gpus, seed, out);
+                initRest.toLowerCase(Locale.ROOT), patience, minImprovement, momentum, weightDecay, dropout, alphaStd, gpus, seed, out, trainImages, valImages, testImages);
         TrainerSettings settings = TrainerSettings.load();
         if (loaderThreads != null) {
             if (loaderThreads < 0) {

@@ -26,6 +26,16 @@ public record DataSource(String name, LabeledImages train, LabeledImages val, La
         return train.classes();
     }
 
+    /**
+     * The same splits cut to at most {@code trainImages}, {@code valImages} and {@code testImages}
+     * images (null: all), each taken evenly spaced over its split so every part of it (and, in
+     * Fashion-MNIST, every class) is represented; fixed, independent of the training seed.
+     */
+    public DataSource limit(Integer trainImages, Integer valImages, Integer testImages) {
+        return new DataSource(name, Subset.evenly(train, trainImages), Subset.evenly(val, valImages),
+                test == val ? Subset.evenly(val, valImages) : Subset.evenly(test, testImages), testSplit);
+    }
+
     private static boolean isEmpty(Path dir) {
         try (java.util.stream.Stream<Path> s = Files.list(dir)) {
             return s.findAny().isEmpty();

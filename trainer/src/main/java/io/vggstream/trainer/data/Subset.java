@@ -25,6 +25,21 @@ public final class Subset implements LabeledImages {
         return new Subset[] {new Subset(base, kept, trainName), new Subset(base, held, heldOutName)};
     }
 
+    /**
+     * {@code n} images of {@code base}, evenly spaced ({@code floor(i * size / n)}), or {@code base}
+     * itself when {@code n} is null or not smaller than its size.
+     */
+    public static LabeledImages evenly(LabeledImages base, Integer n) {
+        if (n == null || n >= base.size()) {
+            return base;
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException("a subset needs at least one image, was " + n);
+        }
+        int[] idx = IntStream.range(0, n).map(i -> (int) ((long) i * base.size() / n)).toArray();
+        return new Subset(base, idx, base.name() + "[" + n + "]");
+    }
+
     @Override
     public String name() {
         return name;

@@ -34,6 +34,9 @@ import java.util.Map;
  * @param gpus most GPUs to use (-1: all there are; 0: CPU)
  * @param seed seed of the init, the shuffles and the augmentation
  * @param out run folder
+ * @param trainImages train on this many training images, evenly spaced (null: all)
+ * @param valImages validate on this many held-out images, evenly spaced (null: all)
+ * @param testImages score the exported model on this many test images, evenly spaced (null: all)
  */
 public record Recipe(
         @JsonProperty("config") String config,
@@ -55,7 +58,10 @@ public record Recipe(
         @JsonProperty("alpha_std") double alphaStd,
         @JsonProperty("gpus") int gpus,
         @JsonProperty("seed") long seed,
-        @JsonProperty("out") String out) {
+        @JsonProperty("out") String out,
+        @JsonProperty("train_images") Integer trainImages,
+        @JsonProperty("val_images") Integer valImages,
+        @JsonProperty("test_images") Integer testImages) {
 
     /** The paper's limit on epochs. */
     public static final int PAPER_MAX_EPOCHS = 74;
@@ -88,6 +94,11 @@ public record Recipe(
         require(alphaStd >= 0, "--alpha-std", "--alpha-std must be >= 0, was " + alphaStd);
         require(gpus >= -1, "--gpus", "--gpus must be -1 (all), 0 (CPU) or a count, was " + gpus);
         require(out != null && !out.isBlank(), "--out", "--out is required");
+        require(trainImages == null || trainImages >= 1, "--train-images",
+                "--train-images must be positive, was " + trainImages);
+        require(valImages == null || valImages >= 1, "--val-images", "--val-images must be positive, was " + valImages);
+        require(testImages == null || testImages >= 1, "--test-images",
+                "--test-images must be positive, was " + testImages);
         require("normal".equalsIgnoreCase(initRest) || "glorot".equalsIgnoreCase(initRest), "--init-rest",
                 "--init-rest must be normal or glorot, was " + initRest);
         return this;
@@ -147,6 +158,15 @@ public record Recipe(
         m.put("alpha_std", Double.toString(alphaStd));
         m.put("gpus", Integer.toString(gpus));
         m.put("seed", Long.toString(seed));
+        if (trainImages != null) {
+            m.put("train_images", Integer.toString(trainImages));
+        }
+        if (valImages != null) {
+            m.put("val_images", Integer.toString(valImages));
+        }
+        if (testImages != null) {
+            m.put("test_images", Integer.toString(testImages));
+        }
         return m;
     }
 }

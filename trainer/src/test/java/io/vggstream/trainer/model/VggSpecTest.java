@@ -16,7 +16,7 @@ class VggSpecTest {
             VggConfig.C, 134, VggConfig.D, 138, VggConfig.E, 144);
 
     @ParameterizedTest
-    @EnumSource(VggConfig.class)
+    @EnumSource(value = VggConfig.class, names = "B_5X5", mode = EnumSource.Mode.EXCLUDE)
     void shouldMatchTable2WhenFullSize(VggConfig config) {
         long params = VggSpec.paper(config).parameterCount();
 
@@ -39,6 +39,7 @@ class VggSpecTest {
             case B -> 13;
             case C, D -> 16;
             case E -> 19;
+            case B_5X5 -> 8;
         };
         long weightLayers = VggSpec.paper(config).layers().stream()
                 .filter(l -> l instanceof Layer.Conv || l instanceof Layer.Fc).count();
@@ -56,6 +57,31 @@ class VggSpecTest {
                         org.assertj.core.groups.Tuple.tuple("conv3_3", 256),
                         org.assertj.core.groups.Tuple.tuple("conv4_3", 512),
                         org.assertj.core.groups.Tuple.tuple("conv5_3", 512));
+    }
+
+    @Test
+    void shouldReplaceEachPairOfThreeByThreeConvsOfBWithOneFiveByFiveWhenB5x5() {
+        VggSpec twin = new VggSpec(VggConfig.B_5X5, 0.25, 256, 10, 32);
+        VggSpec b = new VggSpec(VggConfig.B, 0.25, 256, 10, 32);
+
+        assertThat(VggConfig.of("b-5x5")).isSameAs(VggConfig.B_5X5);
+        assertThat(VggConfig.of("B_5X5")).isSameAs(VggConfig.B_5X5);
+        // One 5x5 conv per stage, padding 2 (the map keeps its size), the channels of B's stage.
+        assertThat(twin.convs()).extracting(Layer.Conv::name, Layer.Conv::in, Layer.Conv::out, Layer.Conv::kernel,
+                Layer.Conv::padding).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("conv1_1", 3, 16, 5, 2),
+                        org.assertj.core.groups.Tuple.tuple("conv2_1", 16, 32, 5, 2),
+                        org.assertj.core.groups.Tuple.tuple("conv3_1", 32, 64, 5, 2),
+                        org.assertj.core.groups.Tuple.tuple("conv4_1", 64, 128, 5, 2),
+                        org.assertj.core.groups.Tuple.tuple("conv5_1", 128, 128, 5, 2));
+        assertThat(twin.layers()).filteredOn(Layer.MaxPool.class::isInstance).hasSize(5);
+        assertThat(twin.layers().subList(twin.layers().size() - 3, twin.layers().size()))
+                .isEqualTo(b.layers().subList(b.layers().size() - 3, b.layers().size()));
+        // Same receptive field per stage as B's two 3x3 convs, but more weights where the channels stay
+        // (25 c^2 against 2 x 9 c^2: the paper's argument for stacks of 3x3 convs).
+        assertThat(VggConfig.B_5X5.weightLayers()).isEqualTo(8);
+        assertThat(twin.parameterCount()).isGreaterThan(b.parameterCount());
+        assertThat(VggSpec.paper(VggConfig.B_5X5).parameterCount()).isGreaterThan(VggSpec.paper(VggConfig.B).parameterCount());
     }
 
     @Test
@@ -86,7 +112,7 @@ class VggSpecTest {
     @Test
     void shouldNameTheKnownConfigsWhenUnknown() {
         assertThatThrownBy(() -> VggConfig.of("F"))
-                .hasMessage("unknown config 'F': expected one of A, A-LRN, B, C, D, E");
+                .hasMessage("unknown config 'F': expected one of A, A-LRN, B, C, D, E, B-5x5");
         assertThat(VggConfig.of("a-lrn")).isEqualTo(VggConfig.A_LRN);
         assertThat(VggConfig.of("A_LRN")).isEqualTo(VggConfig.A_LRN);
     }

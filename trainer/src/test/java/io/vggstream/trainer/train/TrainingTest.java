@@ -47,7 +47,7 @@ class TrainingTest {
     static Recipe recipe(Path out, int epochs) {
         // dropout 0: nothing random left in a step, so a resumed run must equal an uninterrupted one
         return new Recipe("A", 1 / 16.0, 16, data.toString(), 32, "32", epochs, 32, null, "glorot", "normal", 2, 0, 0.9,
-                5e-4, 0.0, 0.1, 0, 3, out.toString());
+                5e-4, 0.0, 0.1, 0, 3, out.toString(), null, null, null);
     }
 
     /** Records lines; asks the run to stop at a given batch of a given epoch. */
@@ -116,7 +116,7 @@ class TrainingTest {
         StopSignal again = StopSignal.manual();
         // flags other than --out are ignored on resume: the stored recipe wins
         Recipe other = new Recipe("E", 1, 8, "elsewhere", 64, null, 70, 1, 1.0, "normal", "normal", 1, 0, 0, 0, 0, 0, 0, 9,
-                broken.toString());
+                broken.toString(), null, null, null);
         Training.Result resumed = Training.run(other, true, SETTINGS, again, new Recording(again, -1, -1));
 
         assertThat(resumed.epochs()).isEqualTo(2);
