@@ -40,8 +40,10 @@ public final class MomentumSgd extends Optimizer {
     }
 
     /**
-     * Copies of the momentum buffers (first device), keyed by name through {@code idToName}
-     * (parameter id to layer-qualified name), on {@code manager}.
+     * The momentum buffers (first device), keyed by name through {@code idToName} (parameter id to
+     * layer-qualified name), on {@code manager}, for writing out. On the same device these share the
+     * live buffers' storage ({@code Tensor.to} does not copy): read them, and close {@code manager},
+     * before the next update.
      */
     public Map<String, NDArray> exportVelocity(Map<String, String> idToName, NDManager manager) {
         Map<String, NDArray> out = new LinkedHashMap<>();
@@ -59,7 +61,16 @@ public final class MomentumSgd extends Optimizer {
 
     /**
      * Installs momentum buffers saved by {@link #exportVelocity}, keyed by name through
-     * {@code nameToId}; they are detached from any manager and live as long as the optimiser.
+     * {@code nameToId}: each is a deep copy, detached from any manager, that lives as long as the
+     * optimiser, so {@code byName} (and its manager) may be closed once this returns.
+     *
+     * <p>The copy must be a real one. Arrays decoded from a checkpoint wrap a direct ByteBuffer that
+     * only their Java object keeps alive ({@code torch::from_blob}), and {@code toDevice(device,
+     * true)} onto the same device and type is PyTorch's {@code Tensor.to}, which aliases instead of
+     * copying: the momentum then lived in memory the JVM freed once the decoded array was garbage,
+     * and every update wrote into freed native memory (a SIGSEGV or glibc "corrupted double-linked
+     * list" an epoch or so after {@code --resume}). {@code duplicate()} is {@code Tensor.clone}: new
+     * storage that PyTorch owns.
      */
     public void importVelocity(Map<String, NDArray> byName, Map<String, String> nameToId, Device device) {
         byName.forEach((name, array) -> {
@@ -67,7 +78,7 @@ public final class MomentumSgd extends Optimizer {
             if (id == null) {
                 throw new IllegalArgumentException("checkpoint holds momentum for " + name + ", which this net lacks");
             }
-            NDArray v = array.toDevice(device, true);
+            NDArray v = array.toDevice(device, false).duplicate();
             v.detach();
             Map<Device, NDArray> perDevice = new ConcurrentHashMap<>();
             perDevice.put(device, v);
