@@ -87,6 +87,8 @@ class DemoIT {
         Path models = dir.resolve("models");
         Run r = demo("--quick", "--models", models.toString(), "--out", dir.resolve("quick").toString());
         assertThat(r.code()).as(r.out() + r.err()).isZero();
+        // The figures, for the build log.
+        System.out.println("demo --quick:" + r.out().substring(Math.max(0, r.out().indexOf("vggstream demo: done") - 1)));
         assertThat(r.out()).contains("training the reduced recipe (2 epochs)").contains("200 published, 200 predicted")
             .contains("check       accuracy at least 80.0%: passed");
         Matcher accuracy = Pattern.compile("accuracy    ([0-9.]+)% against the true labels \\(200 labelled\\)").matcher(r.out());
