@@ -86,7 +86,26 @@ public final class TopicAdmin implements AutoCloseable {
                 }
             });
         }
+        awaitLeaders(created);
         return describe(created);
+    }
+
+    /**
+     * Waits until every partition of {@code topics} has a leader that answers. A producer that
+     * writes to a topic created a moment ago can get NOT_LEADER_OR_FOLLOWER on its first batches,
+     * and an idempotent one then retries later batches into OUT_OF_ORDER_SEQUENCE_NUMBER for ever
+     * (KAFKA-15591; seen in StreamingIT). ListOffsets is answered by the leader only, and the
+     * admin client retries it until there is one.
+     */
+    private void awaitLeaders(Set<String> topics) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        Map<String, TopicDescription> described = await(admin.describeTopics(topics).allTopicNames());
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+        described.forEach((name, d) -> d.partitions().forEach(p ->
+            latest.put(new org.apache.kafka.common.TopicPartition(name, p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest())));
+        await(admin.listOffsets(latest).all());
     }
 
     /** Reports on the topics without changing anything. */
