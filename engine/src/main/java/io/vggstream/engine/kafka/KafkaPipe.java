@@ -128,7 +128,7 @@ public final class KafkaPipe {
                 }
                 return results;
             })
-            .toMat(Committer.sinkWithOffsetContext(CommitterSettings.create(system)), Consumer::createDrainingControl)
+            .toMat(Committer.sinkWithOffsetContext(committer(system)), Consumer::createDrainingControl)
             .run(system);
     }
 
@@ -209,6 +209,14 @@ public final class KafkaPipe {
             return tps.stream().sorted(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition))
                 .map(tp -> tp.topic() + "-" + tp.partition()).toList();
         }
+    }
+
+    /** The connector's committer settings, with {@code vggstream.engine.commit-interval} as the longest wait between commits. */
+    private static CommitterSettings committer(ActorSystem<?> system) {
+        CommitterSettings settings = CommitterSettings.create(system);
+        com.typesafe.config.Config config = system.settings().config();
+        return config.hasPath("vggstream.engine.commit-interval")
+            ? settings.withMaxInterval(config.getDuration("vggstream.engine.commit-interval")) : settings;
     }
 
     private static Map<String, String> strings(Map<String, Object> props) {
