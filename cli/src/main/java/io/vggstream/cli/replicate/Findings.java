@@ -11,8 +11,9 @@ import java.util.Map;
  * <p>The rule, for one comparison "X has a lower top-1 error than Y": take the difference
  * {@code d = err(Y) - err(X)} seed by seed (a fusion and its members share the seed; two configs
  * are paired by seed), its mean over seeds, and its spread: the standard deviation of the per-seed
- * differences when there are two seeds or more, otherwise the sampling error of the difference on
- * the test images measured ({@code sqrt(p1 (1 - p1) / n + p2 (1 - p2) / n)}). Then
+ * differences when there are two seeds or more, but never less than the sampling error of the
+ * difference on the test images measured ({@code sqrt(p1 (1 - p1) / n + p2 (1 - p2) / n)}; two
+ * seeds can agree by chance on a one-image difference); with one seed, that sampling error. Then
  * <ul>
  *   <li>{@code d > spread}: reproduced;</li>
  *   <li>{@code d < -spread}: not reproduced (the opposite held beyond the noise);</li>
@@ -53,9 +54,9 @@ public final class Findings {
      * @param betterErr top-1 error of {@code better}, mean over seeds (%)
      * @param worseErr top-1 error of {@code worse}, mean over seeds (%)
      * @param difference mean of the per-seed {@code worse - better} (%, positive = as the paper)
-     * @param spread standard deviation of the per-seed differences, or the sampling error with one seed (%)
+     * @param spread the larger of the standard deviation of the per-seed differences and the sampling error (%)
      * @param seeds seeds both were measured with
-     * @param spreadFromSeeds true when the spread is the seeds' (false: the sampling error)
+     * @param spreadFromSeeds true when the spread is the seeds' (false: the sampling error, the larger or the only one)
      * @param verdict the rule's answer
      */
     public record Comparison(String better, String worse, double betterErr, double worseErr, double difference,
@@ -68,7 +69,8 @@ public final class Findings {
             }
             return String.format(Locale.ROOT, "%s %.2f vs %s %.2f: %s by %.2f, spread %.2f (%s)", better, betterErr, worse,
                     worseErr, difference >= 0 ? "better" : "worse", Math.abs(difference), spread,
-                    spreadFromSeeds ? "sd over " + seeds + " seeds" : "sampling error, 1 seed");
+                    spreadFromSeeds ? "sd over " + seeds + " seeds" : seeds == 1 ? "sampling error, 1 seed"
+                            : "sampling error, above the sd over " + seeds + " seeds");
         }
     }
 
@@ -111,13 +113,16 @@ public final class Findings {
         double mb = sb / n;
         double mw = sw / n;
         double d = diffs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        double spread;
-        boolean fromSeeds = n >= 2;
-        if (fromSeeds) {
+        double sampling = samplingError(mb, mw, images);
+        double spread = sampling;
+        boolean fromSeeds = false;
+        if (n >= 2) {
             double ss = diffs.stream().mapToDouble(x -> (x - d) * (x - d)).sum();
-            spread = Math.sqrt(ss / (n - 1));
-        } else {
-            spread = samplingError(mb, mw, images);
+            double sd = Math.sqrt(ss / (n - 1));
+            if (!(sd < sampling)) {
+                spread = sd;
+                fromSeeds = true;
+            }
         }
         return new Comparison(better, worse, mb, mw, d, spread, n, fromSeeds, verdict(d, spread, noBetter));
     }

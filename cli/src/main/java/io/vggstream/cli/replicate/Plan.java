@@ -254,10 +254,14 @@ public record Plan(
         static final double TRAIN_MACS_PER_S = 1.16e10;
         /** Dense evaluation in the trainer (validation, the card's score): forward only, about 3x training. */
         static final double EVAL_MACS_PER_S = 3.0e10;
-        /** ONNX Runtime through the engine, per multiply-add of a variant. */
-        static final double ENGINE_MACS_PER_S = 1.5e10;
-        /** The engine's own cost per variant (PNG decode, rescale, crop, actors, batching). */
-        static final double ENGINE_S_PER_VARIANT = 1.5e-4;
+        /**
+         * ONNX Runtime through the engine, per multiply-add of a variant, and the engine's own cost per
+         * variant (PNG decode, rescale, crop, actors, batching): 150 crops of each of 500 test images
+         * took 15.3 s for VGG-E and 10.7 s for VGG-B at width 1/8 on the quiet machine (about 6.3 M and
+         * 3.7 M multiply-adds a crop).
+         */
+        static final double ENGINE_MACS_PER_S = 3.5e10;
+        static final double ENGINE_S_PER_VARIANT = 4e-5;
         /** Per training: JVM-side setup, statistics, ONNX export. */
         static final double TRAIN_SETUP_S = 6;
         /** Per evaluation: engine start, ONNX Runtime session and warm-up. */

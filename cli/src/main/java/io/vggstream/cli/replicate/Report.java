@@ -196,8 +196,9 @@ public final class Report {
         sb.append("## The paper's eight findings\n\n");
         sb.append("The rule (in `Findings`): for each comparison \"X has a lower top-1 error than Y\", the per-seed difference"
                 + " err(Y) - err(X), its mean, and its spread: the standard deviation of the per-seed differences with two"
-                + " seeds or more, else the sampling error of the difference on the test images,"
-                + " sqrt(p1 (1 - p1) / n + p2 (1 - p2) / n). A mean difference beyond the spread in the paper's direction is"
+                + " seeds or more, but never less than the sampling error of the difference on the n test images,"
+                + " sqrt(p1 (1 - p1) / n + p2 (1 - p2) / n) (two seeds can agree by chance on a one-image difference); with"
+                + " one seed, that sampling error. A mean difference beyond the spread in the paper's direction is"
                 + " **reproduced**, beyond it the other way **not reproduced**, inside it **within noise**. Finding 1 claims"
                 + " \"no better\", which holds unless A-LRN is better beyond the spread. A finding of several comparisons is"
                 + " reproduced when all are, not reproduced when any went the other way beyond the spread, within noise"

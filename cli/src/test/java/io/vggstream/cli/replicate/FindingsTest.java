@@ -10,11 +10,14 @@ import org.junit.jupiter.api.Test;
 
 class FindingsTest {
 
+    /** So many test images that the sampling error (0.04%) is below every seed spread here. */
+    private static final int MANY = 1_000_000;
+
     @Test
     void shouldCallADifferenceBeyondTheSeedSpreadReproduced() {
         // differences 1.0, 1.2, 0.8: mean 1.0, sd 0.2
         Findings.Comparison c = Findings.compare("D", Map.of(1L, 10.0, 2L, 10.0, 3L, 10.0), "B",
-                Map.of(1L, 11.0, 2L, 11.2, 3L, 10.8), 1000, false);
+                Map.of(1L, 11.0, 2L, 11.2, 3L, 10.8), MANY, false);
 
         assertThat(c.difference()).isCloseTo(1.0, within(1e-9));
         assertThat(c.spread()).isCloseTo(0.2, within(1e-9));
@@ -28,7 +31,7 @@ class FindingsTest {
     void shouldCallADifferenceSmallerThanTheSeedSpreadWithinNoise() {
         // one seed's 0.2% is not a finding: differences 0.2, -0.6, 1.0 have mean 0.2, sd 0.8
         Findings.Comparison c = Findings.compare("X", Map.of(1L, 10.0, 2L, 10.0, 3L, 10.0), "Y",
-                Map.of(1L, 10.2, 2L, 9.4, 3L, 11.0), 1000, false);
+                Map.of(1L, 10.2, 2L, 9.4, 3L, 11.0), MANY, false);
 
         assertThat(c.difference()).isCloseTo(0.2, within(1e-9));
         assertThat(c.spread()).isCloseTo(0.8, within(1e-9));
@@ -37,7 +40,7 @@ class FindingsTest {
 
     @Test
     void shouldCallTheOppositeBeyondTheSpreadNotReproduced() {
-        Findings.Comparison c = Findings.compare("X", Map.of(1L, 12.0, 2L, 12.5), "Y", Map.of(1L, 10.0, 2L, 10.4), 1000, false);
+        Findings.Comparison c = Findings.compare("X", Map.of(1L, 12.0, 2L, 12.5), "Y", Map.of(1L, 10.0, 2L, 10.4), MANY, false);
 
         assertThat(c.difference()).isCloseTo(-2.05, within(1e-9));
         assertThat(c.verdict()).isEqualTo(Verdict.NOT_REPRODUCED);
@@ -58,11 +61,24 @@ class FindingsTest {
     }
 
     @Test
+    void shouldNotLetSeedsThatAgreeByChanceMakeAOneImageDifferenceAFinding() {
+        // two seeds, each 1 image of 500 apart (0.2%): the seeds' sd is 0, the sampling error 1.9%
+        Findings.Comparison c = Findings.compare("fusion", Map.of(1L, 38.0, 2L, 38.2), "B", Map.of(1L, 37.8, 2L, 38.0), 500,
+                false);
+
+        assertThat(c.difference()).isCloseTo(-0.2, within(1e-9));
+        assertThat(c.spread()).isCloseTo(100 * Math.sqrt((0.381 * 0.619 + 0.379 * 0.621) / 500), within(1e-9));
+        assertThat(c.spreadFromSeeds()).isFalse();
+        assertThat(c.verdict()).isEqualTo(Verdict.WITHIN_NOISE);
+        assertThat(c.evidence()).endsWith("(sampling error, above the sd over 2 seeds)");
+    }
+
+    @Test
     void shouldHoldANoBetterClaimUnlessTheOtherIsBetterBeyondTheSpread() {
         Map<Long, Double> a = Map.of(1L, 10.0, 2L, 10.2);
-        Findings.Comparison equal = Findings.compare("A", a, "A-LRN", Map.of(1L, 9.9, 2L, 10.2), 1000, true);
-        Findings.Comparison worse = Findings.compare("A", a, "A-LRN", Map.of(1L, 11.0, 2L, 11.3), 1000, true);
-        Findings.Comparison better = Findings.compare("A", a, "A-LRN", Map.of(1L, 8.0, 2L, 8.3), 1000, true);
+        Findings.Comparison equal = Findings.compare("A", a, "A-LRN", Map.of(1L, 9.9, 2L, 10.2), MANY, true);
+        Findings.Comparison worse = Findings.compare("A", a, "A-LRN", Map.of(1L, 11.0, 2L, 11.3), MANY, true);
+        Findings.Comparison better = Findings.compare("A", a, "A-LRN", Map.of(1L, 8.0, 2L, 8.3), MANY, true);
 
         assertThat(equal.verdict()).isEqualTo(Verdict.REPRODUCED);
         assertThat(worse.verdict()).isEqualTo(Verdict.REPRODUCED);
@@ -95,7 +111,7 @@ class FindingsTest {
 
     @Test
     void shouldReproduceEveryFindingWhenTheNumbersGoThePapersWay() {
-        Results r = ReportTest.paperLike();
+        Results r = ReportTest.paperLike(MANY);
 
         List<Findings.Finding> findings = Findings.judge(r, "D/jitter + E/jitter");
 
@@ -106,9 +122,9 @@ class FindingsTest {
 
     @Test
     void shouldNotReproduceDepthWhenTheDeepNetIsWorseBeyondTheSpread() {
-        Results r = ReportTest.paperLike();
-        r.add(new Results.Measure("E/fixed", Results.SINGLE, 1, 1000, 15.0, 1.0));
-        r.add(new Results.Measure("E/fixed", Results.SINGLE, 2, 1000, 15.2, 1.0));
+        Results r = ReportTest.paperLike(MANY);
+        r.add(new Results.Measure("E/fixed", Results.SINGLE, 1, MANY, 15.0, 1.0));
+        r.add(new Results.Measure("E/fixed", Results.SINGLE, 2, MANY, 15.2, 1.0));
 
         Findings.Finding depth = Findings.judge(r, "D/jitter + E/jitter").get(1);
 
