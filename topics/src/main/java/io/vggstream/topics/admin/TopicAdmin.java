@@ -101,11 +101,31 @@ public final class TopicAdmin implements AutoCloseable {
         if (topics.isEmpty()) {
             return;
         }
-        Map<String, TopicDescription> described = await(admin.describeTopics(topics).allTopicNames());
-        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
-        described.forEach((name, d) -> d.partitions().forEach(p ->
-            latest.put(new org.apache.kafka.common.TopicPartition(name, p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest())));
-        await(admin.listOffsets(latest).all());
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            try {
+                Map<String, TopicDescription> described = await(admin.describeTopics(topics).allTopicNames());
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+                described.forEach((name, d) -> d.partitions().forEach(p ->
+                    latest.put(new org.apache.kafka.common.TopicPartition(name, p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest())));
+                await(admin.listOffsets(latest).all());
+                return;
+            } catch (KafkaException e) {
+                // Just created: the broker that answers may not know the topic or its leader yet (BenchIT saw
+                // UNKNOWN_TOPIC_OR_PARTITION from describeTopics right after createTopics). Ask again, briefly.
+                boolean notYet = e.getCause() instanceof UnknownTopicOrPartitionException
+                    || e.getCause() instanceof org.apache.kafka.common.errors.InvalidMetadataException;
+                if (!notYet || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new KafkaException("interrupted while waiting for the new topics' leaders", ie);
+                }
+            }
+        }
     }
 
     /** Reports on the topics without changing anything. */
