@@ -28,23 +28,8 @@ import picocli.CommandLine.Option;
         "Writes soak.md, soak.csv and PNG plots under --out. Exit 0 when every verdict holds, 1 when one fails, 2 on bad usage."})
 public final class SoakCommand implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, paramLabel = "DIR", description = "An exported model (folder with model.onnx and model.json).")
-    Path modelDir;
-
-    @Option(names = "--config", paramLabel = "CONFIG", description = "Without --model: the VGG configuration with random weights (default D).")
-    String vggConfig = "D";
-
-    @Option(names = "--width", paramLabel = "W", description = "Without --model: its width multiplier (default 0.125, as bench).")
-    double width = 0.125;
-
-    @Option(names = "--fc", paramLabel = "N", description = "Without --model: FC1/FC2 width (default 4096 x width, at least 64).")
-    Integer fc;
-
-    @Option(names = "--classes", paramLabel = "N", description = "Without --model: classes (default 1000).")
-    int classes = 1000;
-
-    @Option(names = "--crop", paramLabel = "N", description = "Without --model: the crop the net is laid out for (default 224).")
-    int crop = 224;
+    @CommandLine.Mixin
+    ModelFlags modelFlags = new ModelFlags();
 
     @Option(names = "--overload", paramLabel = "X", description = "Frames offered per frame the engine can answer (default 10).")
     double overload = 10;
@@ -117,7 +102,7 @@ public final class SoakCommand implements Callable<Integer> {
         // Flags that need no model are checked before the model is made (which may take minutes the first time).
         SoakSpec checked = soakSpec(Protocol.parse("single"), Runtime.getRuntime().availableProcessors());
         Config config = StrictConfig.load(Optional.ofNullable(settingsFile));
-        BenchModel model = BenchCommand.model(spec.commandLine(), config, modelDir, vggConfig, width, fc, classes, crop, w);
+        BenchModel model = modelFlags.load(spec.commandLine(), config, w);
         Protocol p;
         try {
             p = Protocol.parse(protocol != null ? protocol : "single,scales=" + model.model().card().crop());
