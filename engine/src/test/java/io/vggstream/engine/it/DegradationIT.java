@@ -24,11 +24,15 @@ import io.vggstream.topics.prediction.Prediction;
 import io.vggstream.topics.prediction.PredictionDeserializer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -52,13 +56,6 @@ class DegradationIT {
         try (TopicAdmin admin = TopicAdmin.create(k, topics)) {
             admin.ensure();
         }
-        int n = 120;
-        try (KafkaProducer<String, Frame> p = new KafkaProducer<>(KafkaLimits.producer(k, topics), new StringSerializer(), new FrameSerializer())) {
-            for (int i = 0; i < n; i++) {
-                p.send(FrameRecords.record(topics.frames().name(), "cam", Frame.of(i, System.currentTimeMillis(), Frames.jpeg(48, 40, i))));
-            }
-            p.flush();
-        }
         try (TestModels.Exported model = TestModels.export(dir.resolve("m"))) {
             // A budget no frame can meet: the engine must walk down every rung, one per cooldown.
             EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir())).withDevices(List.of(Device.parse("cpu")))
@@ -66,11 +63,25 @@ class DegradationIT {
                 .withDegrade(new EngineSettings.Degrade(true, Duration.ofNanos(1),
                     List.of(Protocol.parse("dense+crops"), Protocol.parse("multi-scale"), Protocol.parse("single"),
                         Protocol.parse("single,flips=off")), Duration.ofMillis(300)));
-            List<ConsumerRecord<String, Prediction>> predictions;
+            List<ConsumerRecord<String, Prediction>> predictions = new ArrayList<>();
             List<Protocol> levels;
-            try (StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, topics)) {
+            int n = 0;
+            try (StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, topics);
+                 KafkaProducer<String, Frame> p = new KafkaProducer<>(KafkaLimits.producer(k, topics), new StringSerializer(), new FrameSerializer());
+                 KafkaConsumer<String, Prediction> c = predictionsFromStart(kafka, topics.predictions().name())) {
                 levels = running.engine().levels();
-                predictions = StreamingIT.consume(kafka, topics.predictions().name(), new StringDeserializer(), new PredictionDeserializer(), n);
+                // One frame at a time, each answered before the next, until the last rung answers: however fast the
+                // machine, the engine sees load for as many cooldowns as it needs (a fixed count was too few on a fast
+                // one), and each step is taken between two frames, so every rung answers at least one.
+                long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+                while (!lastRungAnswered(predictions) && System.nanoTime() < deadline) {
+                    p.send(FrameRecords.record(topics.frames().name(), "cam", Frame.of(n, System.currentTimeMillis(), Frames.jpeg(48, 40, n))));
+                    p.flush();
+                    n++;
+                    while (predictions.size() < n && System.nanoTime() < deadline) {
+                        c.poll(Duration.ofMillis(200)).forEach(predictions::add);
+                    }
+                }
             }
             assertThat(levels).extracting(Protocol::toString).containsExactly("dense+crops", "multi-scale", "single", "single,flips=off");
             assertThat(predictions).hasSize(n);
@@ -82,5 +93,18 @@ class DegradationIT {
             assertThat(last.protocol().scales()).containsExactly(37);
             assertThat(new LinkedHashSet<>(predictions.stream().map(r -> r.value().protocol().crops()).toList())).containsExactly(25, 0);
         }
+    }
+
+    private static boolean lastRungAnswered(List<ConsumerRecord<String, Prediction>> predictions) {
+        return !predictions.isEmpty() && predictions.get(predictions.size() - 1).value().protocol().name().equals("single,flips=off");
+    }
+
+    private static KafkaConsumer<String, Prediction> predictionsFromStart(LocalKafka kafka, String topic) {
+        KafkaConsumer<String, Prediction> c = new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringDeserializer(), new PredictionDeserializer());
+        List<TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(60)).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        c.assign(tps);
+        c.seekToBeginning(tps);
+        return c;
     }
 }
