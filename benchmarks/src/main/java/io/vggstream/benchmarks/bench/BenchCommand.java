@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import io.vggstream.benchmarks.frames.SyntheticFrames.Resolution;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.topics.config.StrictConfig;
-import io.vggstream.trainer.model.VggConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,20 +42,8 @@ public final class BenchCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ModelFlags modelFlags = new ModelFlags();
 
-    @Option(names = {"-p", "--protocol"}, paramLabel = "SPEC", description = "Test-time protocol (default: single scale Q = the model's crop, with flips).")
-    String protocol;
-
-    @Option(names = "--resolution", paramLabel = "WxH", description = "JPEG frame size (default 640x480).")
-    String resolution = "640x480";
-
-    @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads (default: all cores).")
-    Integer threads;
-
-    @Option(names = "--batch-size", paramLabel = "N", description = "The main point's max-batch-size (default 8).")
-    int batch = 8;
-
-    @Option(names = "--max-delay", paramLabel = "DURATION", description = "The main point's max-delay (default 5ms).")
-    String maxDelay = "5ms";
+    @CommandLine.Mixin
+    RunFlags runFlags = new RunFlags();
 
     @Option(names = "--batch-sizes", split = ",", paramLabel = "N", description = "Batch sizes to sweep (quick: only --batch-size; full: 1,2,4,8,16).")
     List<Integer> batchSizes;
@@ -144,20 +131,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     BenchSpec benchSpec(Config config, BenchModel model) {
         boolean full = preset.full;
-        Protocol p;
-        try {
-            p = Protocol.parse(protocol != null ? protocol : "single,scales=" + model.model().card().crop());
-            p.scalesFor(model.model().card());
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--protocol: " + e.getMessage());
-        }
-        Resolution res;
-        try {
-            res = Resolution.parse(resolution);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--resolution: " + e.getMessage());
-        }
-        Duration mainDelay = duration("--max-delay", maxDelay);
+        CommandLine cl = spec.commandLine();
+        Protocol p = runFlags.protocol(cl, model);
+        Resolution res = runFlags.resolution(cl);
+        Duration mainDelay = runFlags.maxDelay(cl);
+        int batch = runFlags.batch(cl);
         List<Integer> sizes = batchSizes != null ? batchSizes : full ? List.of(1, 2, 4, 8, 16) : List.of(batch);
         List<Duration> delays = new ArrayList<>();
         if (maxDelays != null) {
@@ -189,23 +167,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         int cores = Runtime.getRuntime().availableProcessors();
         try {
-            // As a reader would type it: the subcommand's own arguments, without where this run's files went.
-            List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
-            if (!args.isEmpty() && args.get(0).equals("bench")) {
-                args.remove(0);
-            }
-            for (String flag : List.of("--out", "--update-readme", "--settings")) {
-                int i = args.indexOf(flag);
-                if (i >= 0) {
-                    args.remove(i);
-                    if (i < args.size()) {
-                        args.remove(i);
-                    }
-                }
-                args.removeIf(a -> a.startsWith(flag + "="));
-            }
-            String command = "./vggstream bench " + String.join(" ", args);
-            return new BenchSpec(full ? "full" : "quick", command.strip(), p, res, threads != null ? threads : cores, batch, mainDelay, sizes, delays, m,
+            String command = RunFlags.retypable(cl, "bench", List.of("--out", "--update-readme", "--settings"));
+            return new BenchSpec(full ? "full" : "quick", command, p, res, runFlags.threads(cl, cores), batch, mainDelay, sizes, delays, m,
                 fractions, Optional.ofNullable(rate), duration("--warmup", warmup != null ? warmup : full ? "5s" : "1500ms"),
                 duration("--duration", duration != null ? duration : full ? "20s" : "4s"), Duration.ofSeconds(full ? 120 : 6), full ? 5 : 3,
                 maxInFlight != null ? maxInFlight : 0, partitions,
@@ -216,11 +179,6 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Duration duration(String flag, String text) {
-        try {
-            return text.startsWith("P") || text.startsWith("p") ? Duration.parse(text)
-                : com.typesafe.config.ConfigFactory.parseString("d = " + text).getDuration("d");
-        } catch (RuntimeException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), flag + ": '" + text + "' is not a duration (e.g. 5ms, 2s)");
-        }
+        return RunFlags.duration(spec.commandLine(), flag, text);
     }
 }

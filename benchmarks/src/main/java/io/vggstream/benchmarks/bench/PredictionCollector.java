@@ -1,22 +1,15 @@
 package io.vggstream.benchmarks.bench;
 
-import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
 import io.vggstream.topics.prediction.Prediction;
 import io.vggstream.topics.prediction.PredictionDeserializer;
-import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -24,10 +17,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * each prediction notes when it arrived, its latency from the frame's capture {@code ts} to here,
  * the engine's own latency it reports, and which frames partition it came from.
  */
-final class PredictionCollector implements AutoCloseable {
+final class PredictionCollector extends TopicTail<String, Prediction> {
 
-    private final KafkaConsumer<String, Prediction> consumer;
-    private final Thread thread;
     private final Timeline arrivals = new Timeline();
     private final Latencies capture = new Latencies();
     private final Latencies engine = new Latencies();
@@ -36,13 +27,10 @@ final class PredictionCollector implements AutoCloseable {
     private final AtomicLong partial = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final Map<Integer, Timeline> bySourcePartition = new ConcurrentHashMap<>();
-    private final AtomicReference<Exception> failure = new AtomicReference<>();
     private volatile long windowFromMs = Long.MAX_VALUE;
     private volatile long windowToMs = Long.MAX_VALUE;
-    private volatile boolean running = true;
     private volatile Listener listener = (p, arrivalMs) -> {
     };
-    private boolean started;
 
     /** Sees every prediction read, duplicates included, on the reading thread: be quick. */
     interface Listener {
@@ -50,17 +38,7 @@ final class PredictionCollector implements AutoCloseable {
     }
 
     PredictionCollector(KafkaSettings kafka, TopicsSettings topics) {
-        Map<String, Object> props = KafkaLimits.consumer(kafka, topics);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-consumer-" + Long.toHexString(System.nanoTime()));
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new PredictionDeserializer());
-        String topic = topics.predictions().name();
-        List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-            .map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(parts);
-        consumer.seekToBeginning(parts);
-        thread = new Thread(this::loop, "bench-consumer");
-        thread.setDaemon(true);
+        super(kafka, topics, topics.predictions().name(), "predictions", new StringDeserializer(), new PredictionDeserializer());
     }
 
     /** Installs the one listener; call before {@link #start()}. */
@@ -70,43 +48,31 @@ final class PredictionCollector implements AutoCloseable {
     }
 
     PredictionCollector start() {
-        started = true;
-        thread.start();
+        startReading();
         return this;
     }
 
-    private void loop() {
-        try {
-            while (running) {
-                for (ConsumerRecord<String, Prediction> r : consumer.poll(Duration.ofMillis(50))) {
-                    long nanos = System.nanoTime();
-                    long nowMs = System.currentTimeMillis();
-                    Prediction p = r.value();
-                    listener.prediction(p, nowMs);
-                    if (!seen.add(p.stream() + "/" + p.seq())) {
-                        duplicates.incrementAndGet();
-                        continue;
-                    }
-                    unique.incrementAndGet();
-                    if (p.partial()) {
-                        // Answered at its deadline with some variants missing: not counted as throughput.
-                        partial.incrementAndGet();
-                    } else {
-                        arrivals.add(nanos, 1);
-                        bySourcePartition.computeIfAbsent(p.source().partition(), k -> new Timeline()).add(nanos, 1);
-                    }
-                    if (p.ts() >= windowFromMs && p.ts() < windowToMs) {
-                        capture.add(Math.max(0, nowMs - p.ts()));
-                        engine.add(p.latencyMs().engine());
-                    }
-                }
-            }
-        } catch (org.apache.kafka.common.errors.WakeupException e) {
-            // closing
-        } catch (Exception e) {
-            failure.compareAndSet(null, e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
+    @Override
+    void record(ConsumerRecord<String, Prediction> r) {
+        long nanos = System.nanoTime();
+        long nowMs = System.currentTimeMillis();
+        Prediction p = r.value();
+        listener.prediction(p, nowMs);
+        if (!seen.add(p.stream() + "/" + p.seq())) {
+            duplicates.incrementAndGet();
+            return;
+        }
+        unique.incrementAndGet();
+        if (p.partial()) {
+            // Answered at its deadline with some variants missing: not counted as throughput.
+            partial.incrementAndGet();
+        } else {
+            arrivals.add(nanos, 1);
+            bySourcePartition.computeIfAbsent(p.source().partition(), k -> new Timeline()).add(nanos, 1);
+        }
+        if (p.ts() >= windowFromMs && p.ts() < windowToMs) {
+            capture.add(Math.max(0, nowMs - p.ts()));
+            engine.add(p.latencyMs().engine());
         }
     }
 
@@ -145,27 +111,5 @@ final class PredictionCollector implements AutoCloseable {
 
     Latencies engine() {
         return engine;
-    }
-
-    private void checkFailure() {
-        Exception e = failure.get();
-        if (e != null) {
-            throw new IllegalStateException("reading predictions failed: " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public void close() {
-        running = false;
-        if (!started) {
-            consumer.close(Duration.ofSeconds(5));
-            return;
-        }
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -7,7 +7,6 @@ import io.vggstream.topics.config.StrictConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -30,6 +29,9 @@ public final class SoakCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     ModelFlags modelFlags = new ModelFlags();
+
+    @CommandLine.Mixin
+    RunFlags runFlags = new RunFlags();
 
     @Option(names = "--overload", paramLabel = "X", description = "Frames offered per frame the engine can answer (default 10).")
     double overload = 10;
@@ -62,21 +64,6 @@ public final class SoakCommand implements Callable<Integer> {
         + " once the offering stops (default 5m).")
     String drainTimeout = "5m";
 
-    @Option(names = {"-p", "--protocol"}, paramLabel = "SPEC", description = "Test-time protocol (default: single scale Q = the crop, with flips).")
-    String protocol;
-
-    @Option(names = "--resolution", paramLabel = "WxH", description = "JPEG frame size (default 640x480).")
-    String resolution = "640x480";
-
-    @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime intra-op threads (default: all cores).")
-    Integer threads;
-
-    @Option(names = "--batch-size", paramLabel = "N", description = "max-batch-size (default 8).")
-    int batch = 8;
-
-    @Option(names = "--max-delay", paramLabel = "DURATION", description = "The batcher's max-delay (default 5ms).")
-    String maxDelay = "5ms";
-
     @Option(names = "--max-in-flight", paramLabel = "N", description = "Frames in the engine at once (default: three batches' worth"
         + " plus one per core, as bench).")
     Integer maxInFlight;
@@ -103,14 +90,7 @@ public final class SoakCommand implements Callable<Integer> {
         SoakSpec checked = soakSpec(Protocol.parse("single"), Runtime.getRuntime().availableProcessors());
         Config config = StrictConfig.load(Optional.ofNullable(settingsFile));
         BenchModel model = modelFlags.load(spec.commandLine(), config, w);
-        Protocol p;
-        try {
-            p = Protocol.parse(protocol != null ? protocol : "single,scales=" + model.model().card().crop());
-            p.scalesFor(model.model().card());
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--protocol: " + e.getMessage());
-        }
-        SoakSpec s = soakSpec(p, checked.threads());
+        SoakSpec s = soakSpec(runFlags.protocol(spec.commandLine(), model), checked.threads());
         long start = System.nanoTime();
         SoakResult result = new Soak(s, model, config, line -> {
             w.printf(Locale.ROOT, "[%5.0f s] %s%n", (System.nanoTime() - start) / 1e9, line);
@@ -131,47 +111,22 @@ public final class SoakCommand implements Callable<Integer> {
     }
 
     SoakSpec soakSpec(Protocol p, int cores) {
-        Resolution res;
-        try {
-            res = Resolution.parse(resolution);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--resolution: " + e.getMessage());
-        }
-        requirePositive("--batch-size", batch);
-        requirePositive("--partitions", partitions);
-        if (threads != null) {
-            requirePositive("--threads", threads);
-        }
+        CommandLine cl = spec.commandLine();
+        Resolution res = runFlags.resolution(cl);
+        int batch = runFlags.batch(cl);
+        RunFlags.positive(cl, "--partitions", partitions);
         if (maxInFlight != null) {
-            requirePositive("--max-in-flight", maxInFlight);
+            RunFlags.positive(cl, "--max-in-flight", maxInFlight);
         }
-        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
-        for (String flag : List.of("--out", "--settings")) {
-            int i = args.indexOf(flag);
-            if (i >= 0) {
-                args.remove(i);
-                if (i < args.size()) {
-                    args.remove(i);
-                }
-            }
-            args.removeIf(a -> a.startsWith(flag + "="));
-        }
-        args.removeIf(a -> a.equals("bench") || a.equals("soak"));
-        String command = ("./vggstream bench soak " + String.join(" ", args)).strip();
+        String command = RunFlags.retypable(cl, "bench soak", List.of("--out", "--settings"));
         try {
-            return new SoakSpec(command, p, res, threads != null ? threads : cores, batch, duration("--max-delay", maxDelay),
+            return new SoakSpec(command, p, res, runFlags.threads(cl, cores), batch, runFlags.maxDelay(cl),
                 maxInFlight != null ? maxInFlight : 0, partitions, Optional.ofNullable(bootstrap), overload, duration("--duration", duration),
                 duration("--max-frame-age", maxFrameAge), Optional.ofNullable(capacity), duration("--capacity-warmup", capacityWarmup),
                 positive("--capacity-window", duration("--capacity-window", capacityWindow)), duration("--sample-interval", sampleInterval),
                 maxSlope, positive("--drain-timeout", duration("--drain-timeout", drainTimeout)), out);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    private void requirePositive(String flag, int v) {
-        if (v < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), flag + ": must be at least 1, got " + v);
         }
     }
 
@@ -183,15 +138,6 @@ public final class SoakCommand implements Callable<Integer> {
     }
 
     private Duration duration(String flag, String text) {
-        try {
-            Duration d = text.startsWith("P") || text.startsWith("p") ? Duration.parse(text)
-                : com.typesafe.config.ConfigFactory.parseString("d = " + text).getDuration("d");
-            if (d.isNegative()) {
-                throw new IllegalArgumentException();
-            }
-            return d;
-        } catch (RuntimeException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), flag + ": '" + text + "' is not a duration (e.g. 5ms, 2s, 10m)");
-        }
+        return RunFlags.duration(spec.commandLine(), flag, text);
     }
 }
