@@ -40,6 +40,35 @@ class MainTest {
         }
     }
 
+    @Test
+    void shouldFormatEveryHelpTextWithoutAPicocliWarning() {
+        // picocli formats descriptions with String.format: a bare '%' (as in "90% top-1") fails, and picocli warns on
+        // stderr and shows the raw text, which a test of the printed help alone would not notice.
+        java.util.List<String> warned = new java.util.ArrayList<>();
+        java.io.PrintStream stderr = System.err;
+        try {
+            walk(Main.commandLine(), "vggstream", warned);
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(warned).isEmpty();
+    }
+
+    private static void walk(CommandLine cl, String where, java.util.List<String> warned) {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        cl.getUsageMessage();
+        String text = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        if (text.contains("[picocli WARN]")) {
+            warned.add(where + ": " + text.strip());
+        }
+        cl.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help")) {
+                walk(sub, where + " " + name, warned);
+            }
+        });
+    }
+
     /** Every command path of the launcher, the root's subcommands and theirs. */
     private static void collect(CommandLine cl, java.util.List<String> prefix, java.util.List<java.util.List<String>> out) {
         out.add(prefix);

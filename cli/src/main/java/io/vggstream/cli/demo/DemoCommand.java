@@ -65,7 +65,7 @@ public final class DemoCommand implements Callable<Integer> {
     static final double QUICK_MIN_ACCURACY = 80;
 
     @Option(names = "--quick", description = {"The reduced form (CI runs it): the default recipe for 2 epochs instead of 10, cached apart",
-        "as " + QUICK_MODEL + ", a 200-frame video at 25 fps, and a check that accuracy is at least " + "80%."})
+        "as " + QUICK_MODEL + ", a 200-frame video at 25 fps, and a check that accuracy is at least " + "80%%."})
     boolean quick;
 
     @Option(names = "--frames", description = "Frames in the sample video (default: 200).")

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a VGG network (configs A, A-LRN, B, C, D, E, and B-5x5, B's shallow twin) with the paper's schedule and export it"
                 + " to ONNX for dense evaluation.",
-            "Small recipe (Fashion-MNIST on a 2-core CPU, about 10 min idle, 90.65% test top-1): --data"
+            "Small recipe (Fashion-MNIST on a 2-core CPU, about 10 min idle, 90.65%% test top-1): --data"
                 + " fashion-mnist --config A --width 0.25 --fc 256 --crop 32 --scale 32 --epochs 10 --batch-size 64"
                 + " --init glorot --patience 1 --min-improvement 0.005 --out runs/fmnist-a"})
 public final class TrainCommand implements Callable<Integer> {
