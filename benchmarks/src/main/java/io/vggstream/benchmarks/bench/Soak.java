@@ -235,9 +235,10 @@ final class Soak {
                             progress(t0, in.acked(), m, ledger);
                         }
                     }
-                    r.offered = in.stop();
+                    // The drain starts now: stopping the feeder flushes its producer, which can take seconds under overload.
                     r.soakSeconds = (System.nanoTime() - t0) / 1e9;
                     sampler.phase("drain");
+                    r.offered = in.stop();
                     log.accept(String.format(Locale.ROOT, "offering stopped after %.0f s: %d frames offered (%.1f frames/s), %d consumed so far;"
                         + " working off the backlog ...", r.soakSeconds, r.offered, r.offered / r.soakSeconds, m.framesIn()));
                 }

@@ -64,7 +64,9 @@ class SoakIT {
         assertThat(r.rebalanceGroup()).isEqualTo("consumer-coordinator-metrics");
 
         List<SoakSampler.Sample> soak = r.samples().stream().filter(s -> s.phase().equals("soak")).toList();
-        assertThat(soak.size()).as("samples every 500 ms for 15 s").isBetween(20, 32);
+        // One sample each 500 ms of the soak phase; a slow metrics answer (the sampler waits up to 700 ms) may stretch some.
+        assertThat(soak.size()).as("samples every 500 ms for %.1f s", r.soakSeconds())
+            .isBetween((int) (r.soakSeconds() / 0.5 / 2), (int) Math.ceil(r.soakSeconds() / 0.5) + 2);
         assertThat(r.samples()).anyMatch(s -> s.phase().equals("drain"));
         for (SoakSampler.Sample s : r.samples()) {
             assertThat(s.heapUsedBytes()).isPositive();

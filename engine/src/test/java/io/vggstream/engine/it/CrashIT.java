@@ -10,10 +10,10 @@ import io.vggstream.engine.testing.DeliveryChecker;
 import io.vggstream.engine.testing.EngineMain;
 import io.vggstream.engine.testing.Frames;
 import io.vggstream.engine.testing.TestModels;
+import io.vggstream.engine.testing.TestTopics;
 import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
-import io.vggstream.topics.admin.TopicAdmin;
 import io.vggstream.topics.frame.Frame;
 import io.vggstream.topics.frame.FrameRecords;
 import io.vggstream.topics.frame.FrameSerializer;
@@ -74,28 +74,19 @@ class CrashIT {
 
     private DeliveryChecker.Report crashAndRecover(LocalKafka kafka, String delivery) throws Exception {
         KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
-        TopicsSettings topics = TopicsSettings.from(CONFIG)
-            .withNames(kafka.uniqueName("frames"), kafka.uniqueName("predictions"), kafka.uniqueName("dlq"));
-        try (TopicAdmin admin = TopicAdmin.create(k, topics)) {
-            admin.ensure();
-        }
-        try (KafkaProducer<String, Frame> p = new KafkaProducer<>(KafkaLimits.producer(k, topics), new StringSerializer(), new FrameSerializer())) {
-            for (int seq = 0; seq < PER_STREAM; seq++) {
-                for (int s = 0; s < STREAMS; s++) {
-                    p.send(FrameRecords.record(topics.frames().name(), "cam-" + s,
-                        Frame.of(seq, System.currentTimeMillis(), Frames.jpeg(48, 40, seq * 7L + s))));
-                }
-            }
-            p.flush();
-        }
+        TopicsSettings topics = TestTopics.created(kafka, k, CONFIG);
         boolean eos = delivery.equals("exactly-once");
-        try (TestModels.Exported model = TestModels.export(dir.resolve("m"))) {
+        try (TestModels.Exported model = TestModels.export(dir.resolve("m"));
+             KafkaProducer<String, Frame> p = new KafkaProducer<>(KafkaLimits.producer(k, topics), new StringSerializer(), new FrameSerializer())) {
+            produce(p, topics, 0, PER_STREAM);
             List<String> args = List.of(kafka.bootstrapServers(), topics.frames().name(), topics.predictions().name(),
                 topics.deadLetter().name(), kafka.uniqueName("engine"), model.dir().toString(),
                 // dense+crops: 156 variants a frame keeps the engine busy long enough to be killed mid-stream.
                 "dense+crops", delivery, kafka.uniqueName("txn"));
             Process first = start(args);
             awaitAnswers(kafka, topics, eos, STREAMS * PER_STREAM / 4, Duration.ofSeconds(120));
+            // However fast the machine worked off the first frames, these are not all answered a moment later.
+            produce(p, topics, PER_STREAM, PER_STREAM + PER_STREAM / 4);
             first.destroyForcibly();
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(first.exitValue()).as("killed by SIGKILL").isEqualTo(137);
@@ -110,6 +101,16 @@ class CrashIT {
             return DeliveryChecker.check(kafka.bootstrapServers(), topics.frames().name(), topics.frames().partitions(),
                 topics.predictions().name(), topics.deadLetter().name(), eos);
         }
+    }
+
+    private static void produce(KafkaProducer<String, Frame> p, TopicsSettings topics, int fromSeq, int toSeq) {
+        for (int seq = fromSeq; seq < toSeq; seq++) {
+            for (int s = 0; s < STREAMS; s++) {
+                p.send(FrameRecords.record(topics.frames().name(), "cam-" + s,
+                    Frame.of(seq, System.currentTimeMillis(), Frames.jpeg(48, 40, seq * 7L + s))));
+            }
+        }
+        p.flush();
     }
 
     private Process start(List<String> args) throws Exception {

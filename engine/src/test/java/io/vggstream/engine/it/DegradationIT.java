@@ -13,10 +13,10 @@ import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.engine.testing.Frames;
 import io.vggstream.engine.testing.TestModels;
+import io.vggstream.engine.testing.TestTopics;
 import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
-import io.vggstream.topics.admin.TopicAdmin;
 import io.vggstream.topics.frame.Frame;
 import io.vggstream.topics.frame.FrameRecords;
 import io.vggstream.topics.frame.FrameSerializer;
@@ -28,11 +28,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -51,11 +49,7 @@ class DegradationIT {
     @Test
     void shouldStepDownTheLadderWhenOverBudgetAndSayWhichProtocolAnswered(LocalKafka kafka) throws Exception {
         KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
-        TopicsSettings topics = TopicsSettings.from(CONFIG)
-            .withNames(kafka.uniqueName("frames"), kafka.uniqueName("predictions"), kafka.uniqueName("dlq"));
-        try (TopicAdmin admin = TopicAdmin.create(k, topics)) {
-            admin.ensure();
-        }
+        TopicsSettings topics = TestTopics.created(kafka, k, CONFIG);
         try (TestModels.Exported model = TestModels.export(dir.resolve("m"))) {
             // A budget no frame can meet: the engine must walk down every rung, one per cooldown.
             EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir())).withDevices(List.of(Device.parse("cpu")))
@@ -68,7 +62,7 @@ class DegradationIT {
             int n = 0;
             try (StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, topics);
                  KafkaProducer<String, Frame> p = new KafkaProducer<>(KafkaLimits.producer(k, topics), new StringSerializer(), new FrameSerializer());
-                 KafkaConsumer<String, Prediction> c = predictionsFromStart(kafka, topics.predictions().name())) {
+                 KafkaConsumer<String, Prediction> c = TestTopics.fromStart(kafka.bootstrapServers(), topics.predictions().name(), new StringDeserializer(), new PredictionDeserializer())) {
                 levels = running.engine().levels();
                 // One frame at a time, each answered before the next, until the last rung answers: however fast the
                 // machine, the engine sees load for as many cooldowns as it needs (a fixed count was too few on a fast
@@ -97,14 +91,5 @@ class DegradationIT {
 
     private static boolean lastRungAnswered(List<ConsumerRecord<String, Prediction>> predictions) {
         return !predictions.isEmpty() && predictions.get(predictions.size() - 1).value().protocol().name().equals("single,flips=off");
-    }
-
-    private static KafkaConsumer<String, Prediction> predictionsFromStart(LocalKafka kafka, String topic) {
-        KafkaConsumer<String, Prediction> c = new KafkaConsumer<>(
-            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringDeserializer(), new PredictionDeserializer());
-        List<TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(60)).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-        c.assign(tps);
-        c.seekToBeginning(tps);
-        return c;
     }
 }

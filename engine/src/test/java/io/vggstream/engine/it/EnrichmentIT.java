@@ -17,10 +17,10 @@ import io.vggstream.engine.actors.Enricher;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.testing.Frames;
 import io.vggstream.engine.testing.TestModels;
+import io.vggstream.engine.testing.TestTopics;
 import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
-import io.vggstream.topics.admin.TopicAdmin;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,11 +64,7 @@ class EnrichmentIT {
     @Test
     void shouldEnrichEventsWithImagesAndPassTheOthersThroughFlagged(LocalKafka kafka) throws Exception {
         KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
-        TopicsSettings topics = TopicsSettings.from(CONFIG)
-            .withNames(kafka.uniqueName("frames"), kafka.uniqueName("predictions"), kafka.uniqueName("dlq"));
-        try (TopicAdmin admin = TopicAdmin.create(k, topics)) {
-            admin.ensure();
-        }
+        TopicsSettings topics = TestTopics.created(kafka, k, CONFIG);
         String in = kafka.createTopic("events", 2);
         String out = kafka.createTopic("enriched", 2);
         byte[] jpeg = Frames.jpeg(64, 48, 11);

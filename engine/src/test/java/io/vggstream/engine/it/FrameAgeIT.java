@@ -12,10 +12,10 @@ import io.vggstream.engine.StreamingEngine;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.testing.Frames;
 import io.vggstream.engine.testing.TestModels;
+import io.vggstream.engine.testing.TestTopics;
 import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
-import io.vggstream.topics.admin.TopicAdmin;
 import io.vggstream.topics.deadletter.DeadLetter;
 import io.vggstream.topics.deadletter.DeadLetterDeserializer;
 import io.vggstream.topics.deadletter.ErrorKind;
@@ -52,11 +52,7 @@ class FrameAgeIT {
     @Test
     void shouldDropFramesOlderThanMaxFrameAgeAndPredictTheRest(LocalKafka kafka) throws Exception {
         KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
-        TopicsSettings topics = TopicsSettings.from(CONFIG)
-            .withNames(kafka.uniqueName("frames"), kafka.uniqueName("predictions"), kafka.uniqueName("dlq"));
-        try (TopicAdmin admin = TopicAdmin.create(k, topics)) {
-            admin.ensure();
-        }
+        TopicsSettings topics = TestTopics.created(kafka, k, CONFIG);
         int n = 60;
         long now = System.currentTimeMillis();
         try (KafkaProducer<String, Frame> p = new KafkaProducer<>(KafkaLimits.producer(k, topics), new StringSerializer(), new FrameSerializer())) {

@@ -14,10 +14,10 @@ import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.testing.DeliveryChecker;
 import io.vggstream.engine.testing.Frames;
 import io.vggstream.engine.testing.TestModels;
+import io.vggstream.engine.testing.TestTopics;
 import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
-import io.vggstream.topics.admin.TopicAdmin;
 import io.vggstream.topics.frame.Frame;
 import io.vggstream.topics.frame.FrameRecords;
 import io.vggstream.topics.frame.FrameSerializer;
@@ -70,11 +70,7 @@ class HotSwapIT {
             Files.createDirectories(serving);
             replace(a.dir(), serving);
             KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
-            TopicsSettings topics = TopicsSettings.from(CONFIG)
-                .withNames(kafka.uniqueName("frames"), kafka.uniqueName("predictions"), kafka.uniqueName("dlq"));
-            try (TopicAdmin admin = TopicAdmin.create(k, topics)) {
-                admin.ensure();
-            }
+            TopicsSettings topics = TestTopics.created(kafka, k, CONFIG);
             EngineSettings settings = base.withModels(List.of(serving)).withGroupId(kafka.uniqueName("g"))
                 .withModelWatchInterval(Duration.ofMillis(200));
             Map<String, Object> props = new HashMap<>();
@@ -128,10 +124,13 @@ class HotSwapIT {
 
     /** Moves a model's files into place the way a deployment should: written beside, then renamed. */
     private static void replace(Path from, Path to) throws Exception {
+        // Both copied first, then renamed back to back: a slow copy between the two renames would let the watcher see a
+        // new card beside the old graph.
         for (String f : List.of("model.json", "model.onnx")) {
-            Path tmp = to.resolve(f + ".incoming");
-            Files.copy(from.resolve(f), tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, to.resolve(f), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(from.resolve(f), to.resolve(f + ".incoming"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        for (String f : List.of("model.json", "model.onnx")) {
+            Files.move(to.resolve(f + ".incoming"), to.resolve(f), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

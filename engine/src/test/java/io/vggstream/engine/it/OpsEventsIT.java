@@ -20,10 +20,10 @@ import io.vggstream.engine.ops.OpsServer;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.engine.testing.Frames;
 import io.vggstream.engine.testing.TestModels;
+import io.vggstream.engine.testing.TestTopics;
 import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
-import io.vggstream.topics.admin.TopicAdmin;
 import io.vggstream.topics.frame.Frame;
 import io.vggstream.topics.frame.FrameRecords;
 import io.vggstream.topics.frame.FrameSerializer;
@@ -42,7 +42,6 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -81,7 +80,7 @@ class OpsEventsIT {
     @Test
     void shouldAnswer503WhenWarmButHoldingNoPartitionAndTurnReadyWhenItTakesThePartitionOver(LocalKafka kafka) throws Exception {
         KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
-        TopicsSettings topics = onePartition(kafka, k);
+        TopicsSettings topics = TestTopics.created(kafka, k, CONFIG, 1);
         String group = kafka.uniqueName("engine");
         EngineSettings settings = settings(group);
 
@@ -125,7 +124,7 @@ class OpsEventsIT {
     @Test
     void shouldLogStartModelLoadProviderAssignmentSlowBatchAndRevocationOneLineEach(LocalKafka kafka) throws Exception {
         KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
-        TopicsSettings topics = onePartition(kafka, k);
+        TopicsSettings topics = TestTopics.created(kafka, k, CONFIG, 1);
         String group = kafka.uniqueName("engine");
         int frames = 6;
         try (KafkaProducer<String, Frame> p = new KafkaProducer<>(KafkaLimits.producer(k, topics), new StringSerializer(), new FrameSerializer())) {
@@ -217,18 +216,6 @@ class OpsEventsIT {
             .withProtocol(Protocol.parse("single"))
             .withDevices(List.of(Device.parse("cpu")))
             .withGroupId(group);
-    }
-
-    private static TopicsSettings onePartition(LocalKafka kafka, KafkaSettings k) {
-        TopicsSettings named = TopicsSettings.from(CONFIG)
-            .withNames(kafka.uniqueName("frames"), kafka.uniqueName("predictions"), kafka.uniqueName("dlq"));
-        TopicsSettings.TopicSpec f = named.frames();
-        TopicsSettings topics = new TopicsSettings(new TopicsSettings.TopicSpec(f.role(), f.name(), 1, f.retention(), f.configs()),
-            named.predictions(), named.deadLetter(), named.replicationFactor(), named.maxFrameBytes(), named.recordOverheadBytes());
-        try (TopicAdmin admin = TopicAdmin.create(k, topics)) {
-            admin.ensure();
-        }
-        return topics;
     }
 
     private static boolean stableWithMembers(LocalKafka kafka, String group, int members) {

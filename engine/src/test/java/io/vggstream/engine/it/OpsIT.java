@@ -15,10 +15,10 @@ import io.vggstream.engine.ops.OpsServer;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.engine.testing.Frames;
 import io.vggstream.engine.testing.TestModels;
+import io.vggstream.engine.testing.TestTopics;
 import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
-import io.vggstream.topics.admin.TopicAdmin;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -65,11 +65,7 @@ class OpsIT {
     @Test
     void shouldCountEveryFrameSentAndTurnReadyOnlyWhenWarmAndAssigned(LocalKafka kafka) throws Exception {
         KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
-        TopicsSettings topics = TopicsSettings.from(CONFIG)
-            .withNames(kafka.uniqueName("frames"), kafka.uniqueName("predictions"), kafka.uniqueName("dlq"));
-        try (TopicAdmin admin = TopicAdmin.create(k, topics)) {
-            admin.ensure();
-        }
+        TopicsSettings topics = TestTopics.created(kafka, k, CONFIG);
         int good = 24;
         int bad = 3;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaLimits.producer(k, topics),

@@ -15,10 +15,10 @@ import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.engine.testing.Frames;
 import io.vggstream.engine.testing.TestModels;
+import io.vggstream.engine.testing.TestTopics;
 import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
-import io.vggstream.topics.admin.TopicAdmin;
 import io.vggstream.topics.frame.Frame;
 import io.vggstream.topics.frame.FrameRecords;
 import io.vggstream.topics.frame.FrameSerializer;
@@ -76,11 +76,7 @@ class SamePosteriorIT {
             Evaluation.Run run = Evaluation.run(CONFIG, settings, model.dir(), protocol, samples, i -> { });
 
             KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
-            TopicsSettings topics = TopicsSettings.from(CONFIG)
-                .withNames(kafka.uniqueName("frames"), kafka.uniqueName("predictions"), kafka.uniqueName("dlq"));
-            try (TopicAdmin admin = TopicAdmin.create(k, topics)) {
-                admin.ensure();
-            }
+            TopicsSettings topics = TestTopics.created(kafka, k, CONFIG);
             try (KafkaProducer<String, Frame> p = new KafkaProducer<>(KafkaLimits.producer(k, topics), new StringSerializer(), new FrameSerializer())) {
                 for (int i = 0; i < images.size(); i++) {
                     p.send(FrameRecords.record(topics.frames().name(), "s", Frame.of(i, System.currentTimeMillis(), images.get(i))));

@@ -11,10 +11,10 @@ import io.vggstream.engine.testing.DeliveryChecker;
 import io.vggstream.engine.testing.EngineMain;
 import io.vggstream.engine.testing.Frames;
 import io.vggstream.engine.testing.TestModels;
+import io.vggstream.engine.testing.TestTopics;
 import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
-import io.vggstream.topics.admin.TopicAdmin;
 import io.vggstream.topics.frame.Frame;
 import io.vggstream.topics.frame.FrameRecords;
 import io.vggstream.topics.frame.FrameSerializer;
@@ -72,14 +72,7 @@ class ScaleOutIT {
     @Test
     void shouldShareThePartitionsAndTakeOverWithoutLossWhenOneOfTwoInstancesStops(LocalKafka kafka) throws Exception {
         KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
-        TopicsSettings named = TopicsSettings.from(CONFIG)
-            .withNames(kafka.uniqueName("frames"), kafka.uniqueName("predictions"), kafka.uniqueName("dlq"));
-        TopicsSettings.TopicSpec f = named.frames();
-        TopicsSettings topics = new TopicsSettings(new TopicsSettings.TopicSpec(f.role(), f.name(), PARTITIONS, f.retention(), f.configs()),
-            named.predictions(), named.deadLetter(), named.replicationFactor(), named.maxFrameBytes(), named.recordOverheadBytes());
-        try (TopicAdmin admin = TopicAdmin.create(k, topics)) {
-            admin.ensure();
-        }
+        TopicsSettings topics = TestTopics.created(kafka, k, CONFIG, PARTITIONS);
         try (TestModels.Exported model = TestModels.export(dir.resolve("m"))) {
             List<String> args = List.of(kafka.bootstrapServers(), topics.frames().name(), topics.predictions().name(),
                 topics.deadLetter().name(), kafka.uniqueName("engine"), model.dir().toString(), "single", "at-least-once", "", "ops");

@@ -11,13 +11,15 @@ import io.vggstream.engine.EngineMetrics;
 import io.vggstream.engine.EngineSettings;
 import io.vggstream.engine.StreamingEngine;
 import io.vggstream.engine.infer.Device;
+import io.vggstream.engine.infer.OrtModel;
+import io.vggstream.engine.model.Model;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.engine.testing.Frames;
 import io.vggstream.engine.testing.TestModels;
+import io.vggstream.engine.testing.TestTopics;
 import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
-import io.vggstream.topics.admin.TopicAdmin;
 import io.vggstream.topics.frame.Frame;
 import io.vggstream.topics.frame.FrameRecords;
 import io.vggstream.topics.frame.FrameSerializer;
@@ -61,11 +63,7 @@ class SlowInferenceIT {
         // A classic consumer that is not polled within max.poll.interval.ms leaves its group.
         KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(),
             Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.toString(MAX_POLL_INTERVAL_MS)));
-        TopicsSettings topics = TopicsSettings.from(CONFIG)
-            .withNames(kafka.uniqueName("frames"), kafka.uniqueName("predictions"), kafka.uniqueName("dlq"));
-        try (TopicAdmin admin = TopicAdmin.create(k, topics)) {
-            admin.ensure();
-        }
+        TopicsSettings topics = TestTopics.created(kafka, k, CONFIG);
         int n = 8;
         try (KafkaProducer<String, Frame> p = new KafkaProducer<>(KafkaLimits.producer(k, topics), new StringSerializer(), new FrameSerializer())) {
             for (int i = 0; i < n; i++) {
@@ -74,10 +72,12 @@ class SlowInferenceIT {
             }
             p.flush();
         }
-        // Full-width VGG-A on 448-pixel scales: about 3 s per batch of 8 on a quiet 2-core CPU.
+        // Full-width VGG-A on scales of 448 pixels or more: a batch of 8 takes about 3 s at 448 on a quiet 2-core CPU. The
+        // scale is calibrated so that a batch takes about three poll intervals on whatever machine runs the test.
         try (TestModels.Exported model = TestModels.export(VggConfig.A, 1.0, 256, 5, dir.resolve("m"), new TrainScale(37, 37))) {
+            int q = slowScale(model.dir(), 3 * MAX_POLL_INTERVAL_MS);
             EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir())).withDevices(List.of(Device.parse("cpu")))
-                .withProtocol(Protocol.parse("single,scales=448")).withBatching(8, Duration.ofMillis(200))
+                .withProtocol(Protocol.parse("single,scales=" + q)).withBatching(8, Duration.ofMillis(200))
                 .withGroupId(kafka.uniqueName("g"))
                 // On a loaded machine a batch can take longer than the default 30 s frame-deadline, and the frames would come
                 // out as deadline dead letters: this test is about the group, not the deadline.
@@ -105,6 +105,27 @@ class SlowInferenceIT {
             assertThat(predictions).allSatisfy(r -> assertThat(r.value().partial()).isFalse());
             assertThat(rebalances).as("rebalances of the frames consumer: the first assignment only").isEqualTo(1.0);
         }
+    }
+
+    /**
+     * The smallest test scale, from 448 in steps of 32 up to 896, at which one batch of 8 frames of 320x240 (a 4:3
+     * input) should take {@code targetMs}: one batch at 448 is timed after a warm-up, and time grows with the area.
+     */
+    private static int slowScale(Path modelDir, long targetMs) throws Exception {
+        int q = 448;
+        int w = q * 4 / 3;
+        List<float[]> batch = java.util.Collections.nCopies(8, new float[3 * q * w]);
+        long nanos;
+        try (OrtModel probe = OrtModel.open(Model.load(modelDir), Device.parse("cpu"), Runtime.getRuntime().availableProcessors())) {
+            probe.run(batch, q, w, false);
+            long t0 = System.nanoTime();
+            probe.run(batch, q, w, false);
+            nanos = System.nanoTime() - t0;
+        }
+        double scale = Math.sqrt(TimeUnit.MILLISECONDS.toNanos(targetMs) / (double) nanos);
+        int calibrated = Math.min(896, Math.max(448, (int) Math.ceil(q * scale / 32) * 32));
+        System.out.printf("SlowInferenceIT: a batch of 8 at Q=448 took %d ms; testing at Q=%d%n", nanos / 1_000_000, calibrated);
+        return calibrated;
     }
 
     private static double metric(Map<MetricName, Metric> metrics, String name) {

@@ -13,10 +13,10 @@ import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.engine.testing.Frames;
 import io.vggstream.engine.testing.TestModels;
+import io.vggstream.engine.testing.TestTopics;
 import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
-import io.vggstream.topics.admin.TopicAdmin;
 import io.vggstream.topics.deadletter.DeadLetter;
 import io.vggstream.topics.deadletter.DeadLetterDeserializer;
 import io.vggstream.topics.deadletter.ErrorKind;
@@ -33,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -74,11 +73,7 @@ class StreamingIT {
     @Test
     void shouldAnswerEveryFrameOnceInStreamOrderAndCommitItsOffset(LocalKafka kafka) throws Exception {
         KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
-        TopicsSettings topics = TopicsSettings.from(CONFIG)
-            .withNames(kafka.uniqueName("frames"), kafka.uniqueName("predictions"), kafka.uniqueName("dlq"));
-        try (TopicAdmin admin = TopicAdmin.create(k, topics)) {
-            admin.ensure();
-        }
+        TopicsSettings topics = TestTopics.created(kafka, k, CONFIG);
         int perStream = 15;
         List<String> streams = List.of("cam-1", "cam-2", "cam-3");
         long t0 = System.currentTimeMillis();
@@ -182,14 +177,8 @@ class StreamingIT {
      * cannot be rebalanced into reading records twice.
      */
     static <K, V> List<ConsumerRecord<K, V>> consume(LocalKafka kafka, String topic, Deserializer<K> kd, Deserializer<V> vd, int n) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         List<ConsumerRecord<K, V>> out = new ArrayList<>();
-        try (KafkaConsumer<K, V> c = new KafkaConsumer<>(props, kd, vd)) {
-            List<org.apache.kafka.common.TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(60)).stream()
-                .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
+        try (KafkaConsumer<K, V> c = TestTopics.fromStart(kafka.bootstrapServers(), topic, kd, vd)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
             while (out.size() < n && System.nanoTime() < deadline) {
                 c.poll(Duration.ofMillis(500)).forEach(out::add);
