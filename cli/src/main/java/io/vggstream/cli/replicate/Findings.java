@@ -215,7 +215,7 @@ public final class Findings {
         return new Finding(number, claim, comparisons, combine(comparisons));
     }
 
-    private static Comparison cmp(Results r, int images, String better, String betterProtocol, String worse, String worseProtocol) {
+    static Comparison cmp(Results r, int images, String better, String betterProtocol, String worse, String worseProtocol) {
         return compare(label(better, betterProtocol), r.errors(better, betterProtocol, false), label(worse, worseProtocol),
                 r.errors(worse, worseProtocol, false), images, false);
     }

@@ -305,6 +305,11 @@ public record Plan(
                 double single = variantSeconds(p, net, List.of(scale.testScale()), false);
                 double multi = variantSeconds(p, net, qs, false);
                 double eval = 2 * EVAL_SETUP_S + p.evalImages() * (single + multi);
+                if (net.jittered()) {
+                    // single scale at Smin and at Smax as well
+                    eval += 2 * EVAL_SETUP_S + p.evalImages() * (variantSeconds(p, net, List.of(scale.min()), false)
+                            + variantSeconds(p, net, List.of(scale.max()), false));
+                }
                 if (net.jittered() && (net.config().equals("D") || net.config().equals("E"))) {
                     // crops for Tables 5 and 6 (dense+crops reuses the dense and crops posteriors), and as much
                     // again for the two best nets when they are others

@@ -123,8 +123,15 @@ public final class ReplicateCommand implements Callable<Integer> {
             long seedStarted = System.nanoTime();
             for (Plan.Net net : plan.nets()) {
                 runner.train(net, seed);
-                for (String protocol : List.of(Results.SINGLE, Results.MULTI)) {
-                    results.add(runner.score(net.key(), protocol, seed, one(runner.posteriors(net, seed, protocol))));
+                List<String> protocols = new ArrayList<>(List.of(Results.SINGLE, Results.MULTI));
+                if (net.jittered()) {
+                    // Beside the paper's Q = (Smin + Smax) / 2: each end of the range, to see where a jittered net stands.
+                    protocols.add(Results.singleAt(plan.scale(true).min()));
+                    protocols.add(Results.singleAt(plan.scale(true).max()));
+                }
+                for (String protocol : protocols) {
+                    results.add(runner.score(net.key(), protocol, seed,
+                            one(runner.posteriors(net, seed, Results.engineProtocol(protocol)))));
                 }
             }
             if (best == null) {

@@ -71,6 +71,7 @@ public final class Report {
         sb.append(" The paper's numbers are ILSVRC-2012 validation errors: the comparison is of directions, not of values.\n\n");
         scaleDown(sb, plan, r, meta);
         table3(sb, plan, r);
+        byTestScale(sb, plan, r);
         table4(sb, plan, r);
         table5(sb, plan, r);
         table6(sb, plan, r, fusion);
@@ -136,6 +137,53 @@ public final class Report {
                     cell(r, net.key(), Results.SINGLE, true), paper[0], paper[1]));
         }
         sb.append('\n');
+    }
+
+    /**
+     * Not in the paper: each jittered net at both ends of its range as well as at the middle, beside
+     * the fixed net at its own S, and the like-for-like comparison at Q = Smin (= the fixed S).
+     */
+    private static void byTestScale(StringBuilder sb, Plan p, Results r) {
+        int lo = p.scale(true).min();
+        int mid = p.scale(true).testScale();
+        int hi = p.scale(true).max();
+        if (r.errors("D/jitter", Results.singleAt(lo), false).isEmpty()) {
+            return;
+        }
+        sb.append("### Table 3, by test scale (not in the paper)\n\n");
+        sb.append(String.format(Locale.ROOT, "Top-1 error of each jittered net at a single test scale across its training range,"
+                + " beside the fixed-S net at Q = S = %d. Finding 4 follows the paper and tests jittered nets at Q = %d; the last"
+                + " column compares both kinds of net at the same Q = %d.%n%n", p.scale(false).min(), mid, lo));
+        sb.append(String.format(Locale.ROOT, "| config | fixed S, Q = %d | jittered, Q = %d | Q = %d | Q = %d | jittered against fixed"
+                + " at Q = %d |%n|---|---|---|---|---|---|%n", p.scale(false).min(), lo, mid, hi, lo));
+        for (String c : TABLE_ORDER) {
+            String key = c + "/jitter";
+            if (r.errors(key, Results.singleAt(lo), false).isEmpty()) {
+                continue;
+            }
+            Findings.Comparison like = Findings.cmp(r, r.images(), key, Results.singleAt(lo), c + "/fixed", Results.SINGLE);
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", c, cell(r, c + "/fixed", Results.SINGLE, false),
+                    cell(r, key, Results.singleAt(lo), false), cell(r, key, Results.SINGLE, false), cell(r, key, Results.singleAt(hi), false),
+                    like.verdict() == Findings.Verdict.NOT_MEASURED ? "-" : String.format(Locale.ROOT, "%+.2f ± %.2f: %s",
+                            like.difference(), like.spread(), switch (like.verdict()) {
+                                case REPRODUCED -> "jittered better";
+                                case NOT_REPRODUCED -> "fixed better";
+                                default -> "within noise";
+                            })));
+        }
+        double[] means = new double[3];
+        int[] qs = {lo, mid, hi};
+        for (int i = 0; i < 3; i++) {
+            String protocol = i == 1 ? Results.SINGLE : Results.singleAt(qs[i]);
+            means[i] = TABLE_ORDER.stream().map(c -> c + "/jitter").mapToDouble(k -> r.meanTop1(k, protocol))
+                    .filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
+        }
+        sb.append(String.format(Locale.ROOT, "%nA positive difference is the jittered net's advantage (fixed error minus jittered"
+                + " error), judged by the rule of the findings below. Averaged over the jittered nets, the top-1 error is %.1f at Q ="
+                + " %d, %.1f at Q = %d and %.1f at Q = %d%s A %d-pixel crop of an image rescaled to S = %d shows %.0f%% of its side,"
+                + " so a jittered net learns from many part views.%n%n", means[0], lo, means[1], mid, means[2], hi,
+                means[0] < means[1] && means[1] < means[2] ? ": it grows with the test scale." : ".", p.crop(), hi,
+                100.0 * p.crop() / hi));
     }
 
     private static void table4(StringBuilder sb, Plan p, Results r) {

@@ -23,11 +23,21 @@ public final class Results {
     public static final String CROPS = "crops";
     public static final String BOTH = "dense+crops";
 
+    /** The label of the single-scale protocol at test scale {@code q} ({@code single@37}: no comma, for the CSV). */
+    public static String singleAt(int q) {
+        return "single@" + q;
+    }
+
+    /** The engine's name of a protocol label: {@code single@37} is {@code single,scales=37}, the others as they are. */
+    public static String engineProtocol(String label) {
+        return label.startsWith("single@") ? "single,scales=" + label.substring("single@".length()) : label;
+    }
+
     /**
      * One measurement.
      *
      * @param net a net's key ({@code D/jitter}) or a fusion of two ({@code D/jitter + E/jitter})
-     * @param protocol single, multi-scale, crops or dense+crops
+     * @param protocol single, multi-scale, crops, dense+crops, or single at a given scale ({@link #singleAt})
      * @param seed the training seed (a fusion fuses nets of the same seed)
      * @param images test images measured on
      * @param top1 top-1 error, %

@@ -34,6 +34,14 @@ class ReportTest {
                     }
                 }
             }
+            for (Map.Entry<String, Double> c : SINGLE_FIXED.entrySet()) {
+                if (!c.getKey().equals("B-5x5")) {
+                    // jittered nets at the ends of their range: 0.5 better at Smin, 2 worse at Smax than at the middle
+                    double mid = r.errors(c.getKey() + "/jitter", Results.SINGLE, false).get(seed);
+                    r.add(new Results.Measure(c.getKey() + "/jitter", Results.singleAt(37), seed, images, mid - 0.5, 1));
+                    r.add(new Results.Measure(c.getKey() + "/jitter", Results.singleAt(73), seed, images, mid + 2, 1));
+                }
+            }
             for (String p : List.of(Results.MULTI, Results.CROPS, Results.BOTH)) {
                 double best = Math.min(r.errors("D/jitter", p, false).get(seed), r.errors("E/jitter", p, false).get(seed));
                 r.add(new Results.Measure("D/jitter + E/jitter", p, seed, images, best - 0.4, (best - 0.4) / 5));
@@ -66,6 +74,27 @@ class ReportTest {
         assertThat(md).contains("| B-5x5 | 37 | 37 | 13.05 ± 0.07 |");
         assertThat(md).contains("| D (37:73) | multi-crop & dense | 7.60 ± 0.00 | 1.52 ± 0.00 | 24.4 | 7.2 |");
         assertThat(md).contains("| **D/jitter + E/jitter** | multi-crop & dense | 7.10 ± 0.00 |");
+    }
+
+    @Test
+    void shouldShowTheJitteredNetsAtEachEndOfTheirRangeBesideTheFixedNet() {
+        String md = render(paperLike(1_000_000));
+
+        assertThat(md).contains("### Table 3, by test scale (not in the paper)",
+                "| config | fixed S, Q = 37 | jittered, Q = 37 | Q = 55 | Q = 73 | jittered against fixed at Q = 37 |");
+        // D: fixed 9.5 and 9.6 over the two seeds; jittered 8.5 at 55, so 8.0 at 37 and 10.5 at 73
+        assertThat(md).contains("| D | 9.55 ± 0.07 | 8.00 ± 0.00 | 8.50 ± 0.00 | 10.50 ± 0.00 | +1.55 ± 0.07: jittered better |");
+        assertThat(md).contains("it grows with the test scale.", "shows 44% of its side");
+        // the row for B-5x5 (never jittered) is left out
+        assertThat(md).doesNotContain("| B-5x5 | 13.05 ± 0.07 | -");
+    }
+
+    @Test
+    void shouldReadTheSingleScaleLabelsAsTheEngineProtocols() {
+        assertThat(Results.engineProtocol(Results.singleAt(73))).isEqualTo("single,scales=73");
+        assertThat(Results.engineProtocol(Results.MULTI)).isEqualTo("multi-scale");
+        Results r = new Results().add(new Results.Measure("D/jitter", Results.singleAt(37), 1, 10, 5, 1));
+        assertThat(Results.parse(r.csv()).errors("D/jitter", "single@37", false)).containsEntry(1L, 5.0);
     }
 
     @Test
