@@ -62,8 +62,11 @@ class ReplicateIT {
         }
         assertThat(md).doesNotContain("not measured");
         List<String> results = Files.readAllLines(run.resolve("results.csv"));
-        // 13 nets x (single, multi-scale); crops and dense+crops for D, E jittered and the two best; 3 fusions
-        assertThat(results.size() - 1).isBetween(26 + 4 + 3, 26 + 8 + 3);
+        // 13 nets x (single, multi-scale); 6 jittered nets at Smin and Smax; crops and dense+crops for D, E jittered
+        // and the two best; 3 fusions
+        assertThat(results.size() - 1).isBetween(26 + 12 + 4 + 3, 26 + 12 + 8 + 3);
+        assertThat(results).anyMatch(l -> l.startsWith("E/jitter,single@73,1,48,"));
+        assertThat(md).contains("### Table 3, by test scale (not in the paper)");
         assertThat(results).anyMatch(l -> l.startsWith("B-5x5/fixed,single,1,48,"));
         assertThat(results).anyMatch(l -> l.contains(" + ") && l.contains(",dense+crops,1,48,"));
         // Dense+crops, computed from the stored dense and crops posteriors, is what the engine's own
