@@ -128,6 +128,29 @@ public record Plan(
                 testImages, evalImages, seeds, warmStart, Math.round(minutes * 10) / 10.0);
     }
 
+    /**
+     * The plan for a run folder that already holds {@code stored}: when the flags chose only seeds
+     * (no budget, quick or override), the folder's recipe with those seeds, since the budget would
+     * choose a smaller recipe for more seeds and the folder would refuse it; otherwise {@code asked}.
+     */
+    static Plan forRunFolder(Plan asked, Plan stored, boolean onlySeedsGiven, Integer seeds, long firstSeed) {
+        if (stored == null || stored.sameRecipe(asked) || !onlySeedsGiven) {
+            return asked;
+        }
+        return stored.withSeeds(seeds != null ? seeds : stored.seeds().size(), firstSeed);
+    }
+
+    /** The same recipe with {@code count} seeds from {@code firstSeed}, its estimate recomputed. */
+    Plan withSeeds(int count, long firstSeed) {
+        List<Long> s = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            s.add(firstSeed + i);
+        }
+        Plan p = new Plan(mode, configs, crop, width, fc, fixedScale, jitterScale, epochs, batchSize, trainImages, valImages,
+                testImages, evalImages, s, warmStart, 0);
+        return p.withEstimate(CostModel.minutes(p));
+    }
+
     /** The plan with overrides ({@code --train-images}, {@code --eval-images}, {@code --epochs}, {@code --width}; null: kept). */
     Plan withImages(Integer train, Integer eval, Integer epochsOverride, Double widthOverride) {
         double w = widthOverride != null ? widthOverride : width;

@@ -50,7 +50,7 @@ public final class ReplicateCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--seeds", paramLabel = "N", description = "train every net with N seeds (default: as the budget"
-            + " chooses; --quick: 1)")
+            + " chooses; --quick: 1); on a run folder given alone, adds seeds to its recipe")
     Integer seeds;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "the first seed; seeds are S, S+1, ..."
@@ -97,6 +97,12 @@ public final class ReplicateCommand implements Callable<Integer> {
         PrintWriter log = spec.commandLine().getOut();
         Plan plan = plan();
         timeLimit();
+        Plan stored = storedPlan();
+        Plan kept = Plan.forRunFolder(plan, stored, onlySeedsGiven(), seeds, firstSeed);
+        if (kept != plan) {
+            plan = kept;
+            log.println("replicate: " + out + " holds a run; its recipe is kept, with seeds " + plan.seeds());
+        }
         log.println("replicate: " + plan.describe());
         log.flush();
         if (planOnly) {
@@ -245,6 +251,17 @@ public final class ReplicateCommand implements Callable<Integer> {
         if (v != null && (v < 1 || v > max)) {
             throw new CommandLine.ParameterException(spec.commandLine(), flag + " must be in 1.." + max + ", was " + v);
         }
+    }
+
+    /** The plan stored in {@code --out}, or null when there is none. */
+    private Plan storedPlan() throws java.io.IOException {
+        Path stored = out.resolve("plan.json");
+        return Files.exists(stored) ? JSON.readValue(stored.toFile(), Plan.class) : null;
+    }
+
+    /** No flag that chooses the recipe (only seeds, and where things go). */
+    private boolean onlySeedsGiven() {
+        return budget == null && !quick && epochs == null && trainImages == null && evalImages == null && width == null;
     }
 
     /**

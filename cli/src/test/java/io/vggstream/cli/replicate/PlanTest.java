@@ -68,4 +68,21 @@ class PlanTest {
         assertThat(p.macs("E", 32)).isGreaterThan(2 * p.macs("A", 32));
         assertThat(p.macs("A", 55)).isGreaterThan(2 * p.macs("A", 32));
     }
+
+    @Test
+    void shouldKeepARunFoldersRecipeWhenOnlyMoreSeedsAreAsked() {
+        Plan stored = Plan.forBudget(Plan.DEFAULT_BUDGET, 0, 1);
+        // five seeds in the default budget would be a smaller recipe, which the folder refuses
+        Plan asked = Plan.forBudget(Plan.DEFAULT_BUDGET, 5, 1);
+        assertThat(asked.sameRecipe(stored)).isFalse();
+
+        Plan kept = Plan.forRunFolder(asked, stored, true, 5, 1);
+
+        assertThat(kept.sameRecipe(stored)).isTrue();
+        assertThat(kept.seeds()).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(kept.estimateMinutes()).isGreaterThan(stored.estimateMinutes());
+        // a flag that chooses the recipe (here --budget) is taken as asked, and the folder then refuses it
+        assertThat(Plan.forRunFolder(asked, stored, false, 5, 1)).isSameAs(asked);
+        assertThat(Plan.forRunFolder(asked, null, true, 5, 1)).isSameAs(asked);
+    }
 }
