@@ -284,8 +284,9 @@ public final class Report {
         sb.append(" At this scale (").append(String.format(Locale.ROOT, "%,d training images, at most %d epochs, width x%s, %d seed%s",
                 p.trainImages(), p.epochs(), p.width(), r.seeds().size(), r.seeds().size() == 1 ? "" : "s"))
                 .append(") the nets are far from converged and Fashion-MNIST's 28x28 images offer little for depth, scale and"
-                        + " context to work on; a finding within noise here is neither confirmed nor refuted, and more seeds or"
-                        + " a larger budget (`--budget`) narrow the spread.\n");
+                        + " context to work on; a finding within noise here is neither confirmed nor refuted. More seeds make"
+                        + " the means and the spread surer, but the spread is the seed-to-seed spread and does not shrink with"
+                        + " them; nets nearer convergence (a larger `--budget`) are what can narrow it.\n");
     }
 
     private static String list(List<String> l) {
