@@ -1,26 +1,17 @@
 package io.vggstream.benchmarks.bench;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import io.vggstream.benchmarks.frames.SyntheticFrames;
 import io.vggstream.broker.KraftBroker;
 import io.vggstream.engine.EngineSettings;
-import io.vggstream.engine.infer.Device;
-import io.vggstream.engine.preprocess.Plan;
-import io.vggstream.engine.preprocess.Preprocessing;
 import io.vggstream.engine.preprocess.Variant;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -48,20 +39,13 @@ final class BenchRun {
     }
 
     BenchResult run() throws Exception {
-        Instant started = Instant.now();
-        double[] loadBefore = Machine.loadAverage();
-        Files.createDirectories(spec.out());
-        List<byte[]> frames = SyntheticFrames.jpegs(spec.resolution(), 16, 1);
-        int jpegBytes = (int) frames.stream().mapToInt(f -> f.length).average().orElse(0);
-        EngineSettings base = engineSettings(Math.max(1, spec.maxInFlight()));
-        List<Plan> plans = List.of(Plan.of(0, model.model(), spec.protocol()));
-        Preprocessing.Result sample = Preprocessing.variants(frames.get(0), plans, base.maxImagePixels());
-        if (!(sample instanceof Preprocessing.Result.Ok ok)) {
-            throw new IllegalStateException("the sample frame does not preprocess: " + sample);
-        }
-        List<Variant> variants = ok.variants();
-        int perFrame = variants.size();
-        List<String> shapes = new ArrayList<>(new LinkedHashSet<>(variants.stream().map(v -> "3x" + v.h() + "x" + v.w()).toList()));
+        RunSetup.Start start = RunSetup.start(spec, model, config);
+        Instant started = start.started();
+        List<byte[]> frames = start.frames();
+        List<Variant> variants = start.variants();
+        int perFrame = start.perFrame();
+        List<String> shapes = start.shapes();
+        int jpegBytes = start.jpegBytes();
         log.accept(String.format(Locale.ROOT, "model: %s%nprotocol %s: %d inputs per frame, shapes %s; frames %s JPEG, %d bytes on average; "
                 + "%d ONNX Runtime threads, %d cores", model.description(), spec.protocol(), perFrame, shapes, spec.resolution(), jpegBytes,
             spec.threads(), Runtime.getRuntime().availableProcessors()));
@@ -188,7 +172,7 @@ final class BenchRun {
                 broker.close();
             }
         }
-        return new BenchResult(spec, mainInFlight, started, Instant.now(), Machine.describe(), loadBefore, Machine.loadAverage(), model.description(),
+        return new BenchResult(spec, mainInFlight, started, Instant.now(), Machine.describe(), start.loadBefore(), Machine.loadAverage(), model.description(),
             model.model().card().config(), model.model().card().width(), perFrame, shapes, jpegBytes, brokerText, points, phases,
             profiles, problem);
     }
@@ -257,17 +241,6 @@ final class BenchRun {
     }
 
     private EngineSettings engineSettings(int maxInFlight) {
-        Config c = ConfigFactory.parseMap(Map.of(
-                "vggstream.engine.inference.threads-per-worker", spec.threads(),
-                "vggstream.engine.inference.workers-per-device", 1,
-                "vggstream.engine.max-in-flight", maxInFlight,
-                // The engine warms every input shape of this frame size before it reports ready.
-                "vggstream.engine.warmup-frame-sizes", List.of(spec.resolution().toString())))
-            .withFallback(config);
-        return EngineSettings.from(c)
-            .withModels(List.of(model.model().onnx().getParent()))
-            .withProtocol(spec.protocol())
-            .withDevices(List.of(Device.parse("cpu")))
-            .withBatching(spec.batch(), spec.maxDelay());
+        return RunSetup.engineSettings(spec, model, config, maxInFlight);
     }
 }

@@ -36,7 +36,7 @@ import java.util.Set;
 record BenchSpec(String preset, String command, Protocol protocol, Resolution resolution, int threads, int batch, Duration maxDelay,
                  List<Integer> batchSizes, List<Duration> maxDelays, Set<Character> modes, List<Double> rateFractions,
                  Optional<Double> rate, Duration warmup, Duration measure, Duration latencyMaxWindow, int minBatches, int maxInFlight, int partitions,
-                 Optional<String> bootstrap, int scaleOutProcesses, boolean profile, Path out) {
+                 Optional<String> bootstrap, int scaleOutProcesses, boolean profile, Path out) implements RunSetup.Spec {
 
     BenchSpec {
         batchSizes = List.copyOf(batchSizes);

@@ -1,26 +1,18 @@
 package io.vggstream.benchmarks.bench;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import io.vggstream.benchmarks.frames.SyntheticFrames;
 import io.vggstream.broker.KraftBroker;
 import io.vggstream.engine.Engine;
 import io.vggstream.engine.EngineMetrics;
 import io.vggstream.engine.EngineSettings;
 import io.vggstream.engine.StreamingEngine;
-import io.vggstream.engine.infer.Device;
-import io.vggstream.engine.preprocess.Plan;
-import io.vggstream.engine.preprocess.Preprocessing;
-import io.vggstream.engine.preprocess.Variant;
 import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,22 +50,14 @@ final class Soak {
     }
 
     SoakResult run() throws Exception {
-        Instant started = Instant.now();
-        double[] loadBefore = Machine.loadAverage();
-        Files.createDirectories(spec.out());
-        List<byte[]> frames = SyntheticFrames.jpegs(spec.resolution(), 16, 1);
-        int jpegBytes = (int) frames.stream().mapToInt(f -> f.length).average().orElse(0);
+        RunSetup.Start start = RunSetup.start(spec, model, config);
+        Instant started = start.started();
+        List<byte[]> frames = start.frames();
+        int jpegBytes = start.jpegBytes();
         int cores = Runtime.getRuntime().availableProcessors();
-        EngineSettings probe = engineSettings(1);
-        Preprocessing.Result sample = Preprocessing.variants(frames.get(0), List.of(Plan.of(0, model.model(), spec.protocol())),
-            probe.maxImagePixels());
-        if (!(sample instanceof Preprocessing.Result.Ok ok)) {
-            throw new IllegalStateException("the sample frame does not preprocess: " + sample);
-        }
-        List<Variant> variants = ok.variants();
-        int perFrame = variants.size();
+        int perFrame = start.perFrame();
+        List<String> shapes = start.shapes();
         int burst = spec.burst(perFrame);
-        List<String> shapes = new ArrayList<>(new LinkedHashSet<>(variants.stream().map(v -> "3x" + v.h() + "x" + v.w()).toList()));
         int inFlight = spec.maxInFlight() > 0 ? spec.maxInFlight()
             : Math.max(1, Math.min(config.getInt("vggstream.engine.max-in-flight"), 3 * burst + cores));
         log.accept(String.format(Locale.ROOT, "model: %s%nprotocol %s: %d inputs per frame, shapes %s; frames %s JPEG, %d bytes on average;"
@@ -134,7 +118,7 @@ final class Soak {
             }
         }
         String brokerText = spec.bootstrap().map(b -> "external broker at " + b).orElse("in-process KRaft broker (same JVM, same cores)");
-        return new SoakResult(spec, started, Instant.now(), Machine.describe(), loadBefore, Machine.loadAverage(), model.description(),
+        return new SoakResult(spec, started, Instant.now(), Machine.describe(), start.loadBefore(), Machine.loadAverage(), model.description(),
             perFrame, shapes, jpegBytes, brokerText, inFlight, capacity, capacityHow, capacityPoint, rate, r.soakSeconds, r.drainSeconds,
             r.offered, r.framesIn, r.predicted, r.partial, r.dropped, r.otherDeadLetters, r.maxInFlightSeen, r.check, r.readPredicted,
             r.readDropped, r.readDeadLetters, r.latency.summary(), r.engineLatency.summary(), r.rebalances, r.rebalanceGroup, r.samples, problem);
@@ -323,17 +307,7 @@ final class Soak {
     }
 
     private EngineSettings engineSettings(int maxInFlight) {
-        Config c = ConfigFactory.parseMap(Map.of(
-                "vggstream.engine.inference.threads-per-worker", spec.threads(),
-                "vggstream.engine.inference.workers-per-device", 1,
-                "vggstream.engine.max-in-flight", maxInFlight,
-                "vggstream.engine.warmup-frame-sizes", List.of(spec.resolution().toString())))
-            .withFallback(config);
-        return EngineSettings.from(c)
-            .withModels(List.of(model.model().onnx().getParent()))
-            .withProtocol(spec.protocol())
-            .withDevices(List.of(Device.parse("cpu")))
-            .withBatching(spec.batch(), spec.maxDelay());
+        return RunSetup.engineSettings(spec, model, config, maxInFlight);
     }
 
     static String human(Duration d) {

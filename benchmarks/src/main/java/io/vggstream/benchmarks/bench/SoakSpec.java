@@ -32,7 +32,7 @@ import java.util.Optional;
 record SoakSpec(String command, Protocol protocol, Resolution resolution, int threads, int batch, Duration maxDelay, int maxInFlight,
                 int partitions, Optional<String> bootstrap, double overload, Duration duration, Duration maxFrameAge,
                 Optional<Double> capacity, Duration capacityWarmup, Duration capacityWindow, Duration sampleInterval,
-                double maxSlopeMbPerMinute, Duration drainTimeout, Path out) {
+                double maxSlopeMbPerMinute, Duration drainTimeout, Path out) implements RunSetup.Spec {
 
     SoakSpec {
         if (threads < 1 || batch < 1 || maxInFlight < 0 || partitions < 1) {

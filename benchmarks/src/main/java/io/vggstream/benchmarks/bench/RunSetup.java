@@ -1,0 +1,89 @@
+package io.vggstream.benchmarks.bench;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.vggstream.benchmarks.frames.SyntheticFrames;
+import io.vggstream.benchmarks.frames.SyntheticFrames.Resolution;
+import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.infer.Device;
+import io.vggstream.engine.preprocess.Plan;
+import io.vggstream.engine.preprocess.Preprocessing;
+import io.vggstream.engine.preprocess.Variant;
+import io.vggstream.engine.protocol.Protocol;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/** What {@code bench} and {@code bench soak} set up the same way before they measure: the engine's settings and the run's frames. */
+final class RunSetup {
+
+    private RunSetup() {
+    }
+
+    /** The run flags both specs carry ({@link BenchSpec} and {@link SoakSpec} have them as record components). */
+    interface Spec {
+        Protocol protocol();
+
+        Resolution resolution();
+
+        int threads();
+
+        int batch();
+
+        Duration maxDelay();
+
+        Path out();
+    }
+
+    /** The engine on the CPU, one worker of {@code threads} threads, warmed for the run's frame size, over {@code config}. */
+    static EngineSettings engineSettings(Spec spec, BenchModel model, Config config, int maxInFlight) {
+        Config c = ConfigFactory.parseMap(Map.of(
+                "vggstream.engine.inference.threads-per-worker", spec.threads(),
+                "vggstream.engine.inference.workers-per-device", 1,
+                "vggstream.engine.max-in-flight", maxInFlight,
+                // The engine warms every input shape of this frame size before it reports ready.
+                "vggstream.engine.warmup-frame-sizes", List.of(spec.resolution().toString())))
+            .withFallback(config);
+        return EngineSettings.from(c)
+            .withModels(List.of(model.model().onnx().getParent()))
+            .withProtocol(spec.protocol())
+            .withDevices(List.of(Device.parse("cpu")))
+            .withBatching(spec.batch(), spec.maxDelay());
+    }
+
+    /**
+     * A run's start: when, the load average then, the 16 synthetic JPEGs it sends, and one frame's
+     * preprocessed variants under the protocol.
+     */
+    record Start(Instant started, double[] loadBefore, List<byte[]> frames, int jpegBytes, List<Variant> variants) {
+        int perFrame() {
+            return variants.size();
+        }
+
+        /** The distinct input shapes of a frame, as {@code 3xHxW}. */
+        List<String> shapes() {
+            return new ArrayList<>(new LinkedHashSet<>(variants.stream().map(v -> "3x" + v.h() + "x" + v.w()).toList()));
+        }
+    }
+
+    /** Notes the time and load, makes the output folder and the frames, and preprocesses the first frame once. */
+    static Start start(Spec spec, BenchModel model, Config config) throws IOException {
+        Instant started = Instant.now();
+        double[] loadBefore = Machine.loadAverage();
+        Files.createDirectories(spec.out());
+        List<byte[]> frames = SyntheticFrames.jpegs(spec.resolution(), 16, 1);
+        int jpegBytes = (int) frames.stream().mapToInt(f -> f.length).average().orElse(0);
+        Preprocessing.Result sample = Preprocessing.variants(frames.get(0), List.of(Plan.of(0, model.model(), spec.protocol())),
+            engineSettings(spec, model, config, 1).maxImagePixels());
+        if (!(sample instanceof Preprocessing.Result.Ok ok)) {
+            throw new IllegalStateException("the sample frame does not preprocess: " + sample);
+        }
+        return new Start(started, loadBefore, frames, jpegBytes, ok.variants());
+    }
+}
