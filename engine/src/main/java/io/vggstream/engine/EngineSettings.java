@@ -18,6 +18,8 @@ public record EngineSettings(
     int maxInFlight,
     long maxImagePixels,
     int minImageSide,
+    double maxAspectRatio,
+    long maxTensorPixels,
     Duration maxFrameAge,
     List<int[]> warmupFrameSizes,
     Duration modelWatchInterval,
@@ -55,6 +57,8 @@ public record EngineSettings(
         require(maxInFlight >= 1, "max-in-flight must be at least 1, got " + maxInFlight);
         require(maxImagePixels >= 1, "max-image-pixels must be positive");
         require(minImageSide >= 1, "min-image-side must be at least 1, got " + minImageSide);
+        require(maxAspectRatio >= 1, "max-aspect-ratio must be at least 1, got " + maxAspectRatio);
+        require(maxTensorPixels >= 1, "max-tensor-pixels must be positive");
         require(!maxFrameAge.isNegative(), "max-frame-age must not be negative (0 turns it off)");
         require(!frameDeadline.isNegative() && !frameDeadline.isZero(), "frame-deadline must be positive");
         require(preprocessWorkers >= 0, "preprocess.workers must not be negative");
@@ -99,6 +103,8 @@ public record EngineSettings(
             c.getInt("max-in-flight"),
             c.getLong("max-image-pixels"),
             c.getInt("min-image-side"),
+            c.getDouble("max-aspect-ratio"),
+            c.getLong("max-tensor-pixels"),
             c.getDuration("max-frame-age"),
             c.getStringList("warmup-frame-sizes").stream().map(EngineSettings::size).toList(),
             c.getDuration("model-watch-interval"),
@@ -137,49 +143,49 @@ public record EngineSettings(
     }
 
     public EngineSettings withModels(List<Path> m) {
-        return new EngineSettings(groupId, m, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
+        return new EngineSettings(groupId, m, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxAspectRatio, maxTensorPixels, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery, slowBatch);
     }
 
     public EngineSettings withProtocol(Protocol p) {
-        return new EngineSettings(groupId, models, p, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
+        return new EngineSettings(groupId, models, p, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxAspectRatio, maxTensorPixels, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery, slowBatch);
     }
 
     public EngineSettings withDevices(List<Device> d) {
-        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
+        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxAspectRatio, maxTensorPixels, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
             statusInterval, preprocessWorkers, d, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery, slowBatch);
     }
 
     public EngineSettings withBatching(int batch, Duration delay) {
-        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
+        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxAspectRatio, maxTensorPixels, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, batch, delay, video, delivery, slowBatch);
     }
 
     public EngineSettings withGroupId(String g) {
-        return new EngineSettings(g, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
+        return new EngineSettings(g, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxAspectRatio, maxTensorPixels, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery, slowBatch);
     }
 
     public EngineSettings withMaxFrameAge(Duration age) {
-        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, age, warmupFrameSizes, modelWatchInterval,
+        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxAspectRatio, maxTensorPixels, age, warmupFrameSizes, modelWatchInterval,
             frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery, slowBatch);
     }
 
     /** Exactly once under this transactional id, or at least once when {@code transactionalId} is null. */
     public EngineSettings withDelivery(io.vggstream.engine.kafka.KafkaPipe.Delivery d) {
-        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval,
+        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxAspectRatio, maxTensorPixels, maxFrameAge, warmupFrameSizes, modelWatchInterval,
             frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, d, slowBatch);
     }
 
     public EngineSettings withModelWatchInterval(Duration interval) {
-        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge,
+        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxAspectRatio, maxTensorPixels, maxFrameAge,
             warmupFrameSizes, interval, frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker,
             maxBatchSize, maxDelay, video, delivery, slowBatch);
     }
 
     public EngineSettings withDegrade(Degrade d) {
-        return new EngineSettings(groupId, models, protocol, d, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge,
+        return new EngineSettings(groupId, models, protocol, d, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxAspectRatio, maxTensorPixels, maxFrameAge,
             warmupFrameSizes, modelWatchInterval, frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice,
             threadsPerWorker, maxBatchSize, maxDelay, video, delivery, slowBatch);
     }
@@ -199,14 +205,19 @@ public record EngineSettings(
 
     /** Inference batches slower than this are logged as warnings; 0 warns of every batch. */
     public EngineSettings withSlowBatch(Duration slow) {
-        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge,
+        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxAspectRatio, maxTensorPixels, maxFrameAge,
             warmupFrameSizes, modelWatchInterval, frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice,
             threadsPerWorker, maxBatchSize, maxDelay, video, delivery, slow);
     }
 
     public EngineSettings withFrameDeadline(Duration d) {
-        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxFrameAge, warmupFrameSizes, modelWatchInterval, d,
+        return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxAspectRatio, maxTensorPixels, maxFrameAge, warmupFrameSizes, modelWatchInterval, d,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery, slowBatch);
+    }
+
+    /** What one frame may cost in preprocessing (checked before decoding). */
+    public io.vggstream.engine.preprocess.ImageLimits imageLimits() {
+        return new io.vggstream.engine.preprocess.ImageLimits(maxImagePixels, minImageSide, maxAspectRatio, maxTensorPixels);
     }
 
     /** Preprocess actors: the setting, or one per core. */

@@ -61,7 +61,7 @@ public final class EngineGuardian {
                 workers.add(pool);
             }
             Behavior<Preprocessor.Command> preprocessor = Behaviors.supervise(
-                    Preprocessor.create(plans, workers, settings.maxImagePixels(), settings.minImageSide(), metrics))
+                    Preprocessor.create(plans, workers, settings.imageLimits(), metrics))
                 .onFailure(Exception.class, SupervisorStrategy.restart());
             PoolRouter<Preprocessor.Command> pool = Routers.pool(settings.effectivePreprocessWorkers(), preprocessor)
                 .withRoundRobinRouting()

@@ -1,9 +1,11 @@
 package io.vggstream.engine.actors;
 
 import io.vggstream.engine.EngineMetrics;
+import io.vggstream.engine.preprocess.ImageLimits;
 import io.vggstream.engine.preprocess.Plan;
 import io.vggstream.engine.preprocess.Preprocessing;
 import io.vggstream.engine.preprocess.Variant;
+import io.vggstream.topics.deadletter.ErrorKind;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -41,27 +43,25 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
      * @param plans per protocol level, one per model of the ensemble
      * @param workers per model, its inference workers (chosen round-robin)
      */
-    public static Behavior<Command> create(List<List<Plan>> plans, List<List<ActorRef<InferenceWorker.Command>>> workers, long maxPixels,
-                                           int minSide, EngineMetrics metrics) {
-        return Behaviors.setup(ctx -> new Preprocessor(ctx, plans, workers, maxPixels, minSide, metrics));
+    public static Behavior<Command> create(List<List<Plan>> plans, List<List<ActorRef<InferenceWorker.Command>>> workers, ImageLimits limits,
+                                           EngineMetrics metrics) {
+        return Behaviors.setup(ctx -> new Preprocessor(ctx, plans, workers, limits, metrics));
     }
 
     private final List<List<Plan>> plans;
     private final List<List<ActorRef<InferenceWorker.Command>>> workers;
-    private final long maxPixels;
-    private final int minSide;
+    private final ImageLimits limits;
     private final int[] next;
     private final EngineMetrics metrics;
 
-    private Preprocessor(ActorContext<Command> ctx, List<List<Plan>> plans, List<List<ActorRef<InferenceWorker.Command>>> workers, long maxPixels,
-                         int minSide, EngineMetrics metrics) {
+    private Preprocessor(ActorContext<Command> ctx, List<List<Plan>> plans, List<List<ActorRef<InferenceWorker.Command>>> workers, ImageLimits limits,
+                         EngineMetrics metrics) {
         super(ctx);
         this.metrics = metrics;
-        this.minSide = minSide;
+        this.limits = limits;
         this.plans = new java.util.ArrayList<>();
         plans.forEach(level -> this.plans.add(new java.util.ArrayList<>(level)));
         this.workers = List.copyOf(workers);
-        this.maxPixels = maxPixels;
         this.next = new int[workers.size()];
     }
 
@@ -78,7 +78,17 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
 
     private Behavior<Command> onPreprocess(Preprocess p) {
         long t0 = System.nanoTime();
-        Preprocessing.Result result = Preprocessing.variants(p.image(), plans.get(p.level()), maxPixels, minSide);
+        Preprocessing.Result result;
+        try {
+            result = Preprocessing.variants(p.image(), plans.get(p.level()), limits);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // A failure the checks did not foresee belongs to this frame alone: answer it now as a dead letter. Thrown
+            // on, it would restart this actor and leave the frame to frame-deadline, then go out as "inference". An
+            // OutOfMemoryError here is one allocation refused for this frame (the limits bound what a frame takes).
+            p.aggregator().tell(new Aggregator.Rejected(p.frameId(), ErrorKind.PREPROCESS,
+                "preprocessing failed: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+            return this;
+        }
         if (result instanceof Preprocessing.Result.Bad bad) {
             p.aggregator().tell(new Aggregator.Rejected(p.frameId(), bad.kind(), bad.reason()));
             return this;

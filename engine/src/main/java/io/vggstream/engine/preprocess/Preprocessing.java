@@ -1,28 +1,27 @@
 package io.vggstream.engine.preprocess;
 
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
-
 import io.vggstream.engine.protocol.Protocol;
+import io.vggstream.imaging.Decoded;
+import io.vggstream.imaging.ImageFormat;
+import io.vggstream.imaging.ImageProbe;
+import io.vggstream.imaging.Pixels;
+import io.vggstream.imaging.Rescale;
+import io.vggstream.imaging.Tensors;
 import io.vggstream.topics.deadletter.ErrorKind;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Size;
+import java.util.TreeSet;
 
 /**
- * From encoded bytes to the paper's test-time variants: decode (OpenCV), rescale isotropically so
- * the smallest side is each Q, take the dense whole image and/or the 5x5 grid of crops, with or
- * without the horizontal flip, mean-subtracted, as CHW float tensors. Images smaller than Q are
- * scaled up like any other. Native Mats are closed before returning.
+ * From encoded bytes to the paper's test-time variants: check the format by its magic bytes and
+ * the declared size against {@link ImageLimits}, decode, rescale isotropically so the smallest
+ * side is each Q, take the dense whole image and/or the 5x5 grid of crops, with or without the
+ * horizontal flip, mean-subtracted, as CHW float tensors. Decoding, rescaling and the tensors are
+ * the {@code imaging} module's, the same code the trainer evaluates with. Images smaller than Q
+ * are scaled up like any other. Native Mats are closed before returning.
  */
 public final class Preprocessing {
 
@@ -34,7 +33,7 @@ public final class Preprocessing {
         /**
          * The variants of every plan, in plan order, and the decoded image's size.
          *
-         * @param decodeNanos how long the header probe and the decode took (the rest of the call made the variants)
+         * @param decodeNanos how long the checks and the decode took (the rest of the call made the variants)
          */
         record Ok(List<Variant> variants, int width, int height, long decodeNanos) implements Result {
         }
@@ -44,87 +43,143 @@ public final class Preprocessing {
         }
     }
 
-    /** With the default smallest side of 8 pixels. */
+    /** With the default smallest side of 8 pixels and the default aspect and tensor limits. */
     public static Result variants(byte[] encoded, List<Plan> plans, long maxPixels) {
-        return variants(encoded, plans, maxPixels, 8);
+        return variants(encoded, plans, ImageLimits.of(maxPixels, 8));
+    }
+
+    /** With the default aspect and tensor limits. */
+    public static Result variants(byte[] encoded, List<Plan> plans, long maxPixels, int minSide) {
+        return variants(encoded, plans, ImageLimits.of(maxPixels, minSide));
     }
 
     /**
-     * @param maxPixels images declaring more pixels are refused before decoding
-     * @param minSide images whose smaller side is under this are refused as too small
+     * The variants of {@code encoded} for each plan, or why not. Nothing is decoded or allocated in
+     * proportion to the image before its declared size has passed {@code limits}.
      */
-    public static Result variants(byte[] encoded, List<Plan> plans, long maxPixels, int minSide) {
+    public static Result variants(byte[] encoded, List<Plan> plans, ImageLimits limits) {
         if (encoded == null || encoded.length == 0) {
             return new Result.Bad(ErrorKind.EMPTY, "the frame has no image bytes");
         }
         long t0 = System.nanoTime();
-        Optional<ImageProbe.Size> declared = ImageProbe.size(encoded);
-        if (declared.isPresent() && declared.get().pixels() > maxPixels) {
-            ImageProbe.Size s = declared.get();
-            return new Result.Bad(ErrorKind.TOO_MANY_PIXELS, "the image declares " + s.width() + "x" + s.height() + " = " + s.pixels()
-                + " pixels, over the limit of " + maxPixels + " (vggstream.engine.max-image-pixels); refused before decoding");
+        Optional<ImageFormat> format = ImageFormat.detect(encoded);
+        if (format.isEmpty()) {
+            String guess = ImageFormat.guess(encoded);
+            if (!guess.equals("unknown")) {
+                return new Result.Bad(ErrorKind.FORMAT, "the image is " + guess + ", not an accepted format; send " + ImageFormat.ALLOWED);
+            }
+            return new Result.Bad(ErrorKind.DECODE, "the bytes are not an image (" + encoded.length + " bytes starting " + hex(encoded)
+                + "); send " + ImageFormat.ALLOWED);
         }
-        try (BytePointer bytes = new BytePointer(encoded);
-             Mat buf = new Mat(1, encoded.length, opencv_core.CV_8U, bytes);
-             Mat img = imdecode(buf, IMREAD_COLOR)) {
-            if (img == null || img.empty()) {
-                return new Result.Bad(ErrorKind.DECODE, "the bytes are not an image OpenCV can decode ("
-                    + encoded.length + " bytes starting " + hex(encoded) + "); send JPEG, PNG, BMP or WebP");
-            }
-            if ((long) img.cols() * img.rows() > maxPixels) {
-                return new Result.Bad(ErrorKind.TOO_MANY_PIXELS, "the image is " + img.cols() + "x" + img.rows()
-                    + ", over the limit of " + maxPixels + " pixels (vggstream.engine.max-image-pixels)");
-            }
-            if (Math.min(img.cols(), img.rows()) < minSide) {
-                return new Result.Bad(ErrorKind.TOO_SMALL, "the image is " + img.cols() + "x" + img.rows() + "; its smaller side must be at least "
-                    + minSide + " pixels (vggstream.engine.min-image-side)");
+        Optional<ImageProbe.Size> declared = ImageProbe.size(encoded);
+        if (declared.isEmpty()) {
+            return new Result.Bad(ErrorKind.DECODE, "the " + format.get().label() + " header is broken or truncated: no image size in it ("
+                + encoded.length + " bytes)");
+        }
+        List<Integer> scales = scales(plans);
+        Result.Bad refused = check(declared.get().width(), declared.get().height(), scales, limits, "declares");
+        if (refused != null) {
+            return refused;
+        }
+        Optional<Decoded> decodedImage = Decoded.decode(encoded);
+        if (decodedImage.isEmpty()) {
+            return new Result.Bad(ErrorKind.DECODE, "the " + format.get().label() + " image cannot be decoded (" + encoded.length
+                + " bytes starting " + hex(encoded) + ": corrupt or truncated)");
+        }
+        try (Decoded img = decodedImage.get()) {
+            // The decoder may turn the image (EXIF orientation) or disagree with the header: check what it made.
+            Result.Bad wrong = check(img.width(), img.height(), scales, limits, "is");
+            if (wrong != null) {
+                return wrong;
             }
             long decoded = System.nanoTime() - t0;
             List<Variant> out = new ArrayList<>();
-            Map<Integer, Scaled> byQ = new HashMap<>();
+            Map<Integer, Pixels> byQ = new LinkedHashMap<>();
             for (Plan plan : plans) {
                 for (int q : plan.scales()) {
-                    Scaled s = byQ.computeIfAbsent(q, k -> rescale(img, k));
+                    Pixels s = byQ.computeIfAbsent(q, img::rescale);
                     if (plan.dense()) {
-                        window(out, plan, false, s, 0, 0, s.w, s.h);
+                        window(out, plan, false, s, 0, 0, s.width(), s.height());
                     }
                     if (plan.crops()) {
-                        for (int[] xy : grid(s.w, s.h, plan.crop())) {
+                        for (int[] xy : grid(s.width(), s.height(), plan.crop())) {
                             window(out, plan, true, s, xy[0], xy[1], plan.crop(), plan.crop());
                         }
                     }
                 }
             }
-            return new Result.Ok(out, img.cols(), img.rows(), decoded);
+            return new Result.Ok(out, img.width(), img.height(), decoded);
         }
     }
 
-    /** An image rescaled so its smallest side is Q: BGR bytes, row-major. */
-    record Scaled(byte[] bgr, int w, int h) {
+    /** The distinct Q of the plans, ascending. */
+    static List<Integer> scales(List<Plan> plans) {
+        TreeSet<Integer> qs = new TreeSet<>();
+        plans.forEach(p -> qs.addAll(p.scales()));
+        return List.copyOf(qs);
+    }
+
+    /** Why a {@code w x h} image cannot be used under {@code limits}, or null; every size in {@code long}. */
+    static Result.Bad check(int w, int h, List<Integer> scales, ImageLimits limits, String verb) {
+        long pixels = (long) w * h;
+        if (pixels > limits.maxImagePixels()) {
+            return new Result.Bad(ErrorKind.TOO_MANY_PIXELS, "the image " + verb + " " + w + "x" + h + " = " + pixels
+                + " pixels, over the limit of " + limits.maxImagePixels() + " (vggstream.engine.max-image-pixels); refused before decoding");
+        }
+        int shortSide = Math.min(w, h);
+        int longSide = Math.max(w, h);
+        if (shortSide < limits.minImageSide()) {
+            return new Result.Bad(ErrorKind.TOO_SMALL, "the image " + verb + " " + w + "x" + h + "; its smaller side must be at least "
+                + limits.minImageSide() + " pixels (vggstream.engine.min-image-side)");
+        }
+        if ((double) longSide / shortSide > limits.maxAspectRatio()) {
+            return new Result.Bad(ErrorKind.ASPECT_RATIO, "the image " + verb + " " + w + "x" + h + ", an aspect ratio of "
+                + String.format(java.util.Locale.ROOT, "%.1f", (double) longSide / shortSide) + ":1, over the limit of "
+                + limits.maxAspectRatio() + " (vggstream.engine.max-aspect-ratio); refused before decoding");
+        }
+        long tensor = 0;
+        for (int q : scales) {
+            tensor += Rescale.pixels(w, h, q);
+        }
+        if (tensor > limits.maxTensorPixels()) {
+            return new Result.Bad(ErrorKind.TOO_MANY_TENSOR_PIXELS, "the image " + verb + " " + w + "x" + h + "; rescaled to Q " + scales
+                + " it would be " + tensor + " pixels, over the limit of " + limits.maxTensorPixels()
+                + " (vggstream.engine.max-tensor-pixels); refused before decoding");
+        }
+        return null;
+    }
+
+    /**
+     * The most bytes one frame can hold while it is preprocessed under {@code limits} and {@code plans}
+     * (Java heap and native memory together), for an encoded frame of at most {@code maxEncodedBytes}:
+     * <ul>
+     * <li>the encoded bytes and their native copy for the decoder: 2 E;</li>
+     * <li>the decoded image, 3 bytes a pixel, and an allowance of 4 more for the codec's own buffer
+     *     (a WebP with alpha is decoded to RGBA, then converted): 7 P;</li>
+     * <li>the rescaled images of every Q, in Java (at most T pixels together, 3 bytes each), and the
+     *     native output of the one being resized: 6 T;</li>
+     * <li>per plan (model): the dense tensors, 3 floats a rescaled pixel, twice with flips: 12 T (x2);
+     *     the crops, 25 per Q of 3 c^2 floats, twice with flips.</li>
+     * </ul>
+     */
+    public static long maxFrameBytes(ImageLimits limits, List<Plan> plans, long maxEncodedBytes) {
+        long t = limits.maxTensorPixels();
+        long bytes = 2 * maxEncodedBytes + 7 * limits.maxImagePixels() + 6 * t;
+        for (Plan plan : plans) {
+            int flips = plan.flips() ? 2 : 1;
+            if (plan.dense()) {
+                bytes += 12 * t * flips;
+            }
+            if (plan.crops()) {
+                bytes += (long) plan.scales().size() * Protocol.GRID * Protocol.GRID * 12L * plan.crop() * plan.crop() * flips;
+            }
+        }
+        return bytes;
     }
 
     /** The size {@code [w, h]} of a {@code w x h} image rescaled isotropically so its smaller side is {@code q}. */
     public static int[] scaledSize(int w, int h, int q) {
-        if (w <= h) {
-            return new int[] {q, Math.max(q, Math.round((float) h * q / w))};
-        }
-        return new int[] {Math.max(q, Math.round((float) w * q / h)), q};
-    }
-
-    static Scaled rescale(Mat img, int q) {
-        int w = img.cols();
-        int h = img.rows();
-        int[] scaledTo = scaledSize(w, h, q);
-        int nw = scaledTo[0];
-        int nh = scaledTo[1];
-        try (Mat scaled = new Mat(); Size size = new Size(nw, nh)) {
-            // Area averaging when shrinking (no aliasing), bilinear when growing.
-            resize(img, scaled, size, 0, 0, (nw < w) ? INTER_AREA : INTER_LINEAR);
-            // resize allocates its output, so it is continuous: one bulk copy out of native memory.
-            byte[] bgr = new byte[nw * nh * 3];
-            scaled.data().get(bgr);
-            return new Scaled(bgr, nw, nh);
-        }
+        return Rescale.size(w, h, q);
     }
 
     /** The paper's 5x5 regular grid of crop positions (top-left corners), corners included. */
@@ -140,7 +195,7 @@ public final class Preprocessing {
     }
 
     /** Adds the window's tensor and, when the plan averages flips, its mirror image (both made in one pass). */
-    private static void window(List<Variant> out, Plan plan, boolean crop, Scaled s, int x0, int y0, int cw, int ch) {
+    private static void window(List<Variant> out, Plan plan, boolean crop, Pixels s, int x0, int y0, int cw, int ch) {
         if (plan.flips()) {
             Variant[] both = tensorAndMirror(plan, crop, s, x0, y0, cw, ch);
             out.add(both[0]);
@@ -150,58 +205,18 @@ public final class Preprocessing {
         }
     }
 
-    /**
-     * The window as {@link #tensor} makes it, unflipped and flipped, reading each source pixel once: the
-     * same values as two calls, for about half the memory traffic (this loop is a third of a frame's
-     * preprocessing at 640x480).
-     */
-    static Variant[] tensorAndMirror(Plan plan, boolean crop, Scaled s, int x0, int y0, int cw, int ch) {
+    /** The window as {@link #tensor} makes it, unflipped and flipped, reading each source pixel once. */
+    static Variant[] tensorAndMirror(Plan plan, boolean crop, Pixels s, int x0, int y0, int cw, int ch) {
         float[] chw = new float[3 * cw * ch];
         float[] mirror = new float[3 * cw * ch];
-        int plane = cw * ch;
-        float mr = plan.meanRgb()[0];
-        float mg = plan.meanRgb()[1];
-        float mb = plan.meanRgb()[2];
-        byte[] src = s.bgr();
-        for (int y = 0; y < ch; y++) {
-            int row = ((y0 + y) * s.w() + x0) * 3;
-            int dst = y * cw;
-            int last = dst + cw - 1;
-            for (int x = 0; x < cw; x++) {
-                int p = row + x * 3;
-                float r = (src[p + 2] & 0xff) - mr;
-                float g = (src[p + 1] & 0xff) - mg;
-                float b = (src[p] & 0xff) - mb;
-                chw[dst + x] = r;
-                chw[plane + dst + x] = g;
-                chw[2 * plane + dst + x] = b;
-                mirror[last - x] = r;
-                mirror[plane + last - x] = g;
-                mirror[2 * plane + last - x] = b;
-            }
-        }
+        Tensors.chwAndMirror(s, x0, y0, cw, ch, Tensors.minus(plan.meanRgb()), chw, mirror);
         return new Variant[] {new Variant(plan.model(), crop, ch, cw, chw), new Variant(plan.model(), crop, ch, cw, mirror)};
     }
 
     /** The window (x0, y0, cw, ch) of {@code s} as RGB CHW floats minus the mean, mirrored if asked. */
-    static Variant tensor(Plan plan, boolean crop, Scaled s, int x0, int y0, int cw, int ch, boolean flip) {
+    static Variant tensor(Plan plan, boolean crop, Pixels s, int x0, int y0, int cw, int ch, boolean flip) {
         float[] chw = new float[3 * cw * ch];
-        int plane = cw * ch;
-        float mr = plan.meanRgb()[0];
-        float mg = plan.meanRgb()[1];
-        float mb = plan.meanRgb()[2];
-        byte[] src = s.bgr();
-        for (int y = 0; y < ch; y++) {
-            int row = ((y0 + y) * s.w() + x0) * 3;
-            int dst = y * cw;
-            for (int x = 0; x < cw; x++) {
-                int sx = flip ? cw - 1 - x : x;
-                int p = row + sx * 3;
-                chw[dst + x] = (src[p + 2] & 0xff) - mr;
-                chw[plane + dst + x] = (src[p + 1] & 0xff) - mg;
-                chw[2 * plane + dst + x] = (src[p] & 0xff) - mb;
-            }
-        }
+        Tensors.chw(s, x0, y0, cw, ch, flip, Tensors.minus(plan.meanRgb()), chw, 0);
         return new Variant(plan.model(), crop, ch, cw, chw);
     }
 

@@ -50,9 +50,10 @@ import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Bad input never stops the stream: a corpus of broken and unusual frames, each between two good
@@ -135,15 +136,78 @@ class BadInputCorpusIT {
         c.add(odd("CMYK JPEG", cmykJpeg()));
         c.add(odd("PNG with alpha", alphaPng()));
         c.add(odd("BMP", Frames.encode(Frames.image(40, 30, 4), "bmp")));
-        c.add(odd("GIF", Frames.encode(Frames.image(40, 30, 5), "gif")));
         c.add(odd("WebP", opencv(".webp")));
-        c.add(odd("TIFF", opencv(".tiff")));
         c.add(odd("28x28 (under the crop: scaled up)", Frames.png(28, 28, 6)));
+        c.addAll(unboundedInputs());
         return c;
     }
 
-    @Test
-    void shouldAnswerEveryBadFrameWithItsReasonAndPredictEveryGoodOne(LocalKafka kafka) throws Exception {
+    /**
+     * Inputs whose cost the header alone must bound (issue 16, items 1 and 5): extreme aspect ratios,
+     * which a short side rescaled to Q makes enormous, and formats outside the allow-list, whose size
+     * the probe cannot read, refused before OpenCV sees them.
+     */
+    static List<Case> unboundedInputs() throws Exception {
+        List<Case> c = new ArrayList<>();
+        c.add(bad("65,496x8 JPEG (2,095,872x256 at Q 256)", wideJpeg(), ErrorKind.ASPECT_RATIO));
+        c.add(bad("1,000,000x8 PNG", widePng(1_000_000, 8), ErrorKind.ASPECT_RATIO));
+        c.add(bad("PNM header declaring 100000x100000", "P6\n100000 100000\n255\n".getBytes(StandardCharsets.US_ASCII), ErrorKind.FORMAT));
+        c.add(bad("GIF (not an accepted format)", Frames.encode(Frames.image(40, 30, 5), "gif"), ErrorKind.FORMAT));
+        c.add(bad("TIFF (not an accepted format)", opencv(".tiff"), ErrorKind.FORMAT));
+        return c;
+    }
+
+    /** A 65,496 x 8 JPEG (JPEG's sides stop at 65,535; libjpeg's at 65,500), a few KB, written by OpenCV. */
+    static byte[] wideJpeg() {
+        try (Mat m = new Mat(8, 65_496, opencv_core.CV_8UC3, new Scalar(40, 90, 200, 0)); BytePointer out = new BytePointer()) {
+            if (!opencv_imgcodecs.imencode(".jpg", m, out)) {
+                throw new IllegalStateException("OpenCV could not write a 65,496-pixel-wide JPEG");
+            }
+            byte[] b = new byte[(int) out.limit()];
+            out.get(b);
+            return b;
+        }
+    }
+
+    /**
+     * A grey {@code w x h} PNG written by hand (ImageMagick refuses more than 16K wide; libpng reads up to
+     * 1,000,000): signature, IHDR, one zlib-compressed IDAT of filter-0 rows, IEND, each chunk with its CRC.
+     */
+    static byte[] widePng(int w, int h) throws Exception {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 0).put((byte) 0)
+            .put((byte) 0).put((byte) 0);
+        chunk(png, "IHDR", ihdr.array());
+        ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(idat,
+            new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION))) {
+            byte[] row = new byte[1 + w];
+            for (int y = 0; y < h; y++) {
+                java.util.Arrays.fill(row, 1, row.length, (byte) (40 + 20 * y));
+                z.write(row);
+            }
+        }
+        chunk(png, "IDAT", idat.toByteArray());
+        chunk(png, "IEND", new byte[0]);
+        return png.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws java.io.IOException {
+        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(t);
+        out.write(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(t);
+        crc.update(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    /** At the small test crop (32, S 37) and the paper's (224, S 256): Q, and so what a rescale costs, differ. */
+    @ParameterizedTest(name = "crop {0}")
+    @ValueSource(ints = {32, 224})
+    void shouldAnswerEveryBadFrameWithItsReasonAndPredictEveryGoodOne(int crop, LocalKafka kafka) throws Exception {
         List<Case> corpus = corpus();
         KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
         TopicsSettings defaults = TopicsSettings.from(CONFIG);
@@ -173,7 +237,9 @@ class BadInputCorpusIT {
         int bad = (int) corpus.stream().filter(c -> c.expected() != null).count();
         int odd = corpus.size() - bad;
 
-        try (TestModels.Exported model = TestModels.export(dir.resolve("m"))) {
+        try (TestModels.Exported model = crop == TestModels.CROP ? TestModels.export(dir.resolve("m"))
+            : TestModels.export(io.vggstream.trainer.model.VggConfig.A, 1 / 16.0, 32, 42, dir.resolve("m"),
+                new io.vggstream.trainer.augment.TrainScale(256, 256), crop)) {
             run(kafka, k, topics, corpus, byOffset, model, good, bad, odd);
         }
     }
@@ -206,8 +272,8 @@ class BadInputCorpusIT {
             assertThat(r.key()).as(c.name() + ": key as received").isEqualTo(c.key());
             assertThat(letter.value()).as(c.name() + ": value as received").isEqualTo(c.value());
         }
-        System.out.printf("bad-input corpus: %d kinds (%d broken, %d unusual but usable), %d good frames around them;"
-            + " %d predictions, %d dead letters%n", corpus.size(), bad, odd, good, predictions.size(), letters.size());
+        System.out.printf("bad-input corpus at crop %d: %d kinds (%d broken, %d unusual but usable), %d good frames around them;"
+            + " %d predictions, %d dead letters%n", model.card().crop(), corpus.size(), bad, odd, good, predictions.size(), letters.size());
     }
 
     private static org.apache.kafka.common.header.Header header(String k, String v) {

@@ -3,6 +3,9 @@ package io.vggstream.engine.preprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vggstream.engine.testing.Frames;
+import io.vggstream.imaging.ImageProbe;
+import io.vggstream.imaging.Pixels;
+import io.vggstream.imaging.Rescale;
 import io.vggstream.topics.deadletter.ErrorKind;
 import java.awt.image.BufferedImage;
 import java.util.List;
@@ -127,7 +130,7 @@ class PreprocessingTest {
         for (int i = 0; i < bgr.length; i++) {
             bgr[i] = (byte) r.nextInt(256);
         }
-        Preprocessing.Scaled s = new Preprocessing.Scaled(bgr, 37, 23);
+        Pixels s = new Pixels(37, 23, Pixels.Layout.BGR, bgr);
         Plan p = plan(List.of(23), true, true, true, 16);
         for (int[] w : new int[][] {{0, 0, 37, 23}, {5, 3, 16, 16}, {21, 7, 16, 16}}) {
             Variant[] both = Preprocessing.tensorAndMirror(p, true, s, w[0], w[1], w[2], w[3]);
@@ -136,6 +139,158 @@ class PreprocessingTest {
             assertThat(both[1].h()).isEqualTo(w[3]);
             assertThat(both[1].w()).isEqualTo(w[2]);
             assertThat(both[1].crop()).isTrue();
+        }
+    }
+
+    // Bounded preprocessing (issue 16, item 1) and the format allow-list (item 5).
+
+    private static final List<Plan> SINGLE_256 = List.of(new Plan(0, List.of(256), true, true, false, 224, MEAN));
+
+    /** A real 65,496 x 8 JPEG (a few KB) written by OpenCV: at Q 256 it would be 2,095,872 x 256. */
+    static byte[] wideJpeg() {
+        try (org.bytedeco.opencv.opencv_core.Mat m = new org.bytedeco.opencv.opencv_core.Mat(8, 65_496,
+                 org.bytedeco.opencv.global.opencv_core.CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(40, 90, 200, 0));
+             org.bytedeco.javacpp.BytePointer out = new org.bytedeco.javacpp.BytePointer()) {
+            assertThat(org.bytedeco.opencv.global.opencv_imgcodecs.imencode(".jpg", m, out)).isTrue();
+            byte[] b = new byte[(int) out.limit()];
+            out.get(b);
+            return b;
+        }
+    }
+
+    @Test
+    void shouldComputeTheRescaledSizeInLongWhenItWouldOverflowAnInt() {
+        assertThat(Rescale.size(65_496L, 8L, 256)).containsExactly(2_095_872L, 256L);
+        assertThat(Rescale.size(8L, 1_000_000L, 256)).containsExactly(256L, 32_000_000L);
+        assertThat(Rescale.pixels(1_000_000_000L, 8L, 512)).isEqualTo(64_000_000_000L * 512);
+        // Where it fits an int, the size is what the engine always computed (a float quotient, rounded).
+        for (int[] whq : new int[][] {{640, 480, 256}, {480, 640, 224}, {28, 28, 32}, {1920, 1080, 384}, {333, 500, 37}}) {
+            int w = whq[0];
+            int h = whq[1];
+            int q = whq[2];
+            int[] old = w <= h ? new int[] {q, Math.max(q, Math.round((float) h * q / w))} : new int[] {Math.max(q, Math.round((float) w * q / h)), q};
+            assertThat(Preprocessing.scaledSize(w, h, q)).containsExactly(old);
+        }
+    }
+
+    @Test
+    void shouldRefuseAnExtremeAspectRatioBeforeDecoding() {
+        byte[] jpeg = wideJpeg();
+        assertThat(jpeg.length).isLessThan(64 * 1024);
+        assertThat(ImageProbe.size(jpeg)).contains(new ImageProbe.Size(65_496, 8));
+        var bad = (Preprocessing.Result.Bad) Preprocessing.variants(jpeg, SINGLE_256, ImageLimits.of(40_000_000L, 8));
+        assertThat(bad.kind()).isEqualTo(ErrorKind.ASPECT_RATIO);
+        assertThat(bad.reason()).contains("65496x8").contains("max-aspect-ratio");
+    }
+
+    @Test
+    void shouldRefuseARescaledImageOverMaxTensorPixelsBeforeDecodingWhateverTheAspectCap() {
+        // With the aspect cap off, the tensor cap still refuses it: 2,095,872 x 256 = 536,543,232 pixels at Q 256.
+        var bad = (Preprocessing.Result.Bad) Preprocessing.variants(wideJpeg(), SINGLE_256,
+            new ImageLimits(40_000_000L, 8, 1e9, ImageLimits.DEFAULT_MAX_TENSOR_PIXELS));
+        assertThat(bad.kind()).isEqualTo(ErrorKind.TOO_MANY_TENSOR_PIXELS);
+        assertThat(bad.reason()).contains("536543232").contains("max-tensor-pixels");
+        // Summed over the protocol's scales: 640x480 at Q 256 and 512 is 341x256 + 683x512 = 87,296 + 349,696 pixels.
+        List<Plan> two = List.of(new Plan(0, List.of(256, 512), false, true, false, 224, MEAN));
+        byte[] vga = Frames.jpeg(640, 480, 3);
+        assertThat(Preprocessing.variants(vga, two, new ImageLimits(40_000_000L, 8, 10, 436_992))).isInstanceOf(Preprocessing.Result.Ok.class);
+        assertThat(((Preprocessing.Result.Bad) Preprocessing.variants(vga, two, new ImageLimits(40_000_000L, 8, 10, 436_991))).kind())
+            .isEqualTo(ErrorKind.TOO_MANY_TENSOR_PIXELS);
+    }
+
+    @Test
+    void shouldStateTheMostMemoryOneFrameCanTakeUnderTheDefaults() {
+        // docs/engine.md, "What one frame can cost": the defaults (8 MiB frames, 40 M image pixels, 4 M tensor pixels),
+        // one model, protocol single with flips: 2 x 8 MiB + 7 x 40 M + 6 x 4 M + 12 x 4 M x 2 = 416,777,216 bytes.
+        ImageLimits defaults = new ImageLimits(40_000_000L, 8, 10, 4_000_000L);
+        List<Plan> single = List.of(new Plan(0, List.of(256), true, true, false, 224, MEAN));
+        assertThat(Preprocessing.maxFrameBytes(defaults, single, 8L << 20)).isEqualTo(416_777_216L);
+        // dense+crops at three scales, flips: the same dense share (the three rescaled images are within 4 M together), plus
+        // 3 x 25 crops of 12 x 224^2 bytes, twice.
+        List<Plan> heavy = List.of(new Plan(0, List.of(256, 384, 512), true, true, true, 224, MEAN));
+        assertThat(Preprocessing.maxFrameBytes(defaults, heavy, 8L << 20)).isEqualTo(416_777_216L + 3L * 25 * 12 * 224 * 224 * 2);
+    }
+
+    @Test
+    void shouldKeepWhatAFrameAtTheTensorLimitAllocatesWithinTheStatedBound() {
+        // 2000x1000 at Q 1414 is 2828x1414 = 3,998,792 pixels, just under 4 M.
+        ImageLimits limits = new ImageLimits(40_000_000L, 8, 10, 4_000_000L);
+        List<Plan> plans = List.of(new Plan(0, List.of(1414), true, true, false, 224, MEAN));
+        byte[] jpeg = Frames.jpeg(2000, 1000, 4);
+        var ok = (Preprocessing.Result.Ok) Preprocessing.variants(jpeg, plans, limits);
+        long tensors = ok.variants().stream().mapToLong(v -> 4L * v.chw().length).sum();
+        long decodedAndRescaled = 3L * 2000 * 1000 + 2 * 3L * 2828 * 1414;
+        assertThat(tensors).isEqualTo(2 * 12L * 2828 * 1414);
+        assertThat(2L * jpeg.length + decodedAndRescaled + tensors).isLessThanOrEqualTo(Preprocessing.maxFrameBytes(limits, plans, jpeg.length));
+        // One pixel more of Q and it is refused.
+        assertThat(((Preprocessing.Result.Bad) Preprocessing.variants(jpeg, List.of(new Plan(0, List.of(1415), true, true, false, 224, MEAN)),
+            limits)).kind()).isEqualTo(ErrorKind.TOO_MANY_TENSOR_PIXELS);
+    }
+
+    @Test
+    void shouldRefuseFormatsOutsideTheAllowListBeforeOpenCvSeesThem() {
+        List<Plan> plans = List.of(plan(List.of(32), false, true, false, 32));
+        byte[] pnm = "P6\n100000 100000\n255\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] hdr = "#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y 100000 +X 100000\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] tiff = {'I', 'I', 42, 0, 8, 0, 0, 0, 0, 0};
+        byte[] jp2 = {0, 0, 0, 12, 'j', 'P', ' ', ' ', 13, 10, (byte) 0x87, 10};
+        byte[] gif = Frames.encode(Frames.image(40, 30, 5), "gif");
+        for (byte[] b : List.of(pnm, hdr, tiff, jp2, gif)) {
+            var bad = (Preprocessing.Result.Bad) Preprocessing.variants(b, plans, 1 << 20);
+            assertThat(bad.kind()).isEqualTo(ErrorKind.FORMAT);
+            assertThat(bad.reason()).contains("JPEG, PNG, BMP or WebP");
+        }
+        assertThat(((Preprocessing.Result.Bad) Preprocessing.variants(pnm, plans, 1 << 20)).reason()).contains("PNM");
+    }
+
+    @Test
+    void shouldReadTheDeclaredSizeOfEveryAcceptedFormat() {
+        assertThat(ImageProbe.size(Frames.jpeg(61, 43, 1))).contains(new ImageProbe.Size(61, 43));
+        assertThat(ImageProbe.size(Frames.png(61, 43, 1))).contains(new ImageProbe.Size(61, 43));
+        assertThat(ImageProbe.size(Frames.encode(Frames.image(61, 43, 1), "bmp"))).contains(new ImageProbe.Size(61, 43));
+        assertThat(ImageProbe.size(opencv(".jpg", 61, 43, org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_PROGRESSIVE, 1)))
+            .contains(new ImageProbe.Size(61, 43));
+        byte[] lossy = opencv(".webp", 61, 43, org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_WEBP_QUALITY, 80);
+        assertThat(new String(lossy, 12, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("VP8 ");
+        assertThat(ImageProbe.size(lossy)).contains(new ImageProbe.Size(61, 43));
+        byte[] lossless = opencv(".webp", 61, 43, org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_WEBP_QUALITY, 101);
+        assertThat(new String(lossless, 12, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("VP8L");
+        assertThat(ImageProbe.size(lossless)).contains(new ImageProbe.Size(61, 43));
+        // BMP: a top-down bitmap (negative height) and an OS/2 core header.
+        byte[] topDown = new byte[54];
+        topDown[0] = 'B';
+        topDown[1] = 'M';
+        topDown[14] = 40;
+        topDown[18] = 61;
+        int minus43 = -43;
+        for (int i = 0; i < 4; i++) {
+            topDown[22 + i] = (byte) (minus43 >> (8 * i));
+        }
+        assertThat(ImageProbe.size(topDown)).contains(new ImageProbe.Size(61, 43));
+        byte[] core = new byte[26];
+        core[0] = 'B';
+        core[1] = 'M';
+        core[14] = 12;
+        core[18] = (byte) 0x10;
+        core[19] = (byte) 0x27; // 10000
+        core[20] = 43;
+        assertThat(ImageProbe.size(core)).contains(new ImageProbe.Size(10_000, 43));
+        // A header cut before the size: no size, so refused as decode before decoding.
+        byte[] cut = java.util.Arrays.copyOf(Frames.png(61, 43, 1), 20);
+        assertThat(ImageProbe.size(cut)).isEmpty();
+        assertThat(((Preprocessing.Result.Bad) Preprocessing.variants(cut, List.of(plan(List.of(32), false, true, false, 32)), 1 << 20)).kind())
+            .isEqualTo(ErrorKind.DECODE);
+    }
+
+    private static byte[] opencv(String ext, int w, int h, int flag, int value) {
+        try (org.bytedeco.opencv.opencv_core.Mat m = new org.bytedeco.opencv.opencv_core.Mat(h, w,
+                 org.bytedeco.opencv.global.opencv_core.CV_8UC3, new org.bytedeco.opencv.opencv_core.Scalar(10, 200, 30, 0));
+             org.bytedeco.javacpp.BytePointer out = new org.bytedeco.javacpp.BytePointer();
+             org.bytedeco.javacpp.IntPointer params = new org.bytedeco.javacpp.IntPointer(flag, value)) {
+            assertThat(org.bytedeco.opencv.global.opencv_imgcodecs.imencode(ext, m, out, params)).isTrue();
+            byte[] b = new byte[(int) out.limit()];
+            out.get(b);
+            return b;
         }
     }
 }

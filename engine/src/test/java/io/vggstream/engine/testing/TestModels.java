@@ -67,14 +67,19 @@ public final class TestModels {
 
     /** Exports config {@code config} at conv width {@code width} and FC width {@code fc}: wider nets for slow inference. */
     public static Exported export(VggConfig config, double width, int fc, long seed, Path dir, TrainScale scale) {
+        return export(config, width, fc, seed, dir, scale, CROP);
+    }
+
+    /** As above with crop size {@code crop} (the paper's 224, say); {@link Exported#classic} assumes {@link #CROP}. */
+    public static Exported export(VggConfig config, double width, int fc, long seed, Path dir, TrainScale scale, int crop) {
         ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
-        VggSpec spec = new VggSpec(config, width, fc, CLASSES, CROP);
+        VggSpec spec = new VggSpec(config, width, fc, CLASSES, crop);
         NDManager manager = NDManager.newBaseManager();
         try {
             VggNet net = VggNet.of(spec);
             net.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2),
                 Parameter.Type.WEIGHT);
-            net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, CROP, CROP));
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, crop, crop));
             net.namedParameters().forEach((name, p) -> {
                 if (name.endsWith("_bias")) {
                     NDArray b = p.getArray();
@@ -82,7 +87,7 @@ public final class TestModels {
                 }
             });
             // Spread the class scores so posteriors are neither uniform nor one-hot.
-            NDArray probe = manager.randomNormal(0, 60, new Shape(8, 3, CROP, CROP), DataType.FLOAT32);
+            NDArray probe = manager.randomNormal(0, 60, new Shape(8, 3, crop, crop), DataType.FLOAT32);
             NDArray scores = net.forward(new ParameterStore(manager, false), new NDList(probe), false).head()
                 .sub(net.parameter("fc8", "bias"));
             float spread = scores.sub(scores.mean()).square().mean().sqrt().getFloat();

@@ -15,12 +15,20 @@ public enum ErrorKind {
     TOO_LARGE("too-large"),
     /** A contract header is missing, not UTF-8, or not of its type. */
     BAD_HEADER("bad-header"),
-    /** The bytes are not an image that OpenCV decodes. */
+    /** The bytes are not an image that OpenCV decodes, or an accepted format whose header cannot be read. */
     DECODE("decode"),
+    /** An image format outside the accepted JPEG, PNG, BMP and WebP (PNM, TIFF, GIF, ...): refused before decoding. */
+    FORMAT("format"),
     /** The image's declared size exceeds the pixel limit (refused before decoding). */
     TOO_MANY_PIXELS("too-many-pixels"),
     /** The image is smaller than the model accepts. */
     TOO_SMALL("too-small"),
+    /** The image's long side over its short side exceeds the engine's max-aspect-ratio (refused before decoding). */
+    ASPECT_RATIO("aspect-ratio"),
+    /** Rescaled to the protocol's scales, the image would exceed the engine's max-tensor-pixels (refused before decoding). */
+    TOO_MANY_TENSOR_PIXELS("too-many-tensor-pixels"),
+    /** Preprocessing failed for this frame in a way the checks did not foresee (the reason says what was thrown). */
+    PREPROCESS("preprocess"),
     /** Inference failed for this frame. */
     INFERENCE("inference"),
     /** The frame was older than the engine's max-frame-age when it arrived: answered, not inferred. */

@@ -1,5 +1,8 @@
 package io.vggstream.trainer.augment;
 
+import io.vggstream.imaging.Pixels;
+import io.vggstream.imaging.Rescale;
+import io.vggstream.imaging.Tensors;
 import io.vggstream.trainer.data.ColourPca;
 import io.vggstream.trainer.data.ImageTransform;
 import io.vggstream.trainer.data.RgbImage;
@@ -7,14 +10,15 @@ import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 
 /**
- * The paper's augmentation, in one pass per image: isotropic rescale so the smallest side is S
- * (fixed, or uniform in [Smin, Smax] per image), a random crop, a random horizontal flip, AlexNet's
- * PCA colour shift ({@code alpha ~ N(0, 0.1)}), and mean subtraction. Only the crop window is
- * resampled (bilinear, pixel centres aligned), never the whole rescaled image; a strong downscale is
- * box-filtered first so it does not alias.
+ * The paper's augmentation: isotropic rescale so the smallest side is S (fixed, or uniform in
+ * [Smin, Smax] per image), a random crop, a random horizontal flip, AlexNet's PCA colour shift
+ * ({@code alpha ~ N(0, 0.1)}), and mean subtraction. The rescale and the crop-to-tensor are the
+ * {@code imaging} module's, the engine's own code (OpenCV's area averaging when shrinking, bilinear
+ * when growing, to 8-bit pixels), so training sees the pixels serving will; the random choices and
+ * the colour shift are the trainer's.
  *
  * <p>The same class does evaluation ({@link #evaluation}): rescale to Q, central Q x Q square, no
- * flip, no colour shift.
+ * colour shift, unflipped (or flipped, {@link #centre}): the engine's dense window, bit for bit.
  */
 public final class Augmenter implements ImageTransform {
 
@@ -76,15 +80,9 @@ public final class Augmenter implements ImageTransform {
     /** Draws S, the crop position, the flip and the colour shift for a {@code w x h} image. */
     public Draw draw(int w, int h, SplittableRandom rng) {
         int s = scale.jittered() ? rng.nextInt(scale.min(), scale.max() + 1) : scale.min();
-        int sw;
-        int sh;
-        if (w <= h) {
-            sw = s;
-            sh = Math.max(s, (int) Math.round((double) h * s / w));
-        } else {
-            sh = s;
-            sw = Math.max(s, (int) Math.round((double) w * s / h));
-        }
+        int[] scaled = Rescale.size(w, h, s);
+        int sw = scaled[0];
+        int sh = scaled[1];
         int x0 = randomCrop ? rng.nextInt(sw - side + 1) : (sw - side) / 2;
         int y0 = randomCrop ? rng.nextInt(sh - side + 1) : (sh - side) / 2;
         boolean mirrored = flip && rng.nextBoolean();
@@ -104,73 +102,31 @@ public final class Augmenter implements ImageTransform {
         render(image, draw(image.width(), image.height(), rng), dst, offset);
     }
 
-    /** Writes the crop that {@code d} describes, CHW, mean subtracted, at {@code offset}. */
+    /**
+     * The evaluation window of a {@code w x h} image: rescaled to Q, the central Q x Q square, mirrored
+     * when {@code flip}, no colour shift. The engine's dense variant at Q holds the same window.
+     */
+    public Draw centre(int w, int h, boolean flip) {
+        int[] scaled = Rescale.size(w, h, scale.min());
+        return new Draw(scale.min(), scaled[0], scaled[1], (scaled[0] - side) / 2, (scaled[1] - side) / 2, flip, new double[3],
+            new double[3]);
+    }
+
+    /** Writes the crop that {@code d} describes, CHW, colour-shifted, mean subtracted, at {@code offset}. */
     public void render(RgbImage image, Draw d, FloatBuffer dst, int offset) {
-        RgbImage src = image;
-        int k = Math.min(image.width() / d.scaledWidth(), image.height() / d.scaledHeight());
-        if (k >= 2) {
-            src = boxShrink(image, k);
+        Pixels src = new Pixels(image.width(), image.height(), image.channels() == 1 ? Pixels.Layout.GREY : Pixels.Layout.RGB,
+            image.pixels());
+        Pixels scaled = Rescale.toSmallerSide(src, d.s());
+        if (scaled.width() != d.scaledWidth() || scaled.height() != d.scaledHeight()) {
+            throw new IllegalArgumentException("the draw is for a " + d.scaledWidth() + "x" + d.scaledHeight() + " rescale, the image gives "
+                + scaled.width() + "x" + scaled.height());
         }
-        double rx = (double) src.width() / d.scaledWidth();
-        double ry = (double) src.height() / d.scaledHeight();
-        int[] xa = new int[side];
-        int[] xb = new int[side];
-        float[] xw = new float[side];
-        for (int j = 0; j < side; j++) {
-            int col = d.x0() + (d.flip() ? side - 1 - j : j);
-            double sx = clamp((col + 0.5) * rx - 0.5, src.width() - 1);
-            xa[j] = (int) sx;
-            xb[j] = Math.min(xa[j] + 1, src.width() - 1);
-            xw[j] = (float) (sx - xa[j]);
-        }
-        int plane = side * side;
         float[] add = new float[3];
         for (int c = 0; c < 3; c++) {
             add[c] = (float) d.shift()[c] - mean[c];
         }
-        for (int i = 0; i < side; i++) {
-            double sy = clamp((d.y0() + i + 0.5) * ry - 0.5, src.height() - 1);
-            int ya = (int) sy;
-            int yb = Math.min(ya + 1, src.height() - 1);
-            float yw = (float) (sy - ya);
-            for (int j = 0; j < side; j++) {
-                for (int c = 0; c < 3; c++) {
-                    // a + (b - a) * w: exact where the neighbours are equal
-                    int ta = src.get(xa[j], ya, c);
-                    int ba = src.get(xa[j], yb, c);
-                    float top = ta + (src.get(xb[j], ya, c) - ta) * xw[j];
-                    float bottom = ba + (src.get(xb[j], yb, c) - ba) * xw[j];
-                    dst.put(offset + c * plane + i * side + j, top + (bottom - top) * yw + add[c]);
-                }
-            }
-        }
-    }
-
-    private static double clamp(double v, int max) {
-        return v < 0 ? 0 : Math.min(v, max);
-    }
-
-    /** Averages k x k blocks (the last partial row and column are averaged over what there is). */
-    static RgbImage boxShrink(RgbImage img, int k) {
-        int w = (img.width() + k - 1) / k;
-        int h = (img.height() + k - 1) / k;
-        int ch = img.channels();
-        byte[] out = new byte[w * h * ch];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                for (int c = 0; c < ch; c++) {
-                    int sum = 0;
-                    int n = 0;
-                    for (int yy = y * k; yy < Math.min(img.height(), (y + 1) * k); yy++) {
-                        for (int xx = x * k; xx < Math.min(img.width(), (x + 1) * k); xx++) {
-                            sum += img.pixels()[(yy * img.width() + xx) * ch + c] & 0xff;
-                            n++;
-                        }
-                    }
-                    out[(y * w + x) * ch + c] = (byte) Math.round((float) sum / n);
-                }
-            }
-        }
-        return new RgbImage(w, h, ch, out);
+        float[] chw = new float[3 * side * side];
+        Tensors.chw(scaled, d.x0(), d.y0(), side, side, d.flip(), add, chw, 0);
+        dst.put(offset, chw);
     }
 }

@@ -1,31 +1,38 @@
 package io.vggstream.trainer.data;
 
+import io.vggstream.imaging.Decoded;
+import io.vggstream.imaging.ImageFormat;
+import io.vggstream.imaging.ImageProbe;
+import io.vggstream.imaging.Pixels;
 import io.vggstream.trainer.BadInputException;
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The ImageNet folder layout, {@code ROOT/train/<class>/*} and {@code ROOT/val/<class>/*}. Only file
- * names are held in memory; images are decoded on demand (JPEG, PNG, BMP, GIF through ImageIO), so
- * memory stays bounded whatever the size of the set. An unreadable image is skipped, counted and
- * warned about once.
+ * names are held in memory; images are decoded on demand by the {@code imaging} module, the engine's
+ * own decoder (OpenCV; JPEG, PNG, BMP and WebP, the formats the engine serves), so the network is
+ * trained on the pixels it will be served; memory stays bounded whatever the size of the set. An
+ * unreadable image, another format, or one declaring more than {@link #MAX_PIXELS} pixels is
+ * skipped, counted and warned about once.
  */
 public final class ImageFolder implements LabeledImages {
     private static final Logger LOG = LoggerFactory.getLogger(ImageFolder.class);
 
-    /** File extensions taken as images (lower case). */
-    public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif");
+    /** File extensions taken as images (lower case): the formats the engine accepts. */
+    public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "webp");
+
+    /** Images declaring more pixels are skipped before decoding (decompression bombs), as the engine's default. */
+    public static final long MAX_PIXELS = 40_000_000L;
 
     private final String name;
     private final List<String> classes;
@@ -144,12 +151,25 @@ public final class ImageFolder implements LabeledImages {
     public RgbImage image(int i) {
         Path file = Path.of(files[i]);
         try {
-            BufferedImage img = ImageIO.read(file.toFile());
-            if (img == null) {
-                corrupt.skip(file, "no ImageIO reader understands it");
+            byte[] encoded = Files.readAllBytes(file);
+            if (ImageFormat.detect(encoded).isEmpty()) {
+                corrupt.skip(file, "not " + ImageFormat.ALLOWED + " (looks like " + ImageFormat.guess(encoded) + ")");
                 return null;
             }
-            return toRgb(img);
+            Optional<ImageProbe.Size> size = ImageProbe.size(encoded);
+            if (size.isEmpty() || size.get().pixels() > MAX_PIXELS) {
+                corrupt.skip(file, size.isEmpty() ? "no image size in its header" : "it declares " + size.get().width() + "x"
+                    + size.get().height() + " pixels, over " + MAX_PIXELS);
+                return null;
+            }
+            Optional<Decoded> decoded = Decoded.decode(encoded);
+            if (decoded.isEmpty()) {
+                corrupt.skip(file, "OpenCV cannot decode it");
+                return null;
+            }
+            try (Decoded img = decoded.get()) {
+                return toRgb(img.pixels());
+            }
         } catch (IOException | RuntimeException e) {
             corrupt.skip(file, e.getClass().getSimpleName() + ": " + e.getMessage());
             return null;
@@ -161,38 +181,15 @@ public final class ImageFolder implements LabeledImages {
         return corrupt.skipped();
     }
 
-    /** Converts any decoded image to 8-bit RGB (or grey, kept as one channel). */
-    static RgbImage toRgb(BufferedImage img) {
-        int w = img.getWidth();
-        int h = img.getHeight();
-        if (img.getType() == BufferedImage.TYPE_BYTE_GRAY) {
-            byte[] grey = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
-            if (grey.length == w * h) {
-                return new RgbImage(w, h, 1, grey.clone());
-            }
+    /** OpenCV's BGR to the trainer's RGB. */
+    static RgbImage toRgb(Pixels bgr) {
+        byte[] src = bgr.data();
+        byte[] rgb = new byte[src.length];
+        for (int p = 0; p < rgb.length; p += 3) {
+            rgb[p] = src[p + 2];
+            rgb[p + 1] = src[p + 1];
+            rgb[p + 2] = src[p];
         }
-        byte[] rgb = new byte[w * h * 3];
-        if (img.getType() == BufferedImage.TYPE_3BYTE_BGR
-                && img.getRaster().getDataBuffer() instanceof DataBufferByte buf && buf.getData().length == rgb.length) {
-            byte[] bgr = buf.getData();
-            for (int p = 0; p < rgb.length; p += 3) {
-                rgb[p] = bgr[p + 2];
-                rgb[p + 1] = bgr[p + 1];
-                rgb[p + 2] = bgr[p];
-            }
-            return new RgbImage(w, h, 3, rgb);
-        }
-        int[] row = new int[w];
-        for (int y = 0; y < h; y++) {
-            img.getRGB(0, y, w, 1, row, 0, w);
-            for (int x = 0; x < w; x++) {
-                int argb = row[x];
-                int o = (y * w + x) * 3;
-                rgb[o] = (byte) (argb >> 16);
-                rgb[o + 1] = (byte) (argb >> 8);
-                rgb[o + 2] = (byte) argb;
-            }
-        }
-        return new RgbImage(w, h, 3, rgb);
+        return new RgbImage(bgr.width(), bgr.height(), 3, rgb);
     }
 }
