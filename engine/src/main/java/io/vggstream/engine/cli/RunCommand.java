@@ -77,7 +77,7 @@ public final class RunCommand implements Callable<Integer> {
             ops = ops.withPort(opsPort);
         }
         // Up before the models load, so that probes see "live, not ready" through warm-up.
-        OpsServer opsServer = ops.enabled() ? OpsServer.start(ops.port()) : null;
+        OpsServer opsServer = ops.enabled() ? OpsServer.start(ops) : null;
         StreamingEngine running;
         try {
             running = StreamingEngine.start(Engine.start(settings, options.config()), kafka, topics,
