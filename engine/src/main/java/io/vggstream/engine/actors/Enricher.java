@@ -3,18 +3,13 @@ package io.vggstream.engine.actors;
 import io.vggstream.engine.EnrichSettings;
 import io.vggstream.engine.Engine;
 import io.vggstream.engine.kafka.Enrichment;
+import io.vggstream.engine.kafka.ImageSource;
 import io.vggstream.engine.kafka.KafkaPipe;
 import io.vggstream.topics.KafkaSettings;
+import io.vggstream.topics.RecordFit;
 import io.vggstream.topics.TopicsSettings;
-import io.vggstream.topics.deadletter.ErrorKind;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,6 +19,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -35,12 +31,22 @@ import org.apache.pekko.kafka.javadsl.Consumer;
  * Enriches a stream of JSON events with what their images show: each event comes out once, to
  * the output topic, with the same key and headers and a {@code vgg} object added (or a
  * {@code vgg.error} when its image could not be classified); an event with no image passes
- * through unchanged with a {@code vgg-skipped} header. At least once, like the frames path.
+ * through unchanged with a {@code vgg-skipped} header. At least once, like the frames path. Images
+ * come only from where {@link ImageSource} allows; an output too large for its topic carries its
+ * digest instead ({@link RecordFit}).
  */
 public final class Enricher extends AbstractBehavior<Enricher.Command> {
 
     /** The header an event gets when it passes through unenriched. */
     public static final String SKIPPED_HEADER = "vgg-skipped";
+
+    /** {@code vgg.kind} when the image could not be had (bad base64, a refused path or URL, a failed fetch). */
+    public static final String FETCH_KIND = "fetch";
+
+    /** {@code vgg.kind} of an output that carries its digest instead of the enriched event. */
+    public static final String TOO_LARGE_KIND = "too-large";
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** What the enricher accepts. */
     public sealed interface Command {
@@ -68,23 +74,25 @@ public final class Enricher extends AbstractBehavior<Enricher.Command> {
                      TopicsSettings topics, CompletableFuture<Done> ended) {
         super(ctx);
         this.ended = ended;
-        HttpClient http = HttpClient.newBuilder().connectTimeout(settings.urlTimeout())
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+        // File reads and host lookups block: Pekko's dispatcher for blocking work, not the stream's.
+        ImageSource source = new ImageSource(settings, topics.maxFrameBytes(),
+            ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
+        int limit = topics.maxRecordBytes();
         control = KafkaPipe.run(ctx.getSystem(), kafka, topics, settings.groupId(), settings.inputTopic(),
-            engine.settings().maxInFlight(), record -> answer(engine, settings, topics.maxFrameBytes(), http, record), envelope -> envelope);
+            engine.settings().maxInFlight(), record -> answer(engine, settings, source, limit, record), envelope -> envelope);
         ctx.pipeToSelf(control.streamCompletion(), (done, failure) -> new StreamEnded(failure));
         ctx.getLog().info("enriching {} into {} (image at {} as {}), group {}", settings.inputTopic(), settings.outputTopic(),
             settings.imageField(), settings.encoding().name().toLowerCase(java.util.Locale.ROOT), settings.groupId());
     }
 
     private static CompletionStage<ProducerMessage.Envelope<byte[], byte[], NotUsed>> answer(
-            Engine engine, EnrichSettings settings, int maxBytes, HttpClient http, ConsumerRecord<byte[], byte[]> record) {
+            Engine engine, EnrichSettings settings, ImageSource source, int limit, ConsumerRecord<byte[], byte[]> record) {
         Enrichment.Found found = Enrichment.find(record.value(), settings);
         if (found instanceof Enrichment.Found.Skip skip) {
-            return CompletableFuture.completedFuture(out(settings, record, record.value(), skip.reason()));
+            return CompletableFuture.completedFuture(out(settings, limit, record, record.value(), skip.reason()));
         }
         Enrichment.Found.Image image = (Enrichment.Found.Image) found;
-        return fetch(settings, image.field(), maxBytes, http)
+        return source.get(image.field())
             .thenCompose(bytes -> engine.classify(bytes).thenApply(outcome -> {
                 if (outcome instanceof Aggregator.Classified c) {
                     return Enrichment.enriched(image.event(), c, engine.classes(), engine.models().stream().map(m -> m.name()).toList(),
@@ -93,61 +101,34 @@ public final class Enricher extends AbstractBehavior<Enricher.Command> {
                 Aggregator.Failed f = (Aggregator.Failed) outcome;
                 return Enrichment.failed(image.event(), f.kind().code(), f.reason());
             }))
-            .exceptionally(e -> Enrichment.failed(image.event(), ErrorKind.DECODE.code(), "cannot get the image: " + cause(e).getMessage()))
-            .thenApply(value -> out(settings, record, value, null));
+            // What kind of failure only: never the file's contents, its size, or the server's answer.
+            .exceptionally(e -> Enrichment.failed(image.event(), FETCH_KIND, ImageSource.reason(e)))
+            .thenApply(value -> out(settings, limit, record, value, null));
     }
 
-    private static CompletionStage<byte[]> fetch(EnrichSettings settings, String field, int maxBytes, HttpClient http) {
-        try {
-            switch (settings.encoding()) {
-                case BASE64:
-                    return CompletableFuture.completedFuture(Enrichment.base64(field));
-                case PATH:
-                    return CompletableFuture.completedFuture(readFile(Path.of(field), maxBytes));
-                default:
-                    URI uri = URI.create(field.strip());
-                    if ("file".equals(uri.getScheme())) {
-                        return CompletableFuture.completedFuture(readFile(Path.of(uri), maxBytes));
-                    }
-                    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-                        throw new IllegalArgumentException("unsupported URL scheme in " + field + " (http, https, file)");
-                    }
-                    return http.sendAsync(HttpRequest.newBuilder(uri).timeout(settings.urlTimeout()).GET().build(),
-                            HttpResponse.BodyHandlers.ofByteArray())
-                        .thenApply(r -> {
-                            if (r.statusCode() / 100 != 2) {
-                                throw new IllegalStateException("GET " + uri + " answered " + r.statusCode());
-                            }
-                            if (r.body().length > maxBytes) {
-                                throw new IllegalStateException("GET " + uri + " gave " + r.body().length + " bytes, over " + maxBytes);
-                            }
-                            return r.body();
-                        });
-            }
-        } catch (IOException | RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    private static byte[] readFile(Path p, int maxBytes) throws IOException {
-        long size = Files.size(p);
-        if (size > maxBytes) {
-            throw new IOException(p + " is " + size + " bytes, over the limit of " + maxBytes);
-        }
-        return Files.readAllBytes(p);
-    }
-
-    private static ProducerMessage.Envelope<byte[], byte[], NotUsed> out(EnrichSettings settings, ConsumerRecord<byte[], byte[]> in,
-                                                                          byte[] value, String skipped) {
+    static ProducerMessage.Envelope<byte[], byte[], NotUsed> out(EnrichSettings settings, int limit, ConsumerRecord<byte[], byte[]> in,
+                                                                 byte[] value, String skipped) {
         RecordHeaders headers = new RecordHeaders(in.headers().toArray());
         if (skipped != null) {
             headers.remove(SKIPPED_HEADER).add(SKIPPED_HEADER, skipped.getBytes(StandardCharsets.UTF_8));
         }
-        return ProducerMessage.single(new ProducerRecord<>(settings.outputTopic(), null, in.key(), value, headers));
+        // An event near the limit plus its vgg object (a feature vector is tens of KB) would fail the producer, hence the stream.
+        return ProducerMessage.single(RecordFit.fit(new ProducerRecord<>(settings.outputTopic(), null, in.key(), value, headers), limit,
+            Set.of(SKIPPED_HEADER), Enricher::tooLarge));
     }
 
-    private static Throwable cause(Throwable e) {
-        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    /** What an output too large for its topic carries instead: a JSON object, so that readers of the topic still parse it. */
+    static byte[] tooLarge(RecordFit.Digest digest) {
+        com.fasterxml.jackson.databind.node.ObjectNode event = JSON.createObjectNode();
+        event.putObject("vgg").put("kind", TOO_LARGE_KIND)
+            .put("error", "the output event would have been larger than the output topic's limit: left out;"
+                + " sha256 and size describe it (also in the value.sha256 and value.size headers)")
+            .put("sha256", digest.sha256()).put("size", digest.size());
+        try {
+            return JSON.writeValueAsBytes(event);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot write a small JSON object", e);
+        }
     }
 
     @Override

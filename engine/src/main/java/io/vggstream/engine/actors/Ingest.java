@@ -4,6 +4,7 @@ import io.vggstream.engine.Engine;
 import io.vggstream.engine.EngineSettings;
 import io.vggstream.engine.protocol.LoadGovernor;
 import io.vggstream.engine.fusion.TemporalFusion;
+import io.vggstream.engine.kafka.FrameAge;
 import io.vggstream.engine.kafka.KafkaPipe;
 import io.vggstream.engine.kafka.OutputRecords;
 import io.vggstream.topics.KafkaSettings;
@@ -92,8 +93,9 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
         EngineSettings.Degrade degrade = engine.settings().degrade();
         governor = new LoadGovernor(engine.levels().size(), degrade.latencyBudget(), degrade.cooldown(), System.nanoTime());
         LoadGovernor g = governor;
+        FrameAge frameAge = FrameAge.of(engine.settings().maxFrameAge(), ctx.getSystem().settings().config());
         control = KafkaPipe.run(ctx.getSystem(), kafka, topics, engine.settings().groupId(), topics.frames().name(),
-            engine.settings().maxInFlight(), record -> answer(engine, out, record, maxFrame, g), inOrder(engine, out), engine.settings().delivery(),
+            engine.settings().maxInFlight(), record -> answer(engine, out, record, maxFrame, g, frameAge), inOrder(engine, out), engine.settings().delivery(),
             nanos -> engine.metrics().latency(io.vggstream.engine.EngineMetrics.Stage.PRODUCE, nanos));
         ctx.pipeToSelf(control.streamCompletion(), (done, failure) -> new StreamEnded(failure));
         // The engine-start event (models, protocol, devices, Kafka) is StreamingEngine's.
@@ -111,7 +113,7 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
 
     /** One frame in, one answer out: never a failed stage, so one bad frame cannot stop the stream. */
     private static CompletionStage<Answer> answer(Engine engine, OutputRecords out, ConsumerRecord<byte[], byte[]> record, int maxFrame,
-                                                  LoadGovernor governor) {
+                                                  LoadGovernor governor, FrameAge frameAge) {
         long consumed = System.nanoTime();
         engine.metrics().frameIn();
         FrameRecords.Parsed parsed = FrameRecords.parse(record, maxFrame);
@@ -120,13 +122,10 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
             return CompletableFuture.completedFuture(new Letter(out.deadLetterRecord(record, DeadLetter.of(record, invalid))));
         }
         StreamFrame frame = ((FrameRecords.Parsed.Valid) parsed).frame();
-        java.time.Duration maxAge = engine.settings().maxFrameAge();
-        long age = System.currentTimeMillis() - frame.frame().ts();
-        if (!maxAge.isZero() && age > maxAge.toMillis()) {
+        java.util.Optional<String> tooOld = frameAge.refusal(System.currentTimeMillis(), frame.frame().ts());
+        if (tooOld.isPresent()) {
             engine.metrics().frameDropped();
-            return CompletableFuture.completedFuture(new Letter(out.deadLetterRecord(record, DeadLetter.of(record, ErrorKind.DROPPED,
-                String.format(java.util.Locale.ROOT, "the frame was %.1f s old when it reached the engine, over max-frame-age %.1f s:"
-                    + " answered without inference (the engine is behind); replay it from here if needed", age / 1e3, maxAge.toMillis() / 1e3)))));
+            return CompletableFuture.completedFuture(new Letter(out.deadLetterRecord(record, DeadLetter.of(record, ErrorKind.DROPPED, tooOld.get()))));
         }
         return engine.classify(frame.frame().image(), governor.level()).thenApply(outcome -> {
             long answered = System.nanoTime();

@@ -77,7 +77,7 @@ public final class RunCommand implements Callable<Integer> {
             ops = ops.withPort(opsPort);
         }
         // Up before the models load, so that probes see "live, not ready" through warm-up.
-        OpsServer opsServer = ops.enabled() ? OpsServer.start(ops.port()) : null;
+        OpsServer opsServer = ops.enabled() ? OpsServer.start(ops) : null;
         StreamingEngine running;
         try {
             running = StreamingEngine.start(Engine.start(settings, options.config()), kafka, topics,
@@ -97,7 +97,7 @@ public final class RunCommand implements Callable<Integer> {
         out.printf("  %s -> %s (dead letters: %s), group %s, Ctrl-C to stop%n", topics.frames().name(), topics.predictions().name(),
             topics.deadLetter().name(), settings.groupId());
         if (opsServer != null) {
-            out.printf("  ops: http://0.0.0.0:%d/metrics, /health/live, /health/ready%n", opsServer.port());
+            out.printf("  ops: http://%s:%d/metrics, /health/live, /health/ready%n", ops.bindAddress(), opsServer.port());
         }
         if (enrichSettings.enabled()) {
             out.printf("  enriching %s -> %s (image at %s, %s)%n", enrichSettings.inputTopic(), enrichSettings.outputTopic(),

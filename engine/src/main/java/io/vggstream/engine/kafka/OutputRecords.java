@@ -3,8 +3,10 @@ package io.vggstream.engine.kafka;
 import io.vggstream.engine.Engine;
 import io.vggstream.engine.actors.Aggregator;
 import io.vggstream.engine.fusion.Fusion;
+import io.vggstream.topics.RecordFit;
 import io.vggstream.topics.TopicsSettings;
 import io.vggstream.topics.deadletter.DeadLetter;
+import io.vggstream.topics.deadletter.DeadLetterHeaders;
 import io.vggstream.topics.deadletter.DeadLetterSerializer;
 import io.vggstream.topics.frame.StreamFrame;
 import io.vggstream.topics.prediction.Prediction;
@@ -12,6 +14,7 @@ import io.vggstream.topics.prediction.PredictionSerializer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -19,9 +22,14 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * What the engine writes for one frame, as raw records: the prediction (contract JSON, key = the
  * stream id) or the dead letter (the frame's key, value and headers as received, plus the reason
- * and source).
+ * and source; the value's SHA-256 and size instead of the value when the record would not fit the
+ * dead-letter topic, see {@link RecordFit}).
  */
 public final class OutputRecords {
+
+    /** A dead letter's own headers: what is kept when a record must shrink to fit its topic. */
+    private static final Set<String> DEAD_LETTER_HEADERS = Set.of(DeadLetterHeaders.ERROR, DeadLetterHeaders.ERROR_KIND,
+        DeadLetterHeaders.SOURCE_TOPIC, DeadLetterHeaders.SOURCE_PARTITION, DeadLetterHeaders.SOURCE_OFFSET);
 
     private final TopicsSettings topics;
     private final Engine engine;
@@ -78,7 +86,10 @@ public final class OutputRecords {
         String topic = topics.deadLetter().name();
         RecordHeaders headers = new RecordHeaders();
         byte[] value = deadLetters.serialize(topic, headers, letter);
-        return new ProducerRecord<>(topic, null, source.key(), value, headers);
+        // A frame near the frames topic's limit plus our headers can be over the dead-letter topic's:
+        // the producer would fail the stream and the frame come back for ever. Then the value's digest goes instead.
+        return RecordFit.fit(new ProducerRecord<>(topic, null, source.key(), value, headers), topics.maxRecordBytes(),
+            DEAD_LETTER_HEADERS, digest -> null);
     }
 
     private static double round(double ms) {

@@ -6,12 +6,11 @@ import io.vggstream.engine.StreamingEngine;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,35 +31,43 @@ public final class OpsServer implements AutoCloseable {
     private static final Duration CONSUMER_TIMEOUT = Duration.ofSeconds(2);
 
     private final HttpServer server;
-    private final ExecutorService executor;
+    private final TimedExecutor executor;
     private final MetricsBinding metrics;
     private volatile StreamingEngine engine;
 
-    private OpsServer(HttpServer server, ExecutorService executor, MetricsBinding metrics) {
+    private OpsServer(HttpServer server, TimedExecutor executor, MetricsBinding metrics) {
         this.server = server;
         this.executor = executor;
         this.metrics = metrics;
     }
 
     /**
-     * Serves on {@code port} on all interfaces; 0 takes a free port (tests: see {@link #port()}).
+     * Serves on {@code port} on the loopback interface with the documented timeout and threads;
+     * 0 takes a free port (tests: see {@link #port()}).
      *
      * @throws UncheckedIOException when the port is taken
      */
     public static OpsServer start(int port) {
+        return start(OpsSettings.loopback(port));
+    }
+
+    /**
+     * Serves on {@code settings}' address and port.
+     *
+     * @throws UncheckedIOException when the address cannot be had or the port is taken
+     */
+    public static OpsServer start(OpsSettings settings) {
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(port), 16);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port()), 64);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve the ops endpoints on port " + port + " (vggstream.engine.ops.port): "
-                + e.getMessage(), e);
+            throw new UncheckedIOException("cannot serve the ops endpoints on " + settings.bindAddress() + ":" + settings.port()
+                + " (vggstream.engine.ops.bind-address, .port): " + e.getMessage(), e);
         }
-        // Two threads: a scrape and a probe at once; nothing here blocks for long (the consumer ask is bounded).
-        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "vggstream-ops");
-            t.setDaemon(true);
-            return t;
-        });
+        // The JDK server reads a request on the executor's thread: a client that sends half a request
+        // holds that thread until it sends the rest. So every request gets a deadline, and liveness
+        // needs only one free thread among several.
+        TimedExecutor executor = new TimedExecutor(settings.threads(), settings.requestTimeout());
         server.setExecutor(executor);
         OpsServer ops = new OpsServer(server, executor, new MetricsBinding());
         server.createContext("/metrics", ops::onMetrics);
@@ -78,6 +85,11 @@ public final class OpsServer implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Where the server listens. */
+    public InetSocketAddress address() {
+        return server.getAddress();
     }
 
     public MetricsBinding metrics() {
@@ -166,7 +178,7 @@ public final class OpsServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        executor.shutdownNow();
+        executor.close();
         metrics.close();
     }
 }

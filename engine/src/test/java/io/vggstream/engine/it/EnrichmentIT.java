@@ -132,8 +132,10 @@ class EnrichmentIT {
                     p.send(new ProducerRecord<>(in2, null, ("{\"id\":\"x\",\"src\":\"" + c[1] + "\"}").getBytes(StandardCharsets.UTF_8)));
                     p.flush();
                 }
+                // The file's folder as the root; the loopback server as an allowed host, private addresses allowed.
                 EnrichSettings other = EnrichSettings.from(ConfigFactory.parseString(
-                        "vggstream.engine.enrich { image-field = \"/src\", image-encoding = " + c[0] + " }").withFallback(CONFIG))
+                        "vggstream.engine.enrich { image-field = \"/src\", image-encoding = " + c[0] + ", path-root = \"" + dir
+                            + "\", url-allowed-hosts = [\"127.0.0.1\"], url-allow-private = on }").withFallback(CONFIG))
                     .enabled(true).withTopics(in2, out2).withGroupId(kafka.uniqueName("enricher-" + c[0]));
                 List<ConsumerRecord<byte[], byte[]>> r;
                 try (StreamingEngine running = StreamingEngine.start(Engine.start(settings.withGroupId(kafka.uniqueName("g-" + c[0])), CONFIG),

@@ -18,7 +18,8 @@ public final class DeadLetterHeaders {
     }
 
     static boolean isOurs(String name) {
-        return name.equals(ERROR) || name.equals(ERROR_KIND) || name.equals(SOURCE_TOPIC)
+        // RecordFit's marks (value left out for size) belong to the dead letter, not to the frame.
+        return io.vggstream.topics.RecordFit.HEADERS.contains(name) || name.equals(ERROR) || name.equals(ERROR_KIND) || name.equals(SOURCE_TOPIC)
             || name.equals(SOURCE_PARTITION) || name.equals(SOURCE_OFFSET);
     }
 }
