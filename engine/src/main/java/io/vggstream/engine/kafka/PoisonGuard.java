@@ -171,7 +171,7 @@ public final class PoisonGuard {
         if (w == null) {
             return "";
         }
-        return "offsets " + w.from() + ".." + (w.until() - 1) + (w.poisoned() >= 0 ? ", offset " + w.poisoned() + " to be dead-lettered" : "");
+        return "offsets " + w.from() + ".." + (w.until() - 1) + (w.poisoned() >= 0 ? " (offset " + w.poisoned() + " to be dead-lettered)" : "");
     }
 
     /** The metadata committed with a record's offset (the position after it): the mark for the record after it. */
