@@ -105,6 +105,12 @@ public final class ChildEngine implements AutoCloseable {
         }
     }
 
+    /** The frames in flight when it took the stop signal (its {@code STOPPING n} line), -1 when it printed none. */
+    public long inFlightAtStop() {
+        return log.toString().lines().filter(l -> l.startsWith("STOPPING ")).mapToLong(l -> Long.parseLong(l.substring(9).trim()))
+            .findFirst().orElse(-1);
+    }
+
     /** Sends SIGTERM and waits for the exit: the exit code, or -1 when it did not exit within {@code seconds}. */
     public int terminate(long seconds) throws InterruptedException {
         // Through the handle: Process.destroy also closes the pipes, and the last lines would be lost.

@@ -20,7 +20,8 @@ import java.util.List;
  * The engine as a separate process, for tests that kill it: {@code EngineMain BOOTSTRAP FRAMES
  * PREDICTIONS DLQ GROUP MODEL PROTOCOL DELIVERY TXN_ID [ops]}; Kafka client properties from the config
  * (e.g. {@code -Dvggstream.kafka.clients.session.timeout.ms=6000}). Prints READY once consuming; SIGTERM drains,
- * closes the engine and exits 0, as {@code vggstream run} does (through {@link StopSignals}).
+ * closes the engine and exits 0, as {@code vggstream run} does (through {@link StopSignals}), printing
+ * {@code STOPPING <frames in flight>} at the signal and {@code STOPPED} at the end.
  * With {@code ops}, serves the ops endpoints on a free port and prints {@code OPS <port>} before READY.
  */
 public final class EngineMain {
@@ -44,6 +45,9 @@ public final class EngineMain {
         System.out.println("READY");
         System.out.flush();
         signals.requested().toCompletableFuture().join();
+        // What the stop had to finish: frames consumed but not yet answered when the signal came.
+        System.out.println("STOPPING " + running.engine().metrics().inFlight());
+        System.out.flush();
         running.close();
         if (ops != null) {
             ops.close();
