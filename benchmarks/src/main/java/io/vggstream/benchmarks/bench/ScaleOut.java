@@ -124,6 +124,8 @@ final class ScaleOut {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+        // A crash file beside the engine's log, not in the working directory.
+        cmd.add("-XX:ErrorFile=" + workDir.resolve("hs_err_pid%p.log"));
         cmd.add("-Dorg.bytedeco.javacpp.logger=slf4j");
         cmd.add(EngineProcess.class.getName());
         cmd.addAll(List.of("--config", conf.toString(), "--model", child.model().toString(), "--protocol", child.protocol(),

@@ -96,7 +96,12 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
         FrameAge frameAge = FrameAge.of(engine.settings().maxFrameAge(), ctx.getSystem().settings().config());
         control = KafkaPipe.run(ctx.getSystem(), kafka, topics, engine.settings().groupId(), topics.frames().name(),
             engine.settings().maxInFlight(), record -> answer(engine, out, record, maxFrame, g, frameAge), inOrder(engine, out), engine.settings().delivery(),
-            nanos -> engine.metrics().latency(io.vggstream.engine.EngineMetrics.Stage.PRODUCE, nanos));
+            nanos -> engine.metrics().latency(io.vggstream.engine.EngineMetrics.Stage.PRODUCE, nanos),
+            (record, reason) -> {
+                engine.metrics().frameIn();
+                engine.metrics().frameOut(false, false);
+                return new Letter(out.deadLetterRecord(record, DeadLetter.of(record, ErrorKind.POISON, reason)));
+            });
         ctx.pipeToSelf(control.streamCompletion(), (done, failure) -> new StreamEnded(failure));
         // The engine-start event (models, protocol, devices, Kafka) is StreamingEngine's.
     }

@@ -81,6 +81,10 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
     private final List<Fingerprint> serving = new ArrayList<>();
     private final List<Fingerprint> seen = new ArrayList<>();
     private final boolean[] loading;
+    /** Per model, the load in progress or not yet handled: its sessions are this actor's until swapped in. */
+    private final List<CompletableFuture<Command>> pending = new ArrayList<>();
+    /** The longest the watcher's stop waits for a replacement's load (a full VGG's session and warm-up: seconds). */
+    private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(60);
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "model-loader");
         t.setDaemon(true);
@@ -101,6 +105,7 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
         this.threads = threads;
         this.metrics = metrics;
         this.loading = new boolean[models.size()];
+        models.forEach(m -> pending.add(null));
         for (Model m : models) {
             serving.add(Fingerprint.of(m));
             seen.add(Fingerprint.of(m));
@@ -113,10 +118,8 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
             .onMessage(Tick.class, t -> onTick())
             .onMessage(Loaded.class, this::onLoaded)
             .onMessage(Refused.class, this::onRefused)
-            .onSignal(PostStop.class, s -> {
-                loader.shutdownNow();
-                return this;
-            })
+            .onSignal(PostStop.class, s -> stopped())
+            .onSignal(org.apache.pekko.actor.typed.PreRestart.class, s -> stopped())
             .build();
     }
 
@@ -130,7 +133,9 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
                 int index = i;
                 Path path = settings.models().get(i);
                 getContext().getLog().info("{}: its files changed; loading the replacement", models.get(i).name());
-                getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> load(index, path, now), loader), (cmd, failure) ->
+                CompletableFuture<Command> load = CompletableFuture.supplyAsync(() -> load(index, path, now), loader);
+                pending.set(i, load);
+                getContext().pipeToSelf(load, (cmd, failure) ->
                     failure != null ? new Refused(index, now, String.valueOf(failure.getCause() != null ? failure.getCause().getMessage()
                         : failure.getMessage())) : cmd);
             }
@@ -183,6 +188,7 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
 
     private Behavior<Command> onLoaded(Loaded l) {
         loading[l.model()] = false;
+        pending.set(l.model(), null);
         for (int level = 0; level < l.plans().size(); level++) {
             Plan plan = l.plans().get(level);
             if (!Objects.equals(plans.get(level).get(l.model()), plan)) {
@@ -200,8 +206,36 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
         return this;
     }
 
+    /**
+     * A replacement being loaded runs its warm-up on the loader thread: wait for it to return (a run
+     * cannot be interrupted) and close the sessions of a load never swapped in, so that none is left
+     * open, or running, when the engine has stopped.
+     */
+    private Behavior<Command> stopped() {
+        loader.shutdown();
+        for (int i = 0; i < pending.size(); i++) {
+            CompletableFuture<Command> load = pending.get(i);
+            if (load == null) {
+                continue;
+            }
+            try {
+                if (load.get(STOP_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) instanceof Loaded l) {
+                    l.sessions().forEach(OrtModel::close);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                // The load failed: it closed what it had opened.
+            } catch (java.util.concurrent.TimeoutException e) {
+                getContext().getLog().warn("{}: the replacement's load did not finish within {} of the stop", models.get(i).name(), STOP_WAIT);
+            }
+        }
+        return this;
+    }
+
     private Behavior<Command> onRefused(Refused r) {
         loading[r.model()] = false;
+        pending.set(r.model(), null);
         // Remember the refused files: they are not tried again until they change.
         serving.set(r.model(), r.at());
         metrics.modelRefused();

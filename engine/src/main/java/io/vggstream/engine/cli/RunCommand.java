@@ -4,7 +4,9 @@ import io.vggstream.engine.EnrichSettings;
 import io.vggstream.engine.Engine;
 import io.vggstream.engine.EngineMetrics;
 import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.StopSignals;
 import io.vggstream.engine.StreamingEngine;
+import io.vggstream.engine.infer.OrtModel;
 import io.vggstream.engine.ops.OpsServer;
 import io.vggstream.engine.ops.OpsSettings;
 import io.vggstream.topics.KafkaSettings;
@@ -12,7 +14,7 @@ import io.vggstream.topics.TopicsSettings;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +26,7 @@ import picocli.CommandLine.Option;
 /** {@code vggstream run}: the streaming engine, until Ctrl-C or SIGTERM, which drain it cleanly. */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {"Run the streaming engine: frames from Kafka, predictions and dead letters back to Kafka.",
-        "Runs until Ctrl-C or SIGTERM, then finishes and commits the frames in flight."})
+        "Runs until Ctrl-C or SIGTERM, then finishes and commits the frames in flight and exits 0 (a second signal: at once, 128+signal)."})
 public final class RunCommand implements Callable<Integer> {
 
     @Mixin
@@ -54,6 +56,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Taken before any session runs (warm-up included): a stop signal then drains and closes the engine before
+        // the JVM begins to exit (see StopSignals: ONNX Runtime's own shutdown hook must not run under a session).
+        StopSignals signals = StopSignals.install();
         PrintWriter out = spec.commandLine().getOut();
         EngineSettings settings = options.settings();
         if (groupId != null) {
@@ -105,15 +110,6 @@ public final class RunCommand implements Callable<Integer> {
         }
         out.flush();
 
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            running.close();
-            if (opsServer != null) {
-                opsServer.close();
-            }
-            stopped.countDown();
-        }, "vggstream-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vggstream-status");
             t.setDaemon(true);
@@ -136,21 +132,39 @@ public final class RunCommand implements Callable<Integer> {
                 engine.levels().get(st.level()), m.predictions(), m.partial(), m.deadLetters(), m.dropped());
             out.flush();
         }, period, period, TimeUnit.MILLISECONDS);
+        CompletableFuture<Object> stopOrEnd = CompletableFuture.anyOf(signals.requested().toCompletableFuture(),
+            running.ended().toCompletableFuture());
         try {
-            running.ended().toCompletableFuture().join();
+            stopOrEnd.join();
         } catch (RuntimeException e) {
             // Kafka failed the stream: stop everything and say so.
             status.shutdownNow();
-            Runtime.getRuntime().removeShutdownHook(hook);
+            stop(running, opsServer);
+            throw new IllegalStateException("the Kafka stream failed: " + e.getMessage(), e);
+        }
+        status.shutdownNow();
+        stop(running, opsServer);
+        out.printf("stopped: %d predictions, %d dead letters%n", engine.metrics().predictions(), engine.metrics().deadLetters());
+        return 0;
+    }
+
+    /**
+     * Drains and closes the engine (its sessions close after their last run). Should a run still be in
+     * progress after that, the process ends here without shutdown hooks: exiting would run ONNX Runtime's,
+     * which releases its environment under the run.
+     */
+    private static void stop(StreamingEngine running, OpsServer opsServer) {
+        try {
             running.close();
+        } finally {
             if (opsServer != null) {
                 opsServer.close();
             }
-            throw new IllegalStateException("the Kafka stream failed: " + e.getMessage(), e);
+            if (OrtModel.runsInProgress() > 0) {
+                org.slf4j.LoggerFactory.getLogger(RunCommand.class).error(
+                    "an ONNX Runtime run is still in progress after the engine stopped: ending the process without shutdown hooks");
+                Runtime.getRuntime().halt(1);
+            }
         }
-        stopped.await();
-        status.shutdownNow();
-        out.printf("stopped: %d predictions, %d dead letters%n", engine.metrics().predictions(), engine.metrics().deadLetters());
-        return 0;
     }
 }

@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One ONNX Runtime session of one model on one device, running batches of same-shaped inputs.
- * Not thread-safe: one worker owns it. The input buffer is direct and reused across batches, so
- * ONNX Runtime reads it without a copy.
+ * One worker owns it and runs it; the input buffer is direct and reused across batches, so ONNX
+ * Runtime reads it without a copy. {@link #close()} waits for a run in progress to return, from
+ * whichever thread it is called: a session is never released under a run (that is a SIGSEGV in
+ * native code, not an exception).
  */
 public final class OrtModel implements AutoCloseable {
 
@@ -34,7 +36,12 @@ public final class OrtModel implements AutoCloseable {
     private final String posterior;
     private final String feature;
     private FloatBuffer buffer;
+    /** Held for a whole run and by close: a close waits for the run, and a run after close fails. */
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     private boolean closed;
+
+    /** Runs in progress in this process, over all sessions. */
+    private static final java.util.concurrent.atomic.AtomicInteger RUNNING = new java.util.concurrent.atomic.AtomicInteger();
 
     /** The outputs of one batch: row i belongs to input i. */
     public record Outputs(float[][] posteriors, float[][] features) {
@@ -129,9 +136,29 @@ public final class OrtModel implements AutoCloseable {
      * @param withFeatures also fetch the feature output (when the graph has one)
      */
     public Outputs run(List<float[]> inputs, int h, int w, boolean withFeatures) throws OrtException {
-        if (closed) {
-            throw new IllegalStateException("the ONNX Runtime session of " + model.name() + " is closed");
+        lock.lock();
+        RUNNING.incrementAndGet();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the ONNX Runtime session of " + model.name() + " is closed");
+            }
+            return runHere(inputs, h, w, withFeatures);
+        } finally {
+            RUNNING.decrementAndGet();
+            lock.unlock();
         }
+    }
+
+    /**
+     * Runs in progress in this process now, over all sessions. ONNX Runtime releases its
+     * environment in a JVM shutdown hook of its own; a process must not begin exiting while this
+     * is above zero.
+     */
+    public static int runsInProgress() {
+        return RUNNING.get();
+    }
+
+    private Outputs runHere(List<float[]> inputs, int h, int w, boolean withFeatures) throws OrtException {
         int n = inputs.size();
         int per = 3 * h * w;
         FloatBuffer buf = buffer(n * per);
@@ -175,16 +202,20 @@ public final class OrtModel implements AutoCloseable {
         return buffer;
     }
 
+    /** Releases the session, after the run in progress (if any) returned; later runs fail with an IllegalStateException. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+        lock.lock();
         try {
+            if (closed) {
+                return;
+            }
+            closed = true;
             session.close();
         } catch (OrtException e) {
             log.warn("{}: closing the ONNX Runtime session failed: {}", model.name(), e.getMessage());
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -14,9 +14,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.LongConsumer;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -35,6 +38,7 @@ import org.apache.pekko.kafka.javadsl.Consumer;
 import org.apache.pekko.kafka.javadsl.PartitionAssignmentHandler;
 import org.apache.pekko.kafka.javadsl.Producer;
 import org.apache.pekko.kafka.javadsl.Transactional;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +89,22 @@ public final class KafkaPipe {
             String groupId, String topic, int maxInFlight,
             Function<ConsumerRecord<byte[], byte[]>, CompletionStage<A>> answer,
             Function<A, ProducerMessage.Envelope<byte[], byte[], NotUsed>> inOrder, Delivery delivery, LongConsumer produced) {
-        Subscription subscription = Subscriptions.topics(topic).withPartitionAssignmentHandler(new AssignmentLog(groupId));
+        return run(system, kafka, topics, groupId, topic, maxInFlight, answer, inOrder, delivery, produced, null);
+    }
+
+    /**
+     * @param poisoned the answer to a record dead-lettered as a poison pill, given the reason; null: no poison-pill
+     *                 protection. At least once only (vggstream.engine.poison-pill; see {@link PoisonGuard}).
+     */
+    public static <A> Consumer.DrainingControl<Done> run(ActorSystem<?> system, KafkaSettings kafka, TopicsSettings topics,
+            String groupId, String topic, int maxInFlight,
+            Function<ConsumerRecord<byte[], byte[]>, CompletionStage<A>> answer,
+            Function<A, ProducerMessage.Envelope<byte[], byte[], NotUsed>> inOrder, Delivery delivery, LongConsumer produced,
+            BiFunction<ConsumerRecord<byte[], byte[]>, String, A> poisoned) {
+        com.typesafe.config.Config config = system.settings().config();
+        PoisonGuard guard = poisoned != null && !delivery.exactlyOnce() && config.hasPath("vggstream.engine.poison-pill")
+            && PoisonGuard.Settings.from(config).enabled() ? new PoisonGuard(PoisonGuard.Settings.from(config)) : null;
+        Subscription subscription = Subscriptions.topics(topic).withPartitionAssignmentHandler(new AssignmentLog(groupId, guard));
         Map<String, String> consumerProps = strings(KafkaLimits.consumer(kafka, topics));
         // A new group starts at the oldest record still kept: nothing published before start-up is skipped.
         consumerProps.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -113,8 +132,9 @@ public final class KafkaPipe {
         }
         // The producer flow is one in, one out, in order: a FIFO of entry times pairs each ack with its record.
         Queue<Long> entered = new ConcurrentLinkedQueue<>();
-        return Consumer.sourceWithOffsetContext(consumerSettings, subscription)
-            .mapAsync(maxInFlight, answer::apply)
+        return (guard == null ? Consumer.sourceWithOffsetContext(consumerSettings, subscription)
+                : Consumer.sourceWithOffsetContext(consumerSettings, subscription, guard::metadata))
+            .mapAsync(maxInFlight, record -> guarded(guard, record, answer, poisoned))
             .map(a -> {
                 ProducerMessage.Envelope<byte[], byte[], NotUsed> envelope = inOrder.apply(a);
                 entered.add(System.nanoTime());
@@ -128,8 +148,71 @@ public final class KafkaPipe {
                 }
                 return results;
             })
-            .toMat(Committer.sinkWithOffsetContext(committer(system)), Consumer::createDrainingControl)
+            // The committer's flow, not its sink: the poison guard's probation waits for each commit's ack.
+            .via(Committer.flowWithOffsetContext(committer(system)))
+            .asSource()
+            .map(committed -> {
+                if (guard != null) {
+                    guard.committed(positions(committed.second()));
+                }
+                return committed;
+            })
+            .toMat(Sink.ignore(), Consumer::createDrainingControl)
             .run(system);
+    }
+
+    /** A record's answer under the poison guard: as usual, alone after its mark is committed (probation), or a poison dead letter. */
+    private static <A> CompletionStage<A> guarded(PoisonGuard guard, ConsumerRecord<byte[], byte[]> record,
+                                                  Function<ConsumerRecord<byte[], byte[]>, CompletionStage<A>> answer,
+                                                  BiFunction<ConsumerRecord<byte[], byte[]>, String, A> poisoned) {
+        PoisonGuard.Decision d = guard == null ? PoisonGuard.Decision.NORMAL : guard.decide(record);
+        return switch (d) {
+            case NORMAL -> answerOrDie(record, answer);
+            case PROBATION -> guard.committedAtLeast(new TopicPartition(record.topic(), record.partition()), record.offset())
+                .thenCompose(committed -> answerOrDie(record, answer));
+            case DEAD_LETTER -> {
+                String reason = "the engine died " + guard.settings().maxDeaths() + " times while this record was in progress"
+                    + " (vggstream.engine.poison-pill.max-deaths " + guard.settings().maxDeaths() + "), the last time with it alone:"
+                    + " dead-lettered unprocessed; replay it once the engine is fixed";
+                LOG.atWarn()
+                    .addKeyValue("event", "poison-pill")
+                    .addKeyValue("topic", record.topic())
+                    .addKeyValue("partition", record.partition())
+                    .addKeyValue("offset", record.offset())
+                    .log("poison pill: {}-{} offset {}: {}", record.topic(), record.partition(), record.offset(), reason);
+                yield CompletableFuture.completedFuture(poisoned.apply(record, reason));
+            }
+        };
+    }
+
+    /**
+     * The answer; first, when the test hook is on (system property {@value #KILL_HOOK}, never set in production), a record
+     * with the header {@value #KILL_HEADER} ends the process at once, as a record that crashes native code would.
+     */
+    private static <A> CompletionStage<A> answerOrDie(ConsumerRecord<byte[], byte[]> record,
+                                                      Function<ConsumerRecord<byte[], byte[]>, CompletionStage<A>> answer) {
+        if (KILL_HOOK_ON && record.headers().lastHeader(KILL_HEADER) != null) {
+            LOG.error("test hook: {}-{} offset {} carries {}: ending the process", record.topic(), record.partition(), record.offset(),
+                KILL_HEADER);
+            Runtime.getRuntime().halt(KILL_EXIT_CODE);
+        }
+        return answer.apply(record);
+    }
+
+    /** The test hook's switch: a system property, read once. */
+    public static final String KILL_HOOK = "vggstream.test.kill-hook";
+    /** The header that ends the process when the test hook is on. */
+    public static final String KILL_HEADER = "vggstream-test-kill";
+    /** The exit code of a process the test hook ended. */
+    public static final int KILL_EXIT_CODE = 86;
+    private static final boolean KILL_HOOK_ON = Boolean.getBoolean(KILL_HOOK);
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaPipe.class);
+
+    /** A committed batch's offsets as committed positions (the record after each). */
+    private static Map<TopicPartition, Long> positions(org.apache.pekko.kafka.ConsumerMessage.CommittableOffsetBatch batch) {
+        Map<TopicPartition, Long> m = new HashMap<>();
+        batch.getOffsets().forEach((gtp, offset) -> m.put(new TopicPartition(gtp.topic(), gtp.partition()), ((Number) offset).longValue() + 1));
+        return m;
     }
 
     /**
@@ -140,15 +223,39 @@ public final class KafkaPipe {
     private static final class AssignmentLog implements PartitionAssignmentHandler {
         private static final Logger LOG = LoggerFactory.getLogger(KafkaPipe.class);
         private final String groupId;
+        private final PoisonGuard guard;
         /** Set once the consumer stops: closing it revokes the same partitions again, already reported. */
         private volatile boolean stopped;
 
-        AssignmentLog(String groupId) {
+        AssignmentLog(String groupId, PoisonGuard guard) {
             this.groupId = groupId;
+            this.guard = guard;
         }
 
         @Override
         public void onAssign(Set<TopicPartition> assigned, RestrictedConsumer consumer) {
+            if (guard != null && !assigned.isEmpty()) {
+                // Before any record of these partitions is fetched: a death of the previous owner starts a probation,
+                // and the first record's mark is committed now.
+                Map<TopicPartition, OffsetAndMetadata> now = committed(consumer, assigned);
+                // Nothing committed yet (a new group): where this consumer starts, as if handed over cleanly.
+                now.replaceAll((tp, om) -> om != null ? om : new OffsetAndMetadata(consumer.position(tp), PoisonGuard.CLEAN));
+                Map<TopicPartition, OffsetAndMetadata> marks = guard.assigned(now);
+                if (!marks.isEmpty()) {
+                    consumer.commitSync(marks);
+                }
+                for (TopicPartition tp : assigned) {
+                    String window = guard.describe(tp);
+                    if (!window.isEmpty()) {
+                        LOG.atWarn()
+                            .addKeyValue("event", "poison-probation")
+                            .addKeyValue("partition", tp.topic() + "-" + tp.partition())
+                            .addKeyValue("window", window)
+                            .log("poison guard: the previous owner of {}-{} died with records in flight; processing {} one at a time",
+                                tp.topic(), tp.partition(), window);
+                    }
+                }
+            }
             Set<TopicPartition> holding = holding(consumer);
             // The cooperative protocol calls this with nothing new on every rebalance: say so only when it leaves us idle.
             if (!assigned.isEmpty() || holding.isEmpty()) {
@@ -158,6 +265,7 @@ public final class KafkaPipe {
 
         @Override
         public void onRevoke(Set<TopicPartition> revoked, RestrictedConsumer consumer) {
+            releasedAlive(revoked, consumer);
             if (!revoked.isEmpty() && !stopped) {
                 log("partitions-revoked", "revoked", "rebalance", revoked, minus(holding(consumer), revoked));
             }
@@ -165,6 +273,9 @@ public final class KafkaPipe {
 
         @Override
         public void onLost(Set<TopicPartition> lost, RestrictedConsumer consumer) {
+            if (guard != null) {
+                guard.lost(lost);
+            }
             if (!lost.isEmpty() && !stopped) {
                 log("partitions-revoked", "lost (the group moved on without this instance: another may answer them again)", "lost", lost,
                     minus(holding(consumer), lost));
@@ -173,6 +284,7 @@ public final class KafkaPipe {
 
         @Override
         public void onStop(Set<TopicPartition> held, RestrictedConsumer consumer) {
+            releasedAlive(held, consumer);
             stopped = true;
             if (!held.isEmpty()) {
                 log("partitions-revoked", "released (the consumer stops)", "stop", held, Set.of());
@@ -189,6 +301,30 @@ public final class KafkaPipe {
                 .addKeyValue("partitions", names)
                 .addKeyValue("holding", now)
                 .log("partitions {}: {} (group {}); now holding {}: {}", what, names, groupId, now.size(), now);
+        }
+
+        /** Given up alive: marked clean, so that the next owner does not take it for a death. */
+        private void releasedAlive(Set<TopicPartition> tps, RestrictedConsumer consumer) {
+            if (guard == null || tps.isEmpty() || stopped) {
+                return;
+            }
+            try {
+                Map<TopicPartition, OffsetAndMetadata> marks = guard.released(tps, committed(consumer, tps));
+                if (!marks.isEmpty()) {
+                    consumer.commitSync(marks);
+                }
+            } catch (RuntimeException e) {
+                // Not marked: the next owner takes it for a death and processes a probation window one at a time; nothing is lost.
+                LOG.info("poison guard: could not mark {} as released cleanly: {}", names(tps), e.toString());
+            }
+        }
+
+        /** The committed offsets (null where none), through the set-taking call: kafka-clients 4 lacks the single one. */
+        private static Map<TopicPartition, OffsetAndMetadata> committed(RestrictedConsumer consumer, Set<TopicPartition> tps) {
+            Map<TopicPartition, OffsetAndMetadata> m = new HashMap<>();
+            tps.forEach(tp -> m.put(tp, null));
+            m.putAll(consumer.committed(tps));
+            return m;
         }
 
         private static Set<TopicPartition> holding(RestrictedConsumer consumer) {

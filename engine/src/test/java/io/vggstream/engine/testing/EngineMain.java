@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.vggstream.engine.Engine;
 import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.StopSignals;
 import io.vggstream.engine.StreamingEngine;
+import io.vggstream.engine.infer.OrtModel;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.kafka.KafkaPipe;
 import io.vggstream.engine.ops.OpsServer;
@@ -13,12 +15,13 @@ import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The engine as a separate process, for tests that kill it: {@code EngineMain BOOTSTRAP FRAMES
- * PREDICTIONS DLQ GROUP MODEL PROTOCOL DELIVERY TXN_ID [ops]}. Prints READY once consuming; SIGTERM drains.
+ * PREDICTIONS DLQ GROUP MODEL PROTOCOL DELIVERY TXN_ID [ops]}; Kafka client properties from the config
+ * (e.g. {@code -Dvggstream.kafka.clients.session.timeout.ms=6000}). Prints READY once consuming; SIGTERM drains,
+ * closes the engine and exits 0, as {@code vggstream run} does (through {@link StopSignals}), printing
+ * {@code STOPPING <frames in flight>} at the signal and {@code STOPPED} at the end.
  * With {@code ops}, serves the ops endpoints on a free port and prints {@code OPS <port>} before READY.
  */
 public final class EngineMain {
@@ -27,27 +30,34 @@ public final class EngineMain {
     }
 
     public static void main(String[] a) throws Exception {
+        StopSignals signals = StopSignals.install();
         Config config = ConfigFactory.load();
         TopicsSettings topics = TopicsSettings.from(config).withNames(a[1], a[2], a[3]);
         EngineSettings settings = EngineSettings.from(config).withModels(List.of(Path.of(a[5]))).withProtocol(Protocol.parse(a[6]))
             .withDevices(List.of(Device.parse("cpu"))).withGroupId(a[4])
             .withDelivery(new KafkaPipe.Delivery(a[7].equals("exactly-once"), a[8]));
-        StreamingEngine running = StreamingEngine.start(Engine.start(settings, config), new KafkaSettings(a[0], Map.of()), topics);
+        StreamingEngine running = StreamingEngine.start(Engine.start(settings, config), KafkaSettings.from(config).withBootstrapServers(a[0]), topics);
         OpsServer ops = a.length > 9 && a[9].equals("ops") ? OpsServer.start(0) : null;
         if (ops != null) {
             ops.attach(running);
             System.out.println("OPS " + ops.port());
         }
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            running.close();
-            if (ops != null) {
-                ops.close();
-            }
-            done.countDown();
-        }));
         System.out.println("READY");
         System.out.flush();
-        done.await();
+        signals.requested().toCompletableFuture().join();
+        // What the stop had to finish: frames consumed but not yet answered when the signal came.
+        System.out.println("STOPPING " + running.engine().metrics().inFlight());
+        System.out.flush();
+        running.close();
+        if (ops != null) {
+            ops.close();
+        }
+        System.out.println("STOPPED");
+        System.out.flush();
+        if (OrtModel.runsInProgress() > 0) {
+            // As RunCommand: exiting would run ONNX Runtime's shutdown hook under the run.
+            Runtime.getRuntime().halt(3);
+        }
+        System.exit(0);
     }
 }

@@ -32,7 +32,9 @@ public enum ErrorKind {
     /** Inference failed for this frame. */
     INFERENCE("inference"),
     /** The frame was older than the engine's max-frame-age when it arrived: answered, not inferred. */
-    DROPPED("dropped");
+    DROPPED("dropped"),
+    /** The engine died while this frame was in progress, max-deaths times (the last time with it alone): not processed again. */
+    POISON("poison");
 
     private final String code;
 
