@@ -22,6 +22,11 @@ public final class Evaluation {
 
     private Evaluation() {}
 
+    /** What {@link #dense} does, in the words the model card records beside the accuracy it measured. */
+    public static final String PROTOCOL = "dense evaluation at one scale: smallest side rescaled to Q, central Q x Q,"
+            + " no flip, class scores averaged over space, softmax; a NaN posterior is wrong, a tie for first is not"
+            + " top-1";
+
     /**
      * Top-1 and top-5 accuracy.
      *
