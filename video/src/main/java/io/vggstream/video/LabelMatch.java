@@ -1,5 +1,6 @@
 package io.vggstream.video;
 
+import io.vggstream.topics.card.TopK;
 import io.vggstream.topics.prediction.Prediction;
 import java.util.Locale;
 
@@ -28,8 +29,14 @@ public final class LabelMatch {
         return top1.label() != null && top1.label().strip().toLowerCase(Locale.ROOT).equals(l.toLowerCase(Locale.ROOT));
     }
 
-    /** The prediction's top-1 against its own label; false when it carries none. */
+    /**
+     * The prediction's top-1 against its own label; false when it carries none, and false, by
+     * {@link TopK#clearFirst}, when its first class is not a clear winner: a NaN among the listed
+     * probabilities (the engine ranks a NaN first) or a tie for first is never right.
+     */
     public static boolean correct(Prediction p) {
-        return p.label().isPresent() && !p.top().isEmpty() && matches(p.label().get(), p.top().get(0));
+        return p.label().isPresent() && !p.top().isEmpty()
+            && TopK.clearFirst(p.top().stream().mapToDouble(Prediction.Ranked::p).toArray())
+            && matches(p.label().get(), p.top().get(0));
     }
 }

@@ -8,6 +8,7 @@ import io.vggstream.engine.fusion.Fusion;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.topics.card.ModelCard;
+import io.vggstream.topics.card.TopK;
 import io.vggstream.topics.config.StrictConfig;
 import io.vggstream.trainer.data.FashionMnist;
 import io.vggstream.trainer.data.LabeledImages;
@@ -176,6 +177,14 @@ final class Runner {
 
     /** Top-1 and top-5 error (%) of the mean of some nets' posteriors (one net: its own). */
     Results.Measure score(String key, String protocol, long seed, List<float[][]> perModel) {
+        return score(key, protocol, seed, perModel, labels);
+    }
+
+    /**
+     * The same on given labels, by {@link TopK}: a failed image (an empty posterior), a NaN and a
+     * tie for first are top-1 errors, as in {@code evaluate}.
+     */
+    static Results.Measure score(String key, String protocol, long seed, List<float[][]> perModel, int[] labels) {
         int n = labels.length;
         int top1 = 0;
         int top5 = 0;
@@ -193,12 +202,11 @@ final class Runner {
             if (ps.size() < perModel.size()) {
                 continue; // a failed image counts as an error, as in evaluate
             }
-            List<Fusion.Ranked> top = Fusion.top(Fusion.mean(ps), 5);
-            int label = labels[i];
-            if (top.get(0).index() == label) {
+            double[] fused = Fusion.mean(ps);
+            if (TopK.contains(fused, labels[i], 1)) {
                 top1++;
             }
-            if (top.stream().anyMatch(r -> r.index() == label)) {
+            if (TopK.contains(fused, labels[i], 5)) {
                 top5++;
             }
         }

@@ -7,6 +7,7 @@ import io.vggstream.engine.actors.Aggregator;
 import io.vggstream.engine.fusion.Fusion;
 import io.vggstream.engine.model.Model;
 import io.vggstream.engine.protocol.Protocol;
+import io.vggstream.topics.card.TopK;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +100,11 @@ public final class Evaluation {
         return score(names, scales, runs.get(0).protocol(), runs.get(0).scales(), runs.stream().map(Run::posteriors).toList(), samples);
     }
 
-    private static Row score(String models, String trainScale, Protocol protocol, List<Integer> scales, List<double[][]> perModel,
+    /**
+     * Scores the fused posteriors by {@link TopK}: a failed image, a NaN posterior and a tie for
+     * first are errors at rank 1; at rank 5 a tie across the fifth place is too.
+     */
+    static Row score(String models, String trainScale, Protocol protocol, List<Integer> scales, List<double[][]> perModel,
                              Samples samples) {
         int n = samples.size();
         int top1 = 0;
@@ -116,12 +121,12 @@ public final class Evaluation {
                 failed++;
                 continue;
             }
-            List<Fusion.Ranked> top = Fusion.top(Fusion.mean(ps), 5);
+            double[] fused = Fusion.mean(ps);
             int label = samples.get(i).label();
-            if (top.get(0).index() == label) {
+            if (TopK.contains(fused, label, 1)) {
                 top1++;
             }
-            if (top.stream().anyMatch(r -> r.index() == label)) {
+            if (TopK.contains(fused, label, 5)) {
                 top5++;
             }
         }

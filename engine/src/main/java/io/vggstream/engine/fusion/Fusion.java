@@ -94,20 +94,23 @@ public final class Fusion {
     }
 
     /**
-     * The {@code k} best classes, best first; ties go to the lower index. One pass keeping the best
-     * {@code k} in order (k is small, the classes may be 1000): no sort, no boxing.
+     * The {@code k} best classes, best first; ties go to the lower index; a NaN ranks before any
+     * number, so that a broken posterior shows in the top-k a prediction carries (and
+     * {@link io.vggstream.topics.card.TopK} scores it wrong) instead of hiding behind the classes
+     * that are numbers. One pass keeping the best {@code k} in order (k is small, the classes may
+     * be 1000): no sort, no boxing.
      */
     public static List<Ranked> top(double[] posterior, int k) {
         int n = Math.max(0, Math.min(k, posterior.length));
         int[] best = new int[n];
         int kept = 0;
         for (int i = 0; i < posterior.length && n > 0; i++) {
-            // Ordered as Double.compare on -p, then by index: a later index never passes an equal one.
-            if (kept == n && Double.compare(-posterior[i], -posterior[best[n - 1]]) >= 0) {
+            // Ordered by rank, then by index: a later index never passes an equal one.
+            if (kept == n && rank(posterior[i], posterior[best[n - 1]]) >= 0) {
                 continue;
             }
             int j = kept < n ? kept++ : n - 1;
-            while (j > 0 && Double.compare(-posterior[i], -posterior[best[j - 1]]) < 0) {
+            while (j > 0 && rank(posterior[i], posterior[best[j - 1]]) < 0) {
                 best[j] = best[j - 1];
                 j--;
             }
@@ -118,5 +121,15 @@ public final class Fusion {
             out.add(new Ranked(best[i], posterior[best[i]]));
         }
         return out;
+    }
+
+    /** Negative when {@code a} ranks before {@code b}: NaN first, then the larger probability. */
+    private static int rank(double a, double b) {
+        boolean nanA = Double.isNaN(a);
+        boolean nanB = Double.isNaN(b);
+        if (nanA || nanB) {
+            return nanA == nanB ? 0 : nanA ? -1 : 1;
+        }
+        return Double.compare(-a, -b);
     }
 }

@@ -41,7 +41,8 @@ public record Model(String name, Path onnx, ModelCard card) {
                 throw new ModelLoadException(p, "the folder holds no model.onnx");
             }
             Path card = p.resolve(ModelCard.FILE_NAME);
-            return new Model(p.getFileName().toString(), onnx, Files.isRegularFile(card) ? readCard(card) : embeddedCard(onnx));
+            return verified(new Model(p.getFileName().toString(), onnx,
+                Files.isRegularFile(card) ? readCard(card) : embeddedCard(onnx)));
         }
         if (!Files.isRegularFile(p)) {
             throw new ModelLoadException(p, "no such file or folder");
@@ -53,7 +54,26 @@ public record Model(String name, Path onnx, ModelCard card) {
         String name = stem.equals("model") && p.getParent() != null && p.getParent().getFileName() != null
             ? p.getParent().getFileName().toString() : stem;
         Path sibling = p.resolveSibling(ModelCard.FILE_NAME);
-        return new Model(name, p, Files.isRegularFile(sibling) ? readCard(sibling) : embeddedCard(p));
+        return verified(new Model(name, p, Files.isRegularFile(sibling) ? readCard(sibling) : embeddedCard(p)));
+    }
+
+    /**
+     * Refuses a model whose weights are not the ones its card describes (another export's
+     * model.json beside this graph, a file damaged in transit): the card's accuracy and statistics
+     * would then be about other weights. Reads the graph once (a streamed SHA-256).
+     */
+    private static Model verified(Model m) {
+        String actual;
+        try {
+            actual = WeightsDigest.sha256(m.onnx());
+        } catch (IOException e) {
+            throw new ModelLoadException(m.onnx(), "is not a readable ONNX model: " + e.getMessage());
+        }
+        if (!actual.equals(m.card().weightsSha256())) {
+            throw new ModelLoadException(m.onnx(), "its weights do not match its model card: the card says weights_sha256 "
+                + m.card().weightsSha256() + ", the graph's weights hash to " + actual);
+        }
+        return m;
     }
 
     private static ModelCard readCard(Path file) {

@@ -46,6 +46,13 @@ class FusionTest {
     }
 
     @Test
+    void shouldRankANaNFirstSoThatABrokenPosteriorShowsInTheTopK() {
+        List<Fusion.Ranked> top = Fusion.top(new double[] {0.7, 0.2, Double.NaN, 0.1}, 2);
+        assertThat(top).extracting(Fusion.Ranked::index).containsExactly(2, 0);
+        assertThat(Double.isNaN(top.get(0).p())).isTrue();
+    }
+
+    @Test
     void shouldRankAsAFullSortWouldOnManyClassesWithTies() {
         java.util.SplittableRandom r = new java.util.SplittableRandom(5);
         for (int round = 0; round < 200; round++) {

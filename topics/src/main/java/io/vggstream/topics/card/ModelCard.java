@@ -139,15 +139,18 @@ public record ModelCard(
      * @param top1 fraction of images whose top class is right, in [0, 1]
      * @param top5 fraction whose right class is among the top five, in [0, 1]
      * @param testScale Q, the smallest side the images were rescaled to
+     * @param protocol how the images were scored, in words (the trainer's {@code Evaluation.PROTOCOL});
+     *     null in cards written before it was recorded
      */
-    @JsonPropertyOrder({"dataset", "split", "images", "top1", "top5", "test_scale"})
+    @JsonPropertyOrder({"dataset", "split", "images", "top1", "top5", "test_scale", "protocol"})
     public record Accuracy(
             @JsonProperty("dataset") String dataset,
             @JsonProperty("split") String split,
             @JsonProperty("images") long images,
             @JsonProperty("top1") double top1,
             @JsonProperty("top5") double top5,
-            @JsonProperty("test_scale") int testScale) {}
+            @JsonProperty("test_scale") int testScale,
+            @JsonProperty("protocol") String protocol) {}
 
     /** The number of classes, the posterior's length. */
     public int numClasses() {
@@ -254,6 +257,8 @@ public record ModelCard(
             require(source, "accuracy.images", accuracy.images() > 0, "must be positive, was " + accuracy.images());
             require(source, "accuracy.test_scale", accuracy.testScale() >= crop,
                     "must be at least the crop (" + crop + "), was " + accuracy.testScale());
+            require(source, "accuracy.dataset", nonBlank(accuracy.dataset()), "must name what was measured");
+            require(source, "accuracy.split", nonBlank(accuracy.split()), "must name the split measured");
         }
         require(source, "recipe", recipe != null, "is missing");
         require(source, "versions", versions != null, "is missing");

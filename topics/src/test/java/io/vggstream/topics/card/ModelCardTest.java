@@ -21,7 +21,7 @@ class ModelCardTest {
         return new ModelCard(ModelCard.FORMAT, "D", 0.25, 512, List.of("cat", "dog", "fox"),
                 List.of(123.68, 116.78, 103.94), 224, new ModelCard.Scale(256, 512),
                 new ModelCard.Io("image", "posterior", "feature"),
-                new ModelCard.Accuracy("imagenet", "val", 50000, 0.75, 0.92, 384),
+                new ModelCard.Accuracy("imagenet", "val", 50000, 0.75, 0.92, 384, "dense, single scale"),
                 Map.of("config", "D", "lr", "0.01"), Map.of("djl", "0.36.0"), "ab".repeat(32));
     }
 
@@ -129,5 +129,16 @@ class ModelCardTest {
         names.add("b");
 
         assertThat(built.classes()).containsExactly("a");
+    }
+
+    @Test
+    void shouldSayHowTheAccuracyWasMeasuredAndRefuseOneThatNamesNoDataset() {
+        ModelCard c = card();
+        assertThat(ModelCard.fromJson(c.toJson(), "x").accuracy().protocol()).isEqualTo("dense, single scale");
+        ModelCard unnamed = new ModelCard(c.format(), c.config(), c.width(), c.fc(), c.classes(), c.meanRgb(), c.crop(),
+                c.trainingScale(), c.io(), new ModelCard.Accuracy(" ", "val", 10, 0.5, 0.9, 384, "dense"), c.recipe(),
+                c.versions(), c.weightsSha256());
+        assertThatThrownBy(() -> unnamed.validate("x")).isInstanceOf(InvalidModelCardException.class)
+                .hasMessageContaining("accuracy.dataset");
     }
 }

@@ -1,13 +1,17 @@
 package io.vggstream.trainer.cli;
 
+import com.typesafe.config.ConfigException;
 import io.vggstream.trainer.BadInputException;
+import io.vggstream.trainer.train.DivergedException;
 import io.vggstream.trainer.train.ProgressBar;
 import io.vggstream.trainer.train.Recipe;
 import io.vggstream.trainer.train.StopSignal;
 import io.vggstream.trainer.train.TrainerSettings;
 import io.vggstream.trainer.train.Training;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,16 +63,17 @@ public final class TrainCommand implements Callable<Integer> {
     int batchSize;
 
     @Option(names = "--lr", description = "initial learning rate (default 0.01; 0.001 when --init copies a net of the"
-            + " same config)")
+            + " same config); with --resume, replaces the checkpoint's current rate (after a divergence)")
     Double lr;
 
-    @Option(names = "--init", defaultValue = "normal", description = "normal (N(0, 1e-2), the paper), glorot, or a"
-            + " checkpoint (or run folder) to copy from: all layers of a net of the same config, else its first four"
-            + " convs and three FC layers (default: ${DEFAULT-VALUE})")
+    @Option(names = "--init", defaultValue = "glorot", description = "glorot (Glorot and Bengio's uniform init, the"
+            + " paper's post-submission note), normal (the paper's N(0, variance 1e-2), i.e. std 0.1: diverges at"
+            + " width 1/4, see docs/trainer.md), normal:STD, or a checkpoint (or run folder) to copy from: all layers of"
+            + " a net of the same config, else its first four convs and three FC layers (default: ${DEFAULT-VALUE})")
     String init;
 
-    @Option(names = "--init-rest", defaultValue = "normal", description = "random init of the layers a copy leaves out:"
-            + " normal or glorot (default: ${DEFAULT-VALUE})")
+    @Option(names = "--init-rest", defaultValue = "glorot", description = "random init of the layers a copy leaves out:"
+            + " glorot or normal (default: ${DEFAULT-VALUE})")
     String initRest;
 
     @Option(names = "--patience", defaultValue = "2", description = "epochs without a better validation top-1 before"
@@ -116,12 +121,16 @@ public final class TrainCommand implements Callable<Integer> {
             + " spaced (default: all)")
     Integer testImages;
 
+    @Option(names = "--settings", paramLabel = "FILE", description = "a HOCON settings file over the defaults"
+            + " (vggstream.trainer.*: loader threads, checkpoints kept, ...); an unknown key fails naming it")
+    Path settingsFile;
+
     @Option(names = "--out", required = true, description = "run folder: model.onnx, model.json, metrics.csv,"
             + " curve.png, checkpoints/")
     String out;
 
     @Option(names = "--resume", description = "continue the run in --out from its latest checkpoint, with its stored"
-            + " recipe (other flags are ignored)")
+            + " recipe (other flags but --lr are ignored)")
     boolean resume;
 
     @Override
@@ -132,7 +141,13 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Recipe recipe = new Recipe(config, width, fc, data, crop, scale, epochs, batchSize, lr, init,
                 initRest.toLowerCase(Locale.ROOT), patience, minImprovement, momentum, weightDecay, dropout, alphaStd, gpus, seed, out, trainImages, valImages, testImages);
-        TrainerSettings settings = TrainerSettings.load();
+        TrainerSettings settings;
+        try {
+            settings = TrainerSettings.load(Optional.ofNullable(settingsFile));
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "settings: " + e.getMessage(), e, null,
+                    settingsFile == null ? null : "--settings");
+        }
         if (loaderThreads != null) {
             if (loaderThreads < 0) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
@@ -141,13 +156,16 @@ public final class TrainCommand implements Callable<Integer> {
             settings = settings.withLoaderThreads(loaderThreads);
         }
         try (StopSignal stop = StopSignal.onShutdown(settings.interruptSaveTimeout())) {
-            Training.Result result = Training.run(recipe, resume, settings, stop,
+            Training.Result result = Training.run(recipe, resume, resume ? lr : null, settings, stop,
                     ProgressBar.stderr(settings.progressInterval()));
             spec.commandLine().getOut().printf(Locale.ROOT, "%s after %d epochs (%s) in %s%n",
                     result.interrupted() ? "interrupted" : "trained", result.epochs(), result.stopReason(),
                     result.wall().toString().substring(2).toLowerCase(Locale.ROOT));
             spec.commandLine().getOut().flush();
             return 0;
+        } catch (DivergedException e) {
+            spec.commandLine().getErr().println("train: " + e.getMessage());
+            return 1;
         } catch (BadInputException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null,
                     e.flag() == null ? null : e.flag());

@@ -23,7 +23,7 @@ import java.util.Map;
  * @param epochs most epochs (the paper's 74)
  * @param batchSize images per step (the paper's 256)
  * @param lr initial learning rate; null = 1e-2, or 1e-3 when copying a net of the same config
- * @param init {@code normal}, {@code glorot}, or a checkpoint to copy from
+ * @param init {@code glorot}, {@code normal} (the paper), {@code normal:STD}, or a checkpoint to copy from
  * @param initRest random init of the layers a copy leaves out
  * @param patience epochs without validation improvement before the rate is divided by 10
  * @param minImprovement a validation top-1 must beat the best by more than this to count as better

@@ -1,9 +1,10 @@
 package io.vggstream.trainer.train;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
+import io.vggstream.topics.config.StrictConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The trainer's settings from {@code vggstream.trainer} in {@code reference.conf}, read once.
@@ -22,9 +23,18 @@ public record TrainerSettings(Path djlCacheDir, int loaderThreads, int loaderBuf
         int holdoutEvery, int evalBatchSize, int keepCheckpoints, Duration progressInterval,
         Duration interruptSaveTimeout) {
 
-    /** Reads {@code vggstream.trainer} from the default configuration. */
+    /**
+     * Reads {@code vggstream.trainer} through {@link StrictConfig}, as every other command reads
+     * its settings: {@code application.conf} over the {@code reference.conf}s, and a key no
+     * {@code reference.conf} documents (a typo) fails naming it.
+     */
     public static TrainerSettings load() {
-        return from(ConfigFactory.load().getConfig("vggstream.trainer"));
+        return load(Optional.empty());
+    }
+
+    /** The same with a settings file (HOCON) on top. */
+    public static TrainerSettings load(Optional<Path> settingsFile) {
+        return from(StrictConfig.load(settingsFile).getConfig("vggstream.trainer"));
     }
 
     public static TrainerSettings from(Config c) {

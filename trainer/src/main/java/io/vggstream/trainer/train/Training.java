@@ -71,8 +71,13 @@ public final class Training {
             List<MetricsRow> history, Duration wall) {}
 
     /** Totals of the batches trained so far in an epoch. */
-    private record Partial(int batches, double loss, long correct, long images, double seconds, long skipped) {
-        static final Partial NONE = new Partial(0, 0, 0, 0, 0, 0);
+    private record Partial(int batches, double loss, long correct, long images, double seconds, long skipped,
+            double gradNormSum, double gradNormMax, int steps) {
+        static final Partial NONE = new Partial(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+        double gradNormMean() {
+            return steps == 0 ? 0 : gradNormSum / steps;
+        }
     }
 
     /**
@@ -80,8 +85,19 @@ public final class Training {
      * with the recipe stored there).
      *
      * @throws BadInputException naming the flag when the input is unusable
+     * @throws DivergedException when a loss, gradient or weight stops being a finite number
      */
     public static Result run(Recipe recipe, boolean resume, TrainerSettings settings, StopSignal stop,
+            Progress progress) throws IOException, InterruptedException {
+        return run(recipe, resume, null, settings, stop, progress);
+    }
+
+    /**
+     * As {@link #run(Recipe, boolean, TrainerSettings, StopSignal, Progress)}; with {@code resume},
+     * a non-null {@code resumeLr} replaces the stored schedule's learning rate (the way on after a
+     * divergence), and the schedule goes on from there.
+     */
+    public static Result run(Recipe recipe, boolean resume, Double resumeLr, TrainerSettings settings, StopSignal stop,
             Progress progress) throws IOException, InterruptedException {
         long started = System.nanoTime();
         Path out = recipe.outDir();
@@ -152,7 +168,16 @@ public final class Training {
             PlateauSchedule schedule = new PlateauSchedule(recipe.initialLr(sameConfigCopy), recipe.patience(), 3,
                     recipe.epochs(), recipe.minImprovement());
             if (restored != null) {
-                schedule.restore(restored.schedule());
+                PlateauSchedule.State st = restored.schedule();
+                if (resumeLr != null) {
+                    if (!(resumeLr > 0 && resumeLr < 10)) {
+                        throw new BadInputException("--lr", "--lr must be in (0, 10), was " + resumeLr);
+                    }
+                    LOG.info("resuming with learning rate {} instead of the stored {}", resumeLr, st.lr());
+                    st = new PlateauSchedule.State(resumeLr, st.best(), st.bestEpoch(), st.sinceBest(), st.reductions(),
+                            st.epoch(), st.stopped(), st.reason());
+                }
+                schedule.restore(st);
             }
             MomentumSgd sgd = MomentumSgd.builder().setLearningRateTracker(schedule)
                     .optMomentum((float) recipe.momentum()).optWeightDecays((float) recipe.weightDecay()).build();
@@ -173,11 +198,11 @@ public final class Training {
                     }
                 }
                 Run run = new Run(recipe, settings, data, spec, scale, mean, pca, net, trainer, sgd, schedule, devices,
-                        idToName, stop, progress, out, engine);
+                        idToName, stop, progress, out, engine, new double[] {Double.NaN});
                 List<MetricsRow> history = new ArrayList<>(restored == null ? List.of() : restored.history());
                 Partial partial = restored == null ? Partial.NONE : new Partial(restored.batchesDone(),
                         restored.partialLoss(), restored.partialCorrect(), restored.partialImages(),
-                        restored.partialSeconds(), 0);
+                        restored.partialSeconds(), 0, 0, 0, 0);
                 return run.loop(history, partial, started);
             }
         } finally {
@@ -220,7 +245,7 @@ public final class Training {
                 Evaluation.Score test = Evaluation.dense(net, source.test(), scale.testScale(), state.meanRgb(), batch,
                         settings.loaderThreads(false), settings.loaderBuffers(), manager, Device.cpu());
                 accuracy = new ModelCard.Accuracy(source.name(), source.testSplit(), test.images(), test.top1(),
-                        test.top5(), scale.testScale());
+                        test.top5(), scale.testScale(), Evaluation.PROTOCOL);
             }
             ModelCard.Accuracy measured = accuracy;
             return OnnxExporter.export(net, sha -> ModelCards.card(spec, state.classes(), state.meanRgb(), scale,
@@ -270,7 +295,7 @@ public final class Training {
     private record Run(Recipe recipe, TrainerSettings settings, DataSource data, VggSpec spec, TrainScale scale,
             double[] mean, ColourPca pca, VggNet net, Trainer trainer, MomentumSgd sgd, PlateauSchedule schedule,
             Device[] devices, Map<String, String> idToName, StopSignal stop, Progress progress, Path out,
-            Engine engine) {
+            Engine engine, double[] lastLoss) {
 
         Result loop(List<MetricsRow> history, Partial partial, long started) throws IOException {
             int evalBatch = settings.evalBatchSize() > 0 ? settings.evalBatchSize() : recipe.batchSize();
@@ -279,6 +304,7 @@ public final class Training {
                 double lr = schedule.lr();
                 Partial done = trainEpoch(epoch, partial);
                 partial = Partial.NONE;
+                requireFiniteWeights(epoch);
                 if (stop.requested()) {
                     Path saved = save(history, done, epoch - 1);
                     progress.println("interrupted: checkpoint " + saved + "; continue with --resume");
@@ -288,7 +314,7 @@ public final class Training {
                         loaderThreads(), settings.loaderBuffers(), trainer.getManager(), devices[0]);
                 PlateauSchedule.Decision decision = schedule.onEpochEnd(val.top1());
                 MetricsRow row = new MetricsRow(epoch, done.loss() / Math.max(1, done.images()),
-                        (double) done.correct() / Math.max(1, done.images()), val.top1(), val.top5(), lr,
+                        done.gradNormMean(), done.gradNormMax(), (double) done.correct() / Math.max(1, done.images()), val.top1(), val.top5(), lr,
                         done.images() / Math.max(1e-9, done.seconds()), done.seconds(), done.skipped());
                 history.add(row);
                 writeMetrics(history);
@@ -308,7 +334,7 @@ public final class Training {
             Evaluation.Score test = Evaluation.dense(net, data.test(), q, mean, evalBatchSize, loaderThreads(),
                     settings.loaderBuffers(), trainer.getManager(), devices[0]);
             ModelCard.Accuracy accuracy = new ModelCard.Accuracy(data.name(), data.testSplit(), test.images(),
-                    test.top1(), test.top5(), q);
+                    test.top1(), test.top5(), q, Evaluation.PROTOCOL);
             ModelCard card = OnnxExporter.export(net, sha -> ModelCards.card(spec, data.classes(), mean, scale,
                     accuracy, recipe.asMap(), sha), out);
             progress.println(String.format(Locale.ROOT, "%s %s: top-1 %.2f%%, top-5 %.2f%% on %d images (dense, Q %d);"
@@ -333,6 +359,9 @@ public final class Training {
             long images = resumeFrom.images();
             double seconds = resumeFrom.seconds();
             long skipped = 0;
+            double gradNormSum = 0;
+            double gradNormMax = 0;
+            int steps = 0;
             int b = first;
             long t0 = System.nanoTime();
             try (BatchLoader loader = new BatchLoader(train, rest, batch, augmenter, epochSeed,
@@ -342,6 +371,18 @@ public final class Training {
                     skipped += hb.skipped();
                     if (hb.count() > 0) {
                         double[] step = step(hb);
+                        // A loss or gradient that is not a number stops the run here: the weights
+                        // were not updated, nothing more is trained, saved or exported.
+                        if (!Double.isFinite(step[0]) || !Double.isFinite(step[2])) {
+                            String what = !Double.isFinite(step[0]) ? "loss " + step[0] / hb.count()
+                                    : "gradient norm " + step[2];
+                            throw new DivergedException(epoch, b + 1, total, what, lastLoss[0], schedule.lr(),
+                                    lastGoodCheckpoint());
+                        }
+                        lastLoss[0] = step[0] / hb.count();
+                        gradNormSum += step[2];
+                        gradNormMax = Math.max(gradNormMax, step[2]);
+                        steps++;
                         loss += step[0];
                         correct += (long) step[1];
                         images += hb.count();
@@ -358,7 +399,35 @@ public final class Training {
                     }
                 }
             }
-            return new Partial(b, loss, correct, images, seconds + (System.nanoTime() - t0) / 1e9, skipped);
+            return new Partial(b, loss, correct, images, seconds + (System.nanoTime() - t0) / 1e9, skipped,
+                    gradNormSum, gradNormMax, steps);
+        }
+
+        /**
+         * A weight that is not a number fails the next step's loss; this catches the last step of an
+         * epoch before its checkpoint, validation and export.
+         */
+        private void requireFiniteWeights(int epoch) {
+            for (Map.Entry<String, Parameter> e : net.namedParameters().entrySet()) {
+                NDArray w = e.getValue().getArray();
+                boolean finite;
+                // The sum is NaN or infinite when any weight is (or when they overflow float: diverged too).
+                try (NDArray sum = w.sum()) {
+                    finite = Float.isFinite(sum.getFloat());
+                }
+                if (!finite) {
+                    throw new DivergedException(epoch, 0, 0, "weights of " + e.getKey() + " are not all finite",
+                            lastLoss[0], schedule.lr(), lastGoodCheckpoint());
+                }
+            }
+        }
+
+        private Path lastGoodCheckpoint() {
+            try {
+                return Checkpoint.locate(out, "--resume");
+            } catch (RuntimeException e) {
+                return null;
+            }
         }
 
         /** One SGD step; returns the summed loss and the number of right top-1 guesses. */

@@ -129,4 +129,13 @@ class CommandsTest {
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.err()).contains("--resume " + dir.resolve("run") + ": no checkpoint there");
     }
+
+    @Test
+    void shouldNameAnUnknownTrainerSettingInTheSettingsFile() throws IOException {
+        Path settings = dir.resolve("trainer.conf");
+        Files.writeString(settings, "vggstream.trainer.loader.thread = 2\n");
+        Outcome o = train("--data", "fashion-mnist", "--settings", settings.toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("vggstream.trainer.loader.thread").contains(settings.toString());
+    }
 }

@@ -43,4 +43,19 @@ class TrainerSettingsTest {
                 .withFallback(ConfigFactory.defaultReference().getConfig("vggstream.trainer"))))
                 .hasMessageContaining("vggstream.trainer.loader.threads must be auto or a count");
     }
+
+    @Test
+    void shouldFailNamingATypoUnderVggstreamTrainer(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("settings.conf");
+        java.nio.file.Files.writeString(file, "vggstream.trainer.checkpoints.kep = 3\n");
+        assertThatThrownBy(() -> TrainerSettings.load(java.util.Optional.of(file)))
+                .hasMessageContaining("vggstream.trainer.checkpoints.kep");
+    }
+
+    @Test
+    void shouldReadAKnownKeyFromTheSettingsFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("settings.conf");
+        java.nio.file.Files.writeString(file, "vggstream.trainer.checkpoints.keep = 5\n");
+        assertThat(TrainerSettings.load(java.util.Optional.of(file)).keepCheckpoints()).isEqualTo(5);
+    }
 }

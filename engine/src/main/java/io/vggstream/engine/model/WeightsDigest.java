@@ -1,0 +1,162 @@
+package io.vggstream.engine.model;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The SHA-256 of an ONNX graph's weights as the card's {@code weights_sha256} defines it: the raw
+ * little-endian float32 data of every initializer, in graph order. The file is read once as a
+ * stream of protobuf fields (ModelProto.graph = 7, GraphProto.initializer = 5, TensorProto.raw_data
+ * = 9, or its packed float_data = 4, the same bytes), so memory stays flat whatever the model's size.
+ */
+final class WeightsDigest {
+
+    private static final int MODEL_GRAPH = 7;
+    private static final int GRAPH_INITIALIZER = 5;
+    private static final int TENSOR_FLOAT_DATA = 4;
+    private static final int TENSOR_RAW_DATA = 9;
+    private static final int VARINT = 0;
+    private static final int FIXED64 = 1;
+    private static final int BYTES = 2;
+    private static final int FIXED32 = 5;
+
+    private WeightsDigest() {
+    }
+
+    /** The hex SHA-256 of {@code onnx}'s initializers. */
+    static String sha256(Path onnx) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
+        try (Reader r = new Reader(new BufferedInputStream(Files.newInputStream(onnx), 1 << 16))) {
+            long end = Files.size(onnx);
+            while (r.pos < end) {
+                long tag = r.varint();
+                if (field(tag) == MODEL_GRAPH && wire(tag) == BYTES) {
+                    long graphEnd = r.end(end);
+                    while (r.pos < graphEnd) {
+                        long g = r.varint();
+                        if (field(g) == GRAPH_INITIALIZER && wire(g) == BYTES) {
+                            long tensorEnd = r.end(graphEnd);
+                            while (r.pos < tensorEnd) {
+                                long t = r.varint();
+                                if ((field(t) == TENSOR_RAW_DATA || field(t) == TENSOR_FLOAT_DATA) && wire(t) == BYTES) {
+                                    r.digest(r.end(tensorEnd) - r.pos, sha);
+                                } else {
+                                    r.skip(wire(t), tensorEnd);
+                                }
+                            }
+                        } else {
+                            r.skip(wire(g), graphEnd);
+                        }
+                    }
+                } else {
+                    r.skip(wire(tag), end);
+                }
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static int field(long tag) {
+        return (int) (tag >>> 3);
+    }
+
+    private static int wire(long tag) {
+        return (int) (tag & 7);
+    }
+
+    /** Protobuf's wire format over a stream, counting the bytes read. */
+    private static final class Reader implements AutoCloseable {
+        private final InputStream in;
+        private final byte[] buf = new byte[1 << 16];
+        long pos;
+
+        Reader(InputStream in) {
+            this.in = in;
+        }
+
+        int read() throws IOException {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("the file ends inside a field");
+            }
+            pos++;
+            return b;
+        }
+
+        long varint() throws IOException {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                int b = read();
+                v |= (long) (b & 0x7f) << shift;
+                if ((b & 0x80) == 0) {
+                    return v;
+                }
+            }
+            throw new IOException("a varint longer than 10 bytes");
+        }
+
+        /** Reads a length and returns where the field ends, which must be within {@code limit}. */
+        long end(long limit) throws IOException {
+            long len = varint();
+            if (len < 0 || pos + len > limit) {
+                throw new IOException("a field of " + len + " bytes runs past its enclosing message");
+            }
+            return pos + len;
+        }
+
+        void skip(int wire, long limit) throws IOException {
+            switch (wire) {
+                case VARINT -> varint();
+                case FIXED64 -> discard(8, limit);
+                case FIXED32 -> discard(4, limit);
+                case BYTES -> discard(end(limit) - pos, limit);
+                default -> throw new IOException("unsupported protobuf wire type " + wire);
+            }
+        }
+
+        private void discard(long n, long limit) throws IOException {
+            if (pos + n > limit) {
+                throw new IOException("a field runs past its enclosing message");
+            }
+            long left = n;
+            while (left > 0) {
+                int got = in.read(buf, 0, (int) Math.min(buf.length, left));
+                if (got < 0) {
+                    throw new EOFException("the file ends inside a field");
+                }
+                left -= got;
+            }
+            pos += n;
+        }
+
+        void digest(long n, MessageDigest sha) throws IOException {
+            long left = n;
+            while (left > 0) {
+                int got = in.read(buf, 0, (int) Math.min(buf.length, left));
+                if (got < 0) {
+                    throw new EOFException("the file ends inside a tensor");
+                }
+                sha.update(buf, 0, got);
+                left -= got;
+            }
+            pos += n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+}
