@@ -1,0 +1,33 @@
+package io.vggstream.topics.card;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.vggstream.topics.card.ModelCard.InvalidModelCardException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Fuzzes the model-card reader: {@link ModelCard#fromJson} returns a card that passes its own
+ * validation and survives a write and a read unchanged, or throws
+ * {@link InvalidModelCardException} naming the field; nothing else. The input is the card's JSON
+ * as UTF-8. docs/fuzzing.md says how to run it.
+ */
+class ModelCardFuzzTest {
+
+    @FuzzTest
+    void fromJson(byte[] input) {
+        String json = new String(input, StandardCharsets.UTF_8);
+        ModelCard card;
+        try {
+            card = ModelCard.fromJson(json, "fuzz.json");
+        } catch (InvalidModelCardException e) {
+            assertThat(e.field()).isNotBlank();
+            assertThat(e.getMessage()).startsWith("fuzz.json: field '" + e.field() + "'");
+            return;
+        }
+        assertThat(card.numClasses()).isPositive();
+        assertThat(card.crop() % 32).isZero();
+        assertThat(card.trainingScale().testScale()).isGreaterThanOrEqualTo(card.crop());
+        assertThat(ModelCard.fromJson(card.toJson(), "again")).isEqualTo(card);
+    }
+}
