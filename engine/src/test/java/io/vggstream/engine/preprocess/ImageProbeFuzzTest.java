@@ -1,0 +1,25 @@
+package io.vggstream.engine.preprocess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.Optional;
+
+/**
+ * Fuzzes the decompression-bomb probe: {@link ImageProbe#size} reads a declared size or answers
+ * empty for any bytes, and never throws (a header it cannot read is the decoder's to refuse). One
+ * call into the public entry point, so the target moves with the probe. The input is the encoded
+ * image. docs/fuzzing.md says how to run it.
+ */
+class ImageProbeFuzzTest {
+
+    @FuzzTest
+    void size(byte[] image) {
+        Optional<ImageProbe.Size> size = ImageProbe.size(image);
+
+        size.ifPresent(s -> {
+            assertThat(s.width()).isNotNegative();
+            assertThat(s.height()).isNotNegative();
+        });
+    }
+}
