@@ -64,6 +64,10 @@ public final class Preprocessing {
             return new Result.Bad(ErrorKind.TOO_MANY_PIXELS, "the image declares " + s.width() + "x" + s.height() + " = " + s.pixels()
                 + " pixels, over the limit of " + maxPixels + " (vggstream.engine.max-image-pixels); refused before decoding");
         }
+        Optional<String> overrun = PngChunks.overrun(encoded);
+        if (overrun.isPresent()) {
+            return new Result.Bad(ErrorKind.DECODE, overrun.get());
+        }
         try (BytePointer bytes = new BytePointer(encoded);
              Mat buf = new Mat(1, encoded.length, opencv_core.CV_8U, bytes);
              Mat img = imdecode(buf, IMREAD_COLOR)) {
