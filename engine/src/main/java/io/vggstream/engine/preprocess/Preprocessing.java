@@ -70,7 +70,7 @@ public final class Preprocessing {
         }
         try (BytePointer bytes = new BytePointer(encoded);
              Mat buf = new Mat(1, encoded.length, opencv_core.CV_8U, bytes);
-             Mat img = imdecode(buf, IMREAD_COLOR)) {
+             Mat img = decode(buf)) {
             if (img == null || img.empty()) {
                 return new Result.Bad(ErrorKind.DECODE, "the bytes are not an image OpenCV can decode ("
                     + encoded.length + " bytes starting " + hex(encoded) + "); send JPEG, PNG, BMP or WebP");
@@ -100,6 +100,18 @@ public final class Preprocessing {
                 }
             }
             return new Result.Ok(out, img.cols(), img.rows(), decoded);
+        }
+    }
+
+    /**
+     * OpenCV's decode, or null when it throws: it refuses some headers by assertion rather than with
+     * an empty Mat (a BMP declaring a width over 2^20, which the probe cannot read, was found by fuzzing).
+     */
+    private static Mat decode(Mat buf) {
+        try {
+            return imdecode(buf, IMREAD_COLOR);
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 
