@@ -21,13 +21,22 @@ public final class Decoded implements AutoCloseable {
         this.mat = mat;
     }
 
-    /** The decoded image, or empty when OpenCV cannot decode the bytes. */
+    /**
+     * The decoded image, or empty when OpenCV cannot decode the bytes: also when a PNG chunk declares
+     * more bytes than follow ({@link PngChunks}), and when OpenCV refuses a header by throwing rather
+     * than with an empty Mat (a BMP declaring a width over 2^20; both found by fuzzing).
+     */
     public static Optional<Decoded> decode(byte[] encoded) {
-        if (encoded == null || encoded.length == 0) {
+        if (encoded == null || encoded.length == 0 || PngChunks.overrun(encoded).isPresent()) {
             return Optional.empty();
         }
         try (BytePointer bytes = new BytePointer(encoded); Mat buf = new Mat(1, encoded.length, opencv_core.CV_8U, bytes)) {
-            Mat img = imdecode(buf, IMREAD_COLOR);
+            Mat img;
+            try {
+                img = imdecode(buf, IMREAD_COLOR);
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
             if (img == null) {
                 return Optional.empty();
             }

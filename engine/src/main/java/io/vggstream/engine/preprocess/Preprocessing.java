@@ -4,6 +4,7 @@ import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.imaging.Decoded;
 import io.vggstream.imaging.ImageFormat;
 import io.vggstream.imaging.ImageProbe;
+import io.vggstream.imaging.PngChunks;
 import io.vggstream.imaging.Pixels;
 import io.vggstream.imaging.Rescale;
 import io.vggstream.imaging.Tensors;
@@ -80,6 +81,10 @@ public final class Preprocessing {
         Result.Bad refused = check(declared.get().width(), declared.get().height(), scales, limits, "declares");
         if (refused != null) {
             return refused;
+        }
+        Optional<String> overrun = PngChunks.overrun(encoded);
+        if (overrun.isPresent()) {
+            return new Result.Bad(ErrorKind.DECODE, overrun.get());
         }
         Optional<Decoded> decodedImage = Decoded.decode(encoded);
         if (decodedImage.isEmpty()) {
