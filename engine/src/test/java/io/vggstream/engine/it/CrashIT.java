@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -53,6 +54,7 @@ class CrashIT {
     private static final int STREAMS = 6;
     private static final int PER_STREAM = 12;
     private static final int ALL = STREAMS * (PER_STREAM + PER_STREAM / 4);
+    private static final String CLIENTS = "vggstream.kafka.clients.";
 
     @TempDir
     Path dir;
@@ -113,24 +115,37 @@ class CrashIT {
         KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
         TopicsSettings topics = TestTopics.created(kafka, k, CONFIG);
         String group = kafka.uniqueName("engine");
-        // The group drops a silent member after session.timeout.ms: the broker's least, so the test waits little.
-        Map<String, String> clients = Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000", ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
+        // The group drops a silent member after session.timeout.ms: the broker's least, so the test waits little. The
+        // transactions never time out here (the broker's most, 15 min): the zombie's open one is not aborted by the
+        // coordinator while it is stopped, so only the group can fence it.
+        Map<String, String> props = Map.of(CLIENTS + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000",
+            CLIENTS + ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000", CLIENTS + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "900000");
+        // The first commits every 500 ms, not every 100 ms: it is stopped just after its first commit, far from its next
+        // one. Stopped between sending its offsets and committing them, it would hold them pending, and the second
+        // engine's read-committed offset fetch would wait for them for as long as it stays stopped.
+        Map<String, String> zombieProps = new java.util.HashMap<>(props);
+        zombieProps.put("pekko.kafka.producer.eos-commit-interval", "500ms");
         try (TestModels.Exported model = TestModels.export(dir.resolve("m"));
              Admin admin = kafka.admin();
              KafkaProducer<String, Frame> p = new KafkaProducer<>(KafkaLimits.producer(k, topics), new StringSerializer(), new FrameSerializer())) {
             produce(p, topics, 0, PER_STREAM + PER_STREAM / 4);
             List<String> args = List.of(kafka.bootstrapServers(), topics.frames().name(), topics.predictions().name(),
                 topics.deadLetter().name(), group, model.dir().toString(), "dense+crops", "exactly-once", "default");
-            Child zombie = start(args, Map.of("HOSTNAME", "pod-a"), clients);
-            awaitAnswers(kafka, topics, true, ALL / 4, Duration.ofSeconds(120));
+            Child zombie = start(args, Map.of("HOSTNAME", "pod-a"), zombieProps);
+            // Stopped at its first commit: with every frame there to consume, it holds max-in-flight of them in the engine
+            // then, and answering them all takes far longer than one more look at the group's offsets.
+            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+            while (committed(admin, group, topics) == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
             signal(zombie.process(), "STOP");
             long committedAtStop = committed(admin, group, topics);
             assertThat(committedAtStop).as("the premise: frames were left to answer when the first engine stopped").isLessThan(ALL);
 
-            Child second = start(args, Map.of("HOSTNAME", "pod-b"), clients);
+            Child second = start(args, Map.of("HOSTNAME", "pod-b"), props);
             assertThat(second.transactionalId()).isEqualTo(group + "-pod-b").isNotEqualTo(zombie.transactionalId());
             // The second has taken every partition and committed every frame (the first holds none of them any more).
-            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+            deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
             while (committed(admin, group, topics) < ALL && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
@@ -140,6 +155,7 @@ class CrashIT {
             // The zombie's next commit is refused (its generation is gone) and its stream fails; wait for that, not a time.
             String refused = zombie.await(l -> l.contains("the Kafka stream failed"), Duration.ofSeconds(120));
             System.out.println("the zombie, resumed: " + refused);
+            assertThat(refused).as("refused by the group coordinator, not fenced otherwise").contains("CommitFailedException");
             second.process().destroy();
             assertThat(second.process().waitFor(60, TimeUnit.SECONDS)).as("SIGTERM drains and exits").isTrue();
             zombie.process().destroyForcibly();
@@ -229,10 +245,11 @@ class CrashIT {
         }
     }
 
-    private Child start(List<String> args, Map<String, String> env, Map<String, String> clients) throws Exception {
+    /** @param props system properties of the child, settings it reads through its config (kafka-clients ones under {@link #CLIENTS}) */
+    private Child start(List<String> args, Map<String, String> env, Map<String, String> props) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx1g", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
-        clients.forEach((key, value) -> cmd.add("-Dvggstream.kafka.clients." + key + "=" + value));
+        props.forEach((key, value) -> cmd.add("-D" + key + "=" + value));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EngineMain.class.getName()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
