@@ -134,7 +134,12 @@ public record EngineSettings(
         return new io.vggstream.engine.kafka.KafkaPipe.Delivery(mode.equals("exactly-once"), id);
     }
 
+    /** {@code HOSTNAME} when set (a pod's name in Kubernetes; also how a test names a child engine's host), else the resolved one. */
     private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
         try {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (java.net.UnknownHostException e) {
@@ -162,9 +167,12 @@ public record EngineSettings(
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, batch, delay, video, delivery, slowBatch);
     }
 
+    /** Another group; a default transactional id ({@code <group-id>-<host name>}) follows it, or two groups on one host would share one. */
     public EngineSettings withGroupId(String g) {
+        io.vggstream.engine.kafka.KafkaPipe.Delivery d = delivery.transactionalId().equals(groupId + "-" + hostName())
+            ? new io.vggstream.engine.kafka.KafkaPipe.Delivery(delivery.exactlyOnce(), g + "-" + hostName()) : delivery;
         return new EngineSettings(g, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxAspectRatio, maxTensorPixels, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
-            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, delivery, slowBatch);
+            statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, d, slowBatch);
     }
 
     public EngineSettings withMaxFrameAge(Duration age) {

@@ -122,12 +122,14 @@ public final class KafkaPipe {
             .withProperties(strings(KafkaLimits.producer(kafka, topics)));
         if (delivery.exactlyOnce()) {
             // Outputs and the input offsets commit together; what a killed instance had produced
-            // but not committed is aborted, invisible to read-committed consumers.
+            // but not committed is aborted, invisible to read-committed consumers. The offsets go with
+            // the consumer's generation, so an instance the group has dropped cannot commit (GroupFencing).
+            GroupFencing fencing = new GroupFencing();
             return Transactional.sourceWithOffsetContext(
-                    consumerSettings.withProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), subscription)
+                    fencing.consumer(consumerSettings.withProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")), subscription)
                 .mapAsync(maxInFlight, answer::apply)
                 .map(inOrder::apply)
-                .toMat(Transactional.sinkWithOffsetContext(producerSettings, delivery.transactionalId()), Consumer::createDrainingControl)
+                .toMat(fencing.sink(producerSettings, delivery.transactionalId()), Consumer::createDrainingControl)
                 .run(system);
         }
         // The producer flow is one in, one out, in order: a FIFO of entry times pairs each ack with its record.

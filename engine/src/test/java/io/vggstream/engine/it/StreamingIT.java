@@ -71,7 +71,7 @@ class StreamingIT {
     }
 
     @Test
-    void shouldAnswerEveryFrameOnceInStreamOrderAndCommitItsOffset(LocalKafka kafka) throws Exception {
+    void shouldAnswerEveryFrameOnceInStreamOrderAndCommitItsOffsetWithNoDuplicateUntilTheEnd(LocalKafka kafka) throws Exception {
         KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
         TopicsSettings topics = TestTopics.created(kafka, k, CONFIG);
         int perStream = 15;
@@ -106,10 +106,14 @@ class StreamingIT {
         List<ConsumerRecord<String, Prediction>> predictions;
         List<ConsumerRecord<byte[], DeadLetter>> letters;
         try (StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, topics)) {
-            predictions = consume(kafka, topics.predictions().name(), new StringDeserializer(), new PredictionDeserializer(), good);
-            letters = consume(kafka, topics.deadLetter().name(), new ByteArrayDeserializer(), new DeadLetterDeserializer(), 2);
+            consume(kafka, topics.predictions().name(), new StringDeserializer(), new PredictionDeserializer(), good);
+            consume(kafka, topics.deadLetter().name(), new ByteArrayDeserializer(), new DeadLetterDeserializer(), 2);
             assertThat(running.engine().metrics().predictions()).isEqualTo(good);
         }
+        // The engine has drained and stopped: everything it will ever write is in the topics. Reading them to their end
+        // offsets finds a duplicate however late it was written, not only within a time window.
+        predictions = readToEnd(kafka, topics.predictions().name(), new StringDeserializer(), new PredictionDeserializer());
+        letters = readToEnd(kafka, topics.deadLetter().name(), new ByteArrayDeserializer(), new DeadLetterDeserializer());
 
         assertThat(predictions).hasSize(good);
         Map<String, List<Prediction>> byStream = predictions.stream().map(ConsumerRecord::value)
@@ -184,6 +188,23 @@ class StreamingIT {
                 c.poll(Duration.ofMillis(500)).forEach(out::add);
             }
             c.poll(Duration.ofMillis(1500)).forEach(out::add);
+        }
+        return out;
+    }
+
+    /**
+     * Reads every record of {@code topic}, from its start to the end offsets it has now: for after the
+     * writer has stopped, when those are all it will ever hold.
+     */
+    static <K, V> List<ConsumerRecord<K, V>> readToEnd(LocalKafka kafka, String topic, Deserializer<K> kd, Deserializer<V> vd) {
+        List<ConsumerRecord<K, V>> out = new ArrayList<>();
+        try (KafkaConsumer<K, V> c = TestTopics.fromStart(kafka.bootstrapServers(), topic, kd, vd)) {
+            Map<TopicPartition, Long> ends = c.endOffsets(c.assignment());
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (ends.entrySet().stream().anyMatch(e -> c.position(e.getKey()) < e.getValue()) && System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            assertThat(ends).as("%s read to its end offsets", topic).allSatisfy((tp, end) -> assertThat(c.position(tp)).isEqualTo(end));
         }
         return out;
     }

@@ -15,13 +15,15 @@ import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The engine as a separate process, for tests that kill it: {@code EngineMain BOOTSTRAP FRAMES
- * PREDICTIONS DLQ GROUP MODEL PROTOCOL DELIVERY TXN_ID [ops]}; Kafka client properties from the config
- * (e.g. {@code -Dvggstream.kafka.clients.session.timeout.ms=6000}). Prints READY once consuming; SIGTERM drains,
- * closes the engine and exits 0, as {@code vggstream run} does (through {@link StopSignals}), printing
- * {@code STOPPING <frames in flight>} at the signal and {@code STOPPED} at the end.
+ * PREDICTIONS DLQ GROUP MODEL PROTOCOL DELIVERY TXN_ID [ops]}; TXN_ID {@code default} takes the settings'
+ * own; Kafka client properties from the config (e.g. {@code -Dvggstream.kafka.clients.session.timeout.ms=6000}).
+ * Prints {@code TXN <id>}, then READY once consuming; SIGTERM drains, closes the engine and exits 0, as
+ * {@code vggstream run} does (through {@link StopSignals}), printing {@code STOPPING <frames in flight>} at
+ * the signal and {@code STOPPED} at the end.
  * With {@code ops}, serves the ops endpoints on a free port and prints {@code OPS <port>} before READY.
  */
 public final class EngineMain {
@@ -34,9 +36,14 @@ public final class EngineMain {
         Config config = ConfigFactory.load();
         TopicsSettings topics = TopicsSettings.from(config).withNames(a[1], a[2], a[3]);
         EngineSettings settings = EngineSettings.from(config).withModels(List.of(Path.of(a[5]))).withProtocol(Protocol.parse(a[6]))
-            .withDevices(List.of(Device.parse("cpu"))).withGroupId(a[4])
-            .withDelivery(new KafkaPipe.Delivery(a[7].equals("exactly-once"), a[8]));
-        StreamingEngine running = StreamingEngine.start(Engine.start(settings, config), KafkaSettings.from(config).withBootstrapServers(a[0]), topics);
+            .withDevices(List.of(Device.parse("cpu"))).withGroupId(a[4]);
+        // TXN_ID "default": the settings' own, "<group>-<host name>" (HOSTNAME in the environment names the host).
+        settings = settings.withDelivery(new KafkaPipe.Delivery(a[7].equals("exactly-once"),
+            a[8].equals("default") ? settings.delivery().transactionalId() : a[8]));
+        System.out.println("TXN " + settings.delivery().transactionalId());
+        // Client properties from -Dvggstream.kafka.clients... (a test's session timeout), like the CLI's config.
+        KafkaSettings kafka = KafkaSettings.from(config).withBootstrapServers(a[0]);
+        StreamingEngine running = StreamingEngine.start(Engine.start(settings, config), kafka, topics);
         OpsServer ops = a.length > 9 && a[9].equals("ops") ? OpsServer.start(0) : null;
         if (ops != null) {
             ops.attach(running);
