@@ -69,6 +69,25 @@ public final class Step {
         return Math.sqrt(sumOfSquares);
     }
 
+    /**
+     * The parameters whose gradient holds a value that is not a finite number, in the block's
+     * order: named in the divergence message, so that a NaN says where it came from.
+     */
+    static java.util.List<String> nonFiniteGradients(Trainer trainer) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
+            NDArray w = p.getValue().getArray();
+            if (p.getValue().requiresGradient() && w.hasGradient()) {
+                try (NDArray g = w.getGradient()) {
+                    if (!Double.isFinite(sumOfSquares(g))) {
+                        names.add(p.getKey());
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
     private static double sumOfSquares(NDArray g) {
         try (NDArray sq = g.square(); NDArray s = sq.sum()) {
             return s.getFloat();

@@ -375,7 +375,7 @@ public final class Training {
                         // were not updated, nothing more is trained, saved or exported.
                         if (!Double.isFinite(step[0]) || !Double.isFinite(step[2])) {
                             String what = !Double.isFinite(step[0]) ? "loss " + step[0] / hb.count()
-                                    : "gradient norm " + step[2];
+                                    : "gradient norm " + step[2] + " (not finite in " + firstFew(Step.nonFiniteGradients(trainer)) + ")";
                             throw new DivergedException(epoch, b + 1, total, what, lastLoss[0], schedule.lr(),
                                     lastGoodCheckpoint());
                         }
@@ -420,6 +420,11 @@ public final class Training {
                             lastLoss[0], schedule.lr(), lastGoodCheckpoint());
                 }
             }
+        }
+
+        private static String firstFew(List<String> names) {
+            return names.size() <= 3 ? String.join(", ", names)
+                    : String.join(", ", names.subList(0, 3)) + " and " + (names.size() - 3) + " more";
         }
 
         private Path lastGoodCheckpoint() {
