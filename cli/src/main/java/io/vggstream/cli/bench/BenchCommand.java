@@ -1,5 +1,6 @@
 package io.vggstream.cli.bench;
 
+import io.vggstream.cli.Renamed;
 import io.vggstream.benchmarks.bench.BenchModel;
 import io.vggstream.benchmarks.bench.BenchReport;
 import io.vggstream.benchmarks.bench.BenchResult;
@@ -77,8 +78,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the frames topic (default 4).")
     int partitions = 4;
 
-    @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT", description = "Use this broker instead of an in-process one.")
+    @Option(names = {"-b", "--bootstrap-server"}, paramLabel = "HOST:PORT", description = "Use this broker instead of an in-process one.")
     String bootstrap;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", hidden = true, description = "Renamed --bootstrap-server.")
+    void bootstrap(String servers) {
+        Renamed.warn(spec, "--bootstrap", "--bootstrap-server");
+        bootstrap = servers;
+    }
 
     @Option(names = "--scale-out", paramLabel = "N", description = "Engine processes of the scale-out run, against one (default 2; 0 skips it).")
     int scaleOut = 2;
@@ -92,8 +99,28 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--update-readme", paramLabel = "FILE", description = "Also write the summary into FILE's Benchmarks section (between its bench markers).")
     Path readme;
 
-    @Option(names = "--settings", paramLabel = "FILE", description = "A HOCON settings file over the defaults (engine, topics, Kafka clients).")
+    @Option(names = "--config", paramLabel = "FILE", description = "A HOCON settings file over the defaults (engine, topics, Kafka clients).")
+    void config(String value) {
+        if (Renamed.isVggLetter(value)) {
+            // Before 0.1, --config was the VGG letter.
+            Renamed.warn(spec, "--config " + value + " (a VGG configuration)", "--arch " + value);
+            modelFlags.vggConfig = value;
+        } else {
+            settingsFile = Path.of(value);
+            configIsFile = true;
+        }
+    }
+
+    @Option(names = "--settings", paramLabel = "FILE", hidden = true, description = "Renamed --config.")
+    void settings(Path file) {
+        Renamed.warn(spec, "--settings", "--config");
+        settingsFile = file;
+    }
+
     Path settingsFile;
+
+    /** Whether --config named a settings file (a machine's path, left out of the command the report quotes). */
+    boolean configIsFile;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -172,7 +199,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         int cores = Runtime.getRuntime().availableProcessors();
         try {
-            String command = RunFlags.retypable(cl, "bench", List.of("--out", "--update-readme", "--settings"));
+            String command = RunFlags.retypable(cl, "bench", placeFlags("--out", "--update-readme", "--settings"));
             return new BenchSpec(full ? "full" : "quick", command, p, res, runFlags.threads(cl, cores), batch, mainDelay, sizes, delays, m,
                 fractions, Optional.ofNullable(rate), duration("--warmup", warmup != null ? warmup : full ? "5s" : "1500ms"),
                 duration("--duration", duration != null ? duration : full ? "20s" : "4s"), Duration.ofSeconds(full ? 120 : 6), full ? 5 : 3,
@@ -185,5 +212,13 @@ public final class BenchCommand implements Callable<Integer> {
 
     private Duration duration(String flag, String text) {
         return RunFlags.duration(spec.commandLine(), flag, text);
+    }
+
+    private List<String> placeFlags(String... flags) {
+        List<String> all = new ArrayList<>(List.of(flags));
+        if (configIsFile) {
+            all.add("--config");
+        }
+        return all;
     }
 }

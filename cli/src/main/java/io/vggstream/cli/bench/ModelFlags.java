@@ -15,7 +15,7 @@ final class ModelFlags {
     @Option(names = {"-m", "--model"}, paramLabel = "DIR", description = "An exported model (folder with model.onnx and model.json).")
     Path modelDir;
 
-    @Option(names = "--config", paramLabel = "CONFIG",
+    @Option(names = "--arch", paramLabel = "CONFIG",
         description = "Without --model: the VGG configuration to make with random weights (A, A-LRN, B, C, D, E, B-5x5; default D).")
     String vggConfig = "D";
 
@@ -40,7 +40,7 @@ final class ModelFlags {
         try {
             c = VggConfig.of(vggConfig);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, "--config: " + e.getMessage());
+            throw new CommandLine.ParameterException(cl, "--arch: " + e.getMessage());
         }
         BenchModel.RandomSpec rs;
         try {

@@ -1,5 +1,6 @@
 package io.vggstream.cli.bench;
 
+import io.vggstream.cli.Renamed;
 import io.vggstream.benchmarks.bench.BenchModel;
 import io.vggstream.benchmarks.bench.Soak;
 import io.vggstream.benchmarks.bench.SoakReport;
@@ -12,6 +13,7 @@ import io.vggstream.topics.config.StrictConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -76,14 +78,40 @@ public final class SoakCommand implements Callable<Integer> {
     @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the frames topic (default 4).")
     int partitions = 4;
 
-    @Option(names = {"-b", "--bootstrap"}, paramLabel = "HOST:PORT", description = "Use this broker instead of an in-process one.")
+    @Option(names = {"-b", "--bootstrap-server"}, paramLabel = "HOST:PORT", description = "Use this broker instead of an in-process one.")
     String bootstrap;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", hidden = true, description = "Renamed --bootstrap-server.")
+    void bootstrap(String servers) {
+        Renamed.warn(spec, "--bootstrap", "--bootstrap-server");
+        bootstrap = servers;
+    }
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where the report, CSV and plots go (default bench-results/soak).")
     Path out = Path.of("bench-results", "soak");
 
-    @Option(names = "--settings", paramLabel = "FILE", description = "A HOCON settings file over the defaults (engine, topics, Kafka clients).")
+    @Option(names = "--config", paramLabel = "FILE", description = "A HOCON settings file over the defaults (engine, topics, Kafka clients).")
+    void config(String value) {
+        if (Renamed.isVggLetter(value)) {
+            // Before 0.1, --config was the VGG letter.
+            Renamed.warn(spec, "--config " + value + " (a VGG configuration)", "--arch " + value);
+            modelFlags.vggConfig = value;
+        } else {
+            settingsFile = Path.of(value);
+            configIsFile = true;
+        }
+    }
+
+    @Option(names = "--settings", paramLabel = "FILE", hidden = true, description = "Renamed --config.")
+    void settings(Path file) {
+        Renamed.warn(spec, "--settings", "--config");
+        settingsFile = file;
+    }
+
     Path settingsFile;
+
+    /** Whether --config named a settings file (a machine's path, left out of the command the report quotes). */
+    boolean configIsFile;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -123,7 +151,7 @@ public final class SoakCommand implements Callable<Integer> {
         if (maxInFlight != null) {
             RunFlags.positive(cl, "--max-in-flight", maxInFlight);
         }
-        String command = RunFlags.retypable(cl, "bench soak", List.of("--out", "--settings"));
+        String command = RunFlags.retypable(cl, "bench soak", placeFlags("--out", "--settings"));
         try {
             return new SoakSpec(command, p, res, runFlags.threads(cl, cores), batch, runFlags.maxDelay(cl),
                 maxInFlight != null ? maxInFlight : 0, partitions, Optional.ofNullable(bootstrap), overload, duration("--duration", duration),
@@ -144,5 +172,13 @@ public final class SoakCommand implements Callable<Integer> {
 
     private Duration duration(String flag, String text) {
         return RunFlags.duration(spec.commandLine(), flag, text);
+    }
+
+    private List<String> placeFlags(String... flags) {
+        List<String> all = new ArrayList<>(List.of(flags));
+        if (configIsFile) {
+            all.add("--config");
+        }
+        return all;
     }
 }

@@ -1,5 +1,6 @@
 package io.vggstream.cli.engine;
 
+import io.vggstream.cli.Renamed;
 import io.vggstream.engine.EnrichSettings;
 import io.vggstream.engine.EngineSettings;
 import io.vggstream.engine.ops.OpsSettings;
@@ -21,9 +22,15 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     EngineOptions options = new EngineOptions();
 
-    @Option(names = {"-b", "--bootstrap-server", "--bootstrap"}, paramLabel = "HOST:PORT",
+    @Option(names = {"-b", "--bootstrap-server"}, paramLabel = "HOST:PORT",
         description = "Kafka bootstrap servers (default: vggstream.kafka.bootstrap-servers, 127.0.0.1:9092).")
     String bootstrap;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", hidden = true, description = "Renamed --bootstrap-server.")
+    void bootstrap(String servers) {
+        Renamed.warn(spec, "--bootstrap", "--bootstrap-server");
+        bootstrap = servers;
+    }
 
     @Option(names = "--group-id", paramLabel = "ID", description = "Consumer group (default: vggstream.engine.group-id).")
     String groupId;

@@ -28,8 +28,8 @@ import picocli.CommandLine.Option;
  * dataset readers to the engine, which must not import the trainer.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = {"Top-1 and top-5 error of models, protocols and their ensemble on a labelled dataset (no Kafka),",
-        "as a markdown table and CSV shaped like the paper's Tables 3 to 6."})
+    description = {"Measure the top-1 and top-5 error of models, protocols and their ensemble on a labelled dataset (no Kafka).",
+        "Writes a markdown table and CSV shaped like the paper's Tables 3 to 6."})
 public final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin

@@ -1,6 +1,7 @@
 package io.vggstream.cli.trainer;
 
 import com.typesafe.config.ConfigException;
+import io.vggstream.cli.Renamed;
 import io.vggstream.trainer.BadInputException;
 import io.vggstream.trainer.train.DivergedException;
 import io.vggstream.trainer.train.ProgressBar;
@@ -26,16 +27,17 @@ import picocli.CommandLine.Option;
         description = {"Train a VGG network (configs A, A-LRN, B, C, D, E, and B-5x5, B's shallow twin) with the paper's schedule and export it"
                 + " to ONNX for dense evaluation.",
             "Small recipe (Fashion-MNIST on a 2-core CPU, about 10 min idle, 90.65%% test top-1): --data"
-                + " fashion-mnist --config A --width 0.25 --fc 256 --crop 32 --scale 32 --epochs 10 --batch-size 64"
+                + " fashion-mnist --arch A --width 0.25 --fc 256 --crop 32 --scale 32 --epochs 10 --batch-size 64"
                 + " --init glorot --patience 1 --min-improvement 0.005 --out runs/fmnist-a"})
 public final class TrainCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--config", defaultValue = "A", description = "A, A-LRN, B, C, D, E, or B-5x5 (B with one 5x5 conv"
-            + " per pair of 3x3) (default: ${DEFAULT-VALUE})")
-    String config;
+    // A field default, not defaultValue: picocli would apply that after the parse, over an old-style --config letter.
+    @Option(names = "--arch", description = "the VGG configuration: A, A-LRN, B, C, D, E, or B-5x5"
+            + " (B with one 5x5 conv per pair of 3x3) (default: A)")
+    String config = "A";
 
     @Option(names = "--width", defaultValue = "1", description = "conv width multiplier in (0, 1]: 1, 0.5, 0.25, ..."
             + " (default: ${DEFAULT-VALUE})")
@@ -121,9 +123,30 @@ public final class TrainCommand implements Callable<Integer> {
             + " spaced (default: all)")
     Integer testImages;
 
-    @Option(names = "--settings", paramLabel = "FILE", description = "a HOCON settings file over the defaults"
+    @Option(names = "--config", paramLabel = "FILE", description = "a HOCON settings file over the defaults"
             + " (vggstream.trainer.*: loader threads, checkpoints kept, ...); an unknown key fails naming it")
+    void config(String value) {
+        if (Renamed.isVggLetter(value)) {
+            // Before 0.1, --config was the VGG letter.
+            Renamed.warn(spec, "--config " + value + " (a VGG configuration)", "--arch " + value);
+            config = value;
+        } else {
+            settingsFile = Path.of(value);
+            settingsFlag = "--config";
+        }
+    }
+
+    @Option(names = "--settings", paramLabel = "FILE", hidden = true, description = "renamed --config")
+    void settings(Path file) {
+        Renamed.warn(spec, "--settings", "--config");
+        settingsFile = file;
+        settingsFlag = "--settings";
+    }
+
     Path settingsFile;
+
+    /** The flag that gave the settings file, for the error that names it. */
+    String settingsFlag = "--config";
 
     @Option(names = "--out", required = true, description = "run folder: model.onnx, model.json, metrics.csv,"
             + " curve.png, checkpoints/")
@@ -146,7 +169,7 @@ public final class TrainCommand implements Callable<Integer> {
             settings = TrainerSettings.load(Optional.ofNullable(settingsFile));
         } catch (ConfigException | IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "settings: " + e.getMessage(), e, null,
-                    settingsFile == null ? null : "--settings");
+                    settingsFile == null ? null : settingsFlag);
         }
         if (loaderThreads != null) {
             if (loaderThreads < 0) {

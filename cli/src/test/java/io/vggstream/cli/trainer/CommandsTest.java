@@ -53,11 +53,38 @@ class CommandsTest {
     }
 
     @Test
-    void shouldNameConfigWhenUnknown() {
-        Outcome o = train("--data", "fashion-mnist", "--config", "F");
+    void shouldNameArchWhenUnknown() {
+        Outcome o = train("--data", "fashion-mnist", "--arch", "F");
 
         assertThat(o.code()).isEqualTo(2);
-        assertThat(o.err()).contains("--config: unknown config 'F': expected one of A, A-LRN, B, C, D, E");
+        assertThat(o.err()).contains("--arch: unknown config 'F': expected one of A, A-LRN, B, C, D, E");
+    }
+
+    @Test
+    void shouldStillTakeTheVggLetterAfterConfigWithAWarningNamingArch() {
+        // Rejected after parsing (crop), so nothing trains; the letter must have reached the recipe.
+        Outcome letter = train("--data", "fashion-mnist", "--config", "B-5x5", "--crop", "100");
+
+        assertThat(letter.code()).isEqualTo(2);
+        assertThat(letter.err()).contains("warning: --config B-5x5 (a VGG configuration) is deprecated")
+            .contains("use --arch B-5x5").contains("--crop must be a positive multiple of 32");
+        TrainCommand parsed = new TrainCommand();
+        new CommandLine(parsed).setErr(new PrintWriter(new StringWriter())).parseArgs("--out", "x", "--config", "E");
+        assertThat(parsed.config).isEqualTo("E");
+        assertThat(parsed.settingsFile).isNull();
+    }
+
+    @Test
+    void shouldTakeTheSettingsFileWithConfigWithoutAWarning() throws IOException {
+        Path settings = dir.resolve("trainer.conf");
+        Files.writeString(settings, "vggstream.trainer.loader.threads = 0\n");
+        TrainCommand parsed = new TrainCommand();
+        StringWriter err = new StringWriter();
+        new CommandLine(parsed).setErr(new PrintWriter(err)).parseArgs("--out", "x", "--arch", "D", "--config", settings.toString());
+
+        assertThat(parsed.config).isEqualTo("D");
+        assertThat(parsed.settingsFile).isEqualTo(settings);
+        assertThat(err.toString()).isEmpty();
     }
 
     @Test
@@ -134,8 +161,19 @@ class CommandsTest {
     void shouldNameAnUnknownTrainerSettingInTheSettingsFile() throws IOException {
         Path settings = dir.resolve("trainer.conf");
         Files.writeString(settings, "vggstream.trainer.loader.thread = 2\n");
-        Outcome o = train("--data", "fashion-mnist", "--settings", settings.toString());
+        Outcome o = train("--data", "fashion-mnist", "--config", settings.toString());
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.err()).contains("vggstream.trainer.loader.thread").contains(settings.toString());
+        assertThat(o.err()).doesNotContain("warning");
+    }
+
+    @Test
+    void shouldStillReadTheSettingsFileGivenWithSettingsWithAWarningNamingConfig() throws IOException {
+        Path settings = dir.resolve("trainer.conf");
+        Files.writeString(settings, "vggstream.trainer.loader.thread = 2\n");
+        Outcome o = train("--data", "fashion-mnist", "--settings", settings.toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("warning: --settings is deprecated").contains("use --config")
+            .contains("vggstream.trainer.loader.thread").contains(settings.toString());
     }
 }
