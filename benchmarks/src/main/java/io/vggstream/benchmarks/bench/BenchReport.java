@@ -400,7 +400,7 @@ public final class BenchReport {
         b.append("./vggstream bench --quick                              # about 2 minutes: VGG-16 at 1/8 width, random weights, 640x480\n");
         b.append("./vggstream bench --full --arch D --width 1            # the sweep: batch sizes, max-delays, rates, scale-out\n");
         b.append("./vggstream bench --model DIR --resolution 1280x720    # any exported model\n");
-        b.append("./vggstream bench --quick --bootstrap 127.0.0.1:9092   # against a running broker instead of an in-process one\n");
+        b.append("./vggstream bench --quick -b 127.0.0.1:9092            # against a running broker instead of an in-process one\n");
         b.append("./vggstream bench jmh --quick                          # JMH: decode+preprocess, batcher, fusion, serdes\n");
         b.append("```\n\n");
         b.append("Measured here on ").append(DateTimeFormatter.ISO_LOCAL_DATE.format(r.started().atOffset(ZoneOffset.UTC)))
