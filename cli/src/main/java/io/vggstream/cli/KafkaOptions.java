@@ -1,9 +1,9 @@
 package io.vggstream.cli;
 
-import io.vggstream.topics.config.StrictConfig;
 import com.typesafe.config.Config;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
+import io.vggstream.topics.config.StrictConfig;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package io.vggstream.cli.bench;
 
-import io.vggstream.benchmarks.bench.BenchModel;
 import com.typesafe.config.Config;
+import io.vggstream.benchmarks.bench.BenchModel;
 import io.vggstream.trainer.model.VggConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,13 +1,13 @@
 package io.vggstream.cli.bench;
 
-import io.vggstream.cli.Renamed;
+import com.typesafe.config.Config;
 import io.vggstream.benchmarks.bench.BenchModel;
 import io.vggstream.benchmarks.bench.Soak;
 import io.vggstream.benchmarks.bench.SoakReport;
 import io.vggstream.benchmarks.bench.SoakResult;
 import io.vggstream.benchmarks.bench.SoakSpec;
-import com.typesafe.config.Config;
 import io.vggstream.benchmarks.frames.SyntheticFrames.Resolution;
+import io.vggstream.cli.Renamed;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.topics.config.StrictConfig;
 import java.io.PrintWriter;

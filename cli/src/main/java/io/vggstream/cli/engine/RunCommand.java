@@ -1,8 +1,8 @@
 package io.vggstream.cli.engine;
 
 import io.vggstream.cli.Renamed;
-import io.vggstream.engine.EnrichSettings;
 import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.EnrichSettings;
 import io.vggstream.engine.ops.OpsSettings;
 import io.vggstream.engine.serve.Serve;
 import io.vggstream.topics.KafkaSettings;

@@ -1,11 +1,11 @@
 package io.vggstream.cli.evaluate;
 
-import io.vggstream.engine.EngineSettings;
 import io.vggstream.cli.engine.EngineOptions;
-import io.vggstream.replicate.DatasetSamples;
+import io.vggstream.engine.EngineSettings;
 import io.vggstream.engine.eval.Evaluation;
 import io.vggstream.engine.model.Model;
 import io.vggstream.engine.protocol.Protocol;
+import io.vggstream.replicate.DatasetSamples;
 import io.vggstream.trainer.data.FashionMnist;
 import io.vggstream.trainer.data.ImageFolder;
 import io.vggstream.trainer.data.LabeledImages;

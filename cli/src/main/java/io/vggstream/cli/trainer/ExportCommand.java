@@ -1,5 +1,6 @@
 package io.vggstream.cli.trainer;
 
+import com.typesafe.config.ConfigException;
 import io.vggstream.topics.card.ModelCard;
 import io.vggstream.trainer.BadInputException;
 import io.vggstream.trainer.export.OnnxExporter;
@@ -8,6 +9,7 @@ import io.vggstream.trainer.train.Training;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,10 +40,21 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--no-eval", description = "skip scoring; the card then carries no accuracy")
     boolean noEval;
 
+    @Option(names = "--config", paramLabel = "FILE", description = "a HOCON settings file over the defaults"
+            + " (vggstream.trainer.*: the DJL cache, evaluation batch, ...); an unknown key fails naming it")
+    Path settingsFile;
+
     @Override
     public Integer call() {
         try {
-            ModelCard card = Training.exportCheckpoint(checkpoint, out, data, !noEval, TrainerSettings.load());
+            TrainerSettings settings;
+            try {
+                settings = TrainerSettings.load(Optional.ofNullable(settingsFile));
+            } catch (ConfigException | IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "settings: " + e.getMessage(), e, null,
+                        settingsFile == null ? null : "--config");
+            }
+            ModelCard card = Training.exportCheckpoint(checkpoint, out, data, !noEval, settings);
             String acc = card.accuracy() == null ? "not scored" : String.format(Locale.ROOT,
                     "top-1 %.2f%%, top-5 %.2f%% on %d %s images at Q %d", 100 * card.accuracy().top1(),
                     100 * card.accuracy().top5(), card.accuracy().images(), card.accuracy().split(),

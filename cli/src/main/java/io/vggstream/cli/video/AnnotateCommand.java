@@ -1,13 +1,13 @@
 package io.vggstream.cli.video;
 
+import io.vggstream.cli.KafkaOptions;
+import io.vggstream.topics.KafkaSettings;
+import io.vggstream.topics.TopicsSettings;
+import io.vggstream.video.VideoException;
 import io.vggstream.video.annotate.AnnotateOptions;
 import io.vggstream.video.annotate.AnnotateResult;
 import io.vggstream.video.annotate.Annotator;
 import io.vggstream.video.annotate.TimeArg;
-import io.vggstream.topics.KafkaSettings;
-import io.vggstream.topics.TopicsSettings;
-import io.vggstream.video.VideoException;
-import io.vggstream.cli.KafkaOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;

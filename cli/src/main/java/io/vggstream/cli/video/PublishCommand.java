@@ -1,15 +1,15 @@
 package io.vggstream.cli.video;
 
+import io.vggstream.cli.KafkaOptions;
+import io.vggstream.topics.KafkaSettings;
+import io.vggstream.topics.TopicsSettings;
+import io.vggstream.video.Terminal;
+import io.vggstream.video.VideoException;
 import io.vggstream.video.publish.PublishOptions;
 import io.vggstream.video.publish.PublishResult;
 import io.vggstream.video.publish.Publisher;
 import io.vggstream.video.publish.Resize;
 import io.vggstream.video.publish.Source;
-import io.vggstream.topics.KafkaSettings;
-import io.vggstream.topics.TopicsSettings;
-import io.vggstream.video.Terminal;
-import io.vggstream.video.VideoException;
-import io.vggstream.cli.KafkaOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

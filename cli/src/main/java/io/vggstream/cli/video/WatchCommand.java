@@ -1,13 +1,13 @@
 package io.vggstream.cli.video;
 
-import io.vggstream.video.watch.WatchOptions;
-import io.vggstream.video.watch.WatchSummary;
-import io.vggstream.video.watch.Watcher;
+import io.vggstream.cli.KafkaOptions;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
 import io.vggstream.video.Terminal;
 import io.vggstream.video.VideoException;
-import io.vggstream.cli.KafkaOptions;
+import io.vggstream.video.watch.WatchOptions;
+import io.vggstream.video.watch.WatchSummary;
+import io.vggstream.video.watch.Watcher;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;

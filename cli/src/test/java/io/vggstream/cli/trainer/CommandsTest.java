@@ -150,6 +150,17 @@ class CommandsTest {
     }
 
     @Test
+    void shouldNameAnUnknownTrainerSettingGivenToExport() throws IOException {
+        Path settings = dir.resolve("export.conf");
+        Files.writeString(settings, "vggstream.trainer.eval-batch = 2\n");
+        Outcome o = run(new ExportCommand(), "--checkpoint", dir.toString(), "--out", dir.resolve("x").toString(),
+                "--config", settings.toString());
+
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("vggstream.trainer.eval-batch").contains(settings.toString());
+    }
+
+    @Test
     void shouldNameResumeWhenThereIsNothingToResume() {
         Outcome o = train("--resume");
 

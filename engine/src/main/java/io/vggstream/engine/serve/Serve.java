@@ -1,10 +1,10 @@
 package io.vggstream.engine.serve;
 
 import com.typesafe.config.Config;
-import io.vggstream.engine.EnrichSettings;
 import io.vggstream.engine.Engine;
 import io.vggstream.engine.EngineMetrics;
 import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.EnrichSettings;
 import io.vggstream.engine.StopSignals;
 import io.vggstream.engine.StreamingEngine;
 import io.vggstream.engine.infer.OrtModel;
