@@ -46,14 +46,14 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        TrainerSettings settings;
         try {
-            TrainerSettings settings;
-            try {
-                settings = TrainerSettings.load(Optional.ofNullable(settingsFile));
-            } catch (ConfigException | IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "settings: " + e.getMessage(), e, null,
-                        settingsFile == null ? null : "--config");
-            }
+            settings = TrainerSettings.load(Optional.ofNullable(settingsFile));
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "settings: " + e.getMessage(), e, null,
+                    settingsFile == null ? null : "--config");
+        }
+        try {
             ModelCard card = Training.exportCheckpoint(checkpoint, out, data, !noEval, settings);
             String acc = card.accuracy() == null ? "not scored" : String.format(Locale.ROOT,
                     "top-1 %.2f%%, top-5 %.2f%% on %d %s images at Q %d", 100 * card.accuracy().top1(),
