@@ -82,6 +82,40 @@ class MainTest {
     }
 
     @Test
+    void shouldOpenEveryCommandsDescriptionWithAWholeSentence() {
+        // The top-level --help lists each command by its first description line alone.
+        CommandLine root = Main.commandLine();
+        java.util.List<String> cut = new java.util.ArrayList<>();
+        collectFirstLines(root, "vggstream", cut);
+        assertThat(cut).isEmpty();
+    }
+
+    private static void collectFirstLines(CommandLine cl, String where, java.util.List<String> cut) {
+        cl.getSubcommands().forEach((name, sub) -> {
+            if (name.equals("help")) {
+                return;
+            }
+            String[] description = sub.getCommandSpec().usageMessage().description();
+            String first = description.length == 0 ? "" : description[0].strip();
+            long open = first.chars().filter(c -> c == '(').count();
+            long close = first.chars().filter(c -> c == ')').count();
+            if (!first.endsWith(".") || open != close || !Character.isUpperCase(first.codePointAt(0))) {
+                cut.add(where + " " + name + ": " + first);
+            }
+            collectFirstLines(sub, where + " " + name, cut);
+        });
+    }
+
+    @Test
+    void shouldRefuseAnUnknownTrainerSettingNamingItThroughTheLauncher(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("trainer.conf");
+        Files.writeString(conf, "vggstream.trainer.checkpoints.keep-evry = 2\n");
+        Run r = run("train", "--data", "fashion-mnist", "--out", dir.resolve("run").toString(), "--config", conf.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("vggstream.trainer.checkpoints.keep-evry").doesNotContain("warning");
+    }
+
+    @Test
     void shouldExitTwoWithoutASubcommand() {
         Run r = run();
         assertThat(r.code()).isEqualTo(2);

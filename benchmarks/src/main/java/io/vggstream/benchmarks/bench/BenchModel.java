@@ -33,17 +33,17 @@ import java.util.stream.IntStream;
  * @param description one line for the report
  * @param randomWeights whether it was made here with random weights
  */
-record BenchModel(Model model, String description, boolean randomWeights) {
+public record BenchModel(Model model, String description, boolean randomWeights) {
 
     /** A VGG to make with random weights. {@code fc} is the width of FC1 and FC2. */
-    record RandomSpec(VggConfig config, double width, int fc, int classes, int crop, long seed) {
+    public record RandomSpec(VggConfig config, double width, int fc, int classes, int crop, long seed) {
 
-        RandomSpec {
+        public RandomSpec {
             new VggSpec(config, width, fc, classes, crop); // validates
         }
 
         /** The FC width that goes with a conv width by default: the paper's 4096 scaled alike, at least 64. */
-        static int defaultFc(double width) {
+        public static int defaultFc(double width) {
             return Math.max(64, (int) Math.round(4096 * width));
         }
 
@@ -62,7 +62,7 @@ record BenchModel(Model model, String description, boolean randomWeights) {
         }
     }
 
-    static BenchModel load(Path dir) {
+    public static BenchModel load(Path dir) {
         Model m = Model.load(dir);
         var c = m.card();
         return new BenchModel(m, String.format(Locale.ROOT, "%s: VGG-%s, width %s, FC %d, %d classes, crop %d (exported model, %s)",
@@ -74,7 +74,7 @@ record BenchModel(Model model, String description, boolean randomWeights) {
      *
      * @param djlCache where DJL's native library is extracted (used only when exporting)
      */
-    static BenchModel random(RandomSpec spec, Path cache, Path djlCache, Consumer<String> log) {
+    public static BenchModel random(RandomSpec spec, Path cache, Path djlCache, Consumer<String> log) {
         Path dir = cache.resolve(spec.key());
         if (!Files.isRegularFile(dir.resolve(OnnxExporter.MODEL_FILE)) || !Files.isRegularFile(dir.resolve("model.json"))) {
             log.accept("exporting " + spec.spec() + " with random weights to " + dir + " (once; cached) ...");

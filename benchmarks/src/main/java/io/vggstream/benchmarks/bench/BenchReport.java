@@ -20,12 +20,12 @@ import java.util.function.Predicate;
  * (one row per measured point), three PNG plots, and {@code readme-section.md}, the short form that
  * {@code --update-readme} splices into the README between its markers.
  */
-final class BenchReport {
+public final class BenchReport {
 
     static final String BEGIN = "<!-- bench:begin -->";
     static final String END = "<!-- bench:end -->";
     static final String REPORT = "report.md";
-    static final String CSV = "bench.csv";
+    public static final String CSV = "bench.csv";
     static final String PLOT_BATCH = "throughput-vs-batch.png";
     static final String PLOT_DELAY = "throughput-vs-max-delay.png";
     static final String PLOT_LATENCY = "latency.png";
@@ -34,13 +34,13 @@ final class BenchReport {
     private final BenchResult r;
     private final BenchSpec s;
 
-    BenchReport(BenchResult result) {
+    public BenchReport(BenchResult result) {
         this.r = result;
         this.s = result.spec();
     }
 
     /** Writes every file into the spec's output folder; returns the report's path. */
-    Path write() throws IOException {
+    public Path write() throws IOException {
         Files.createDirectories(s.out());
         Files.writeString(s.out().resolve(CSV), csv(), StandardCharsets.UTF_8);
         plots();
@@ -386,7 +386,7 @@ final class BenchReport {
     // ---------------------------------------------------------------- README
 
     /** The README's Benchmarks section body (between the markers): how to run, and this run's figures. */
-    String readmeSection() {
+    public String readmeSection() {
         StringBuilder b = new StringBuilder();
         b.append(BEGIN).append('\n');
         b.append("<!-- Written by `./vggstream bench ... --update-readme README.md`; edits between the markers are replaced. -->\n\n");
@@ -398,9 +398,9 @@ final class BenchReport {
             + " and PNG plots under `--out`.\n\n");
         b.append("```sh\n");
         b.append("./vggstream bench --quick                              # about 2 minutes: VGG-16 at 1/8 width, random weights, 640x480\n");
-        b.append("./vggstream bench --full --config D --width 1          # the sweep: batch sizes, max-delays, rates, scale-out\n");
+        b.append("./vggstream bench --full --arch D --width 1            # the sweep: batch sizes, max-delays, rates, scale-out\n");
         b.append("./vggstream bench --model DIR --resolution 1280x720    # any exported model\n");
-        b.append("./vggstream bench --quick --bootstrap 127.0.0.1:9092   # against a running broker instead of an in-process one\n");
+        b.append("./vggstream bench --quick -b 127.0.0.1:9092            # against a running broker instead of an in-process one\n");
         b.append("./vggstream bench jmh --quick                          # JMH: decode+preprocess, batcher, fusion, serdes\n");
         b.append("```\n\n");
         b.append("Measured here on ").append(DateTimeFormatter.ISO_LOCAL_DATE.format(r.started().atOffset(ZoneOffset.UTC)))
@@ -432,7 +432,7 @@ final class BenchReport {
     }
 
     /** Replaces the section between the markers in {@code readme}, or appends a {@code ## Benchmarks} section holding it. */
-    static void updateReadme(Path readme, String section) throws IOException {
+    public static void updateReadme(Path readme, String section) throws IOException {
         String text = Files.exists(readme) ? Files.readString(readme, StandardCharsets.UTF_8) : "";
         int begin = text.indexOf(BEGIN);
         int end = text.indexOf(END);

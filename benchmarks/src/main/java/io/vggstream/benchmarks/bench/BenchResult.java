@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param jpegBytes the mean size of the JPEG frames
  * @param broker where the full path's broker ran
  */
-record BenchResult(BenchSpec spec, int maxInFlight, Instant started, Instant ended, String machine, double[] loadBefore, double[] loadAfter,
+public record BenchResult(BenchSpec spec, int maxInFlight, Instant started, Instant ended, String machine, double[] loadBefore, double[] loadAfter,
                    String model, String modelConfig, double modelWidth, int variantsPerFrame, List<String> inputShapes, int jpegBytes,
                    String broker, List<Point> points, List<ScaleOut.Phase> scaleOut, List<Profiler.Summary> profiles,
                    Optional<String> problem) {

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * engine (b) and the full path (c); then the max-delay sweep; then latency at fixed rates; then the
  * scale-out with child processes.
  */
-final class BenchRun {
+public final class BenchRun {
 
     private final BenchSpec spec;
     private final BenchModel model;
@@ -31,14 +31,14 @@ final class BenchRun {
     private int pointNo;
     private int mainInFlight;
 
-    BenchRun(BenchSpec spec, BenchModel model, Config config, Consumer<String> log) {
+    public BenchRun(BenchSpec spec, BenchModel model, Config config, Consumer<String> log) {
         this.spec = spec;
         this.model = model;
         this.config = config;
         this.log = log;
     }
 
-    BenchResult run() throws Exception {
+    public BenchResult run() throws Exception {
         RunSetup.Start start = RunSetup.start(spec, model, config);
         Instant started = start.started();
         List<byte[]> frames = start.frames();

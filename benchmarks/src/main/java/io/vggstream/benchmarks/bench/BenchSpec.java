@@ -33,12 +33,12 @@ import java.util.Set;
  * @param profile record JFR around the main point's (b) and (c)
  * @param out where the report, CSV, plots and recordings go
  */
-record BenchSpec(String preset, String command, Protocol protocol, Resolution resolution, int threads, int batch, Duration maxDelay,
+public record BenchSpec(String preset, String command, Protocol protocol, Resolution resolution, int threads, int batch, Duration maxDelay,
                  List<Integer> batchSizes, List<Duration> maxDelays, Set<Character> modes, List<Double> rateFractions,
                  Optional<Double> rate, Duration warmup, Duration measure, Duration latencyMaxWindow, int minBatches, int maxInFlight, int partitions,
                  Optional<String> bootstrap, int scaleOutProcesses, boolean profile, Path out) implements RunSetup.Spec {
 
-    BenchSpec {
+    public BenchSpec {
         batchSizes = List.copyOf(batchSizes);
         maxDelays = List.copyOf(maxDelays);
         modes = Set.copyOf(modes);

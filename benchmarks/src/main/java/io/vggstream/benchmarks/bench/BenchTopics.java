@@ -56,7 +56,7 @@ final class BenchTopics {
         throw new IllegalStateException("the benchmark's topics " + names + " have no leader after 60 s");
     }
 
-    /** Best effort: a broker given with --bootstrap should not keep the benchmark's frames. */
+    /** Best effort: a broker given with --bootstrap-server should not keep the benchmark's frames. */
     static void delete(KafkaSettings kafka, TopicsSettings t) {
         try (Admin admin = Admin.create(KafkaLimits.admin(kafka))) {
             admin.deleteTopics(List.of(t.frames().name(), t.predictions().name(), t.deadLetter().name())).all().get(30, TimeUnit.SECONDS);

@@ -119,6 +119,14 @@ final class ScaleOut {
             // Several engines on one host: no ops HTTP endpoint, whose port they would fight over.
             "vggstream.engine.ops.port = 0",
             "vggstream.engine.warmup-frame-sizes = [" + quote(child.resolution()) + "]",
+            // What vggstream run takes as flags, here as settings: EngineProcess reads only this file.
+            "vggstream.kafka.bootstrap-servers = " + quote(kafka.bootstrapServers()),
+            "vggstream.engine.group-id = " + quote(group),
+            "vggstream.engine.models = [" + quote(child.model().toString()) + "]",
+            "vggstream.engine.protocol = " + quote(child.protocol()),
+            "vggstream.engine.inference.devices = [\"cpu\"]",
+            "vggstream.engine.inference.max-batch-size = " + child.batch(),
+            "vggstream.engine.inference.max-delay = " + child.maxDelay().toNanos() + " ns",
             "");
         Files.writeString(conf, hocon, StandardCharsets.UTF_8);
         List<String> cmd = new ArrayList<>();
@@ -128,9 +136,7 @@ final class ScaleOut {
         cmd.add("-XX:ErrorFile=" + workDir.resolve("hs_err_pid%p.log"));
         cmd.add("-Dorg.bytedeco.javacpp.logger=slf4j");
         cmd.add(EngineProcess.class.getName());
-        cmd.addAll(List.of("--config", conf.toString(), "--model", child.model().toString(), "--protocol", child.protocol(),
-            "--device", "cpu", "--batch-size", Integer.toString(child.batch()),
-            "--max-delay", child.maxDelay().toNanos() + "ns", "-b", kafka.bootstrapServers(), "--group-id", group));
+        cmd.add(conf.toString());
         Path logFile = workDir.resolve("engine-" + processes + "-" + index + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile());
         // The classpath goes in the environment, not on the command line: ONNX Runtime 1.29 crashes (SIGSEGV) at

@@ -34,7 +34,7 @@ import org.apache.kafka.common.TopicPartition;
  * the backlog (old frames: dropped at once) and drains, and every offset of the frames topic is checked
  * against the answers read back ({@link AnswerLedger}).
  */
-final class Soak {
+public final class Soak {
 
     private final SoakSpec spec;
     private final BenchModel model;
@@ -42,14 +42,14 @@ final class Soak {
     private final Consumer<String> log;
     private final String runId = Long.toHexString(System.currentTimeMillis() & 0xffffffffL);
 
-    Soak(SoakSpec spec, BenchModel model, Config config, Consumer<String> log) {
+    public Soak(SoakSpec spec, BenchModel model, Config config, Consumer<String> log) {
         this.spec = spec;
         this.model = model;
         this.config = config;
         this.log = log;
     }
 
-    SoakResult run() throws Exception {
+    public SoakResult run() throws Exception {
         RunSetup.Start start = RunSetup.start(spec, model, config);
         Instant started = start.started();
         List<byte[]> frames = start.frames();

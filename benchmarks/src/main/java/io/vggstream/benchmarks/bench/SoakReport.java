@@ -19,10 +19,10 @@ import java.util.function.ToDoubleFunction;
  * {@code soak.csv} (one row per sample) and time-series plots of memory, rates, latency, frames in
  * flight and the Kafka backlog.
  */
-final class SoakReport {
+public final class SoakReport {
 
     static final String REPORT = "soak.md";
-    static final String CSV = "soak.csv";
+    public static final String CSV = "soak.csv";
     static final String PLOT_MEMORY = "soak-memory.png";
     static final String PLOT_RATES = "soak-rates.png";
     static final String PLOT_LATENCY = "soak-latency.png";
@@ -35,14 +35,14 @@ final class SoakReport {
     private final SoakSpec s;
     private final List<SoakSampler.Sample> soak;
 
-    SoakReport(SoakResult result) {
+    public SoakReport(SoakResult result) {
         this.r = result;
         this.s = result.spec();
         this.soak = r.samples().stream().filter(x -> x.phase().equals("soak")).toList();
     }
 
     /** Writes every file into the spec's output folder; returns the report's path. */
-    Path write() throws IOException {
+    public Path write() throws IOException {
         Files.createDirectories(s.out());
         Files.writeString(s.out().resolve(CSV), csv(), StandardCharsets.UTF_8);
         plots();
@@ -333,7 +333,7 @@ final class SoakReport {
     }
 
     /** The figures for the README and the closing note, in one paragraph. */
-    String summary() {
+    public String summary() {
         Trend heap = heapAfterGc();
         Trend rss = nativeMemory();
         return String.format(Locale.ROOT, "%.0fx overload (%.2f frames/s offered against a capacity of %.2f) for %.0f s: offered %d, predicted %d,"
@@ -345,7 +345,7 @@ final class SoakReport {
             latencyBoundSeconds(), r.rebalances(), r.loadBefore()[0], r.loadAfter()[0]);
     }
 
-    List<String> failures() {
+    public List<String> failures() {
         List<String> f = new ArrayList<>();
         r.problem().ifPresent(p -> f.add("stopped early: " + p));
         if (!heapAfterGc().flat()) {

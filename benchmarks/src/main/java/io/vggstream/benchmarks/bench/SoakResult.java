@@ -28,7 +28,7 @@ import java.util.Optional;
  * @param samples one per sample interval, soak and drain
  * @param problem what stopped the run early, if anything
  */
-record SoakResult(SoakSpec spec, Instant started, Instant ended, String machine, double[] loadBefore, double[] loadAfter, String model,
+public record SoakResult(SoakSpec spec, Instant started, Instant ended, String machine, double[] loadBefore, double[] loadAfter, String model,
                   int variantsPerFrame, List<String> inputShapes, int jpegBytes, String broker, int maxInFlight, double capacity,
                   String capacityHow, Point capacityPoint, double offeredRate, double soakSeconds, double drainSeconds, long offered,
                   long framesIn, long predicted, long partial, long dropped, long otherDeadLetters, long maxInFlightSeen,

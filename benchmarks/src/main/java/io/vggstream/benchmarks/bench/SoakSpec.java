@@ -29,12 +29,12 @@ import java.util.Optional;
  * @param drainTimeout how long the engine may take to work off the backlog once the offering stops
  * @param out where the report, CSV and plots go
  */
-record SoakSpec(String command, Protocol protocol, Resolution resolution, int threads, int batch, Duration maxDelay, int maxInFlight,
+public record SoakSpec(String command, Protocol protocol, Resolution resolution, int threads, int batch, Duration maxDelay, int maxInFlight,
                 int partitions, Optional<String> bootstrap, double overload, Duration duration, Duration maxFrameAge,
                 Optional<Double> capacity, Duration capacityWarmup, Duration capacityWindow, Duration sampleInterval,
                 double maxSlopeMbPerMinute, Duration drainTimeout, Path out) implements RunSetup.Spec {
 
-    SoakSpec {
+    public SoakSpec {
         if (threads < 1 || batch < 1 || maxInFlight < 0 || partitions < 1) {
             throw new IllegalArgumentException("threads, batch size and partitions must be positive, max in flight not negative");
         }

@@ -47,13 +47,13 @@ import picocli.CommandLine.Option;
  * and the live view; then a summary, an annotated video, and nothing left running.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run everything on the embedded default: a private Kafka broker, the default model (trained once on",
-        "Fashion-MNIST and cached), a sample video of labelled test images, the engine and the live view;",
-        "then a summary (frames, accuracy, frames/s, latency) and an annotated video. Leaves nothing running."})
+    description = {"Run the whole pipeline on its own private Kafka broker and default model, then stop everything.",
+        "The default model is trained once on Fashion-MNIST and cached; a sample video of labelled test images goes through",
+        "the engine and the live view, then a summary (frames, accuracy, frames/s, latency) and an annotated video."})
 public final class DemoCommand implements Callable<Integer> {
 
     /** The default small recipe (trainer/README.md): a quarter-width VGG-A on Fashion-MNIST, about 10 minutes on 2 cores. */
-    static final List<String> RECIPE = List.of("--data", "fashion-mnist", "--config", "A", "--width", "0.25", "--fc", "256",
+    static final List<String> RECIPE = List.of("--data", "fashion-mnist", "--arch", "A", "--width", "0.25", "--fc", "256",
         "--crop", "32", "--scale", "32", "--epochs", "10", "--batch-size", "64", "--init", "glorot", "--patience", "1",
         "--min-improvement", "0.005");
 

@@ -1,10 +1,11 @@
 package io.vggstream.cli.evaluate;
 
+import io.vggstream.cli.engine.EngineOptions;
 import io.vggstream.engine.EngineSettings;
-import io.vggstream.engine.cli.EngineOptions;
 import io.vggstream.engine.eval.Evaluation;
 import io.vggstream.engine.model.Model;
 import io.vggstream.engine.protocol.Protocol;
+import io.vggstream.replicate.DatasetSamples;
 import io.vggstream.trainer.data.FashionMnist;
 import io.vggstream.trainer.data.ImageFolder;
 import io.vggstream.trainer.data.LabeledImages;
@@ -27,8 +28,8 @@ import picocli.CommandLine.Option;
  * dataset readers to the engine, which must not import the trainer.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = {"Top-1 and top-5 error of models, protocols and their ensemble on a labelled dataset (no Kafka),",
-        "as a markdown table and CSV shaped like the paper's Tables 3 to 6."})
+    description = {"Measure the top-1 and top-5 error of models, protocols and their ensemble on a labelled dataset (no Kafka).",
+        "Writes a markdown table and CSV shaped like the paper's Tables 3 to 6."})
 public final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin

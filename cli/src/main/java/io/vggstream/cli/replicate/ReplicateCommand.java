@@ -1,27 +1,19 @@
 package io.vggstream.cli.replicate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.vggstream.trainer.data.FashionMnist;
+import io.vggstream.replicate.Plan;
+import io.vggstream.replicate.Replication;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code vggstream replicate}: the paper's controlled comparison at small scale, in one command.
+ * {@code vggstream replicate}: flags over {@link Replication}, the paper's controlled comparison at small scale.
  * Trains A, A-LRN, B, C, D, E at a fixed and a jittered S, and B's 5x5 twin, on Fashion-MNIST
  * with the trainer; evaluates each with the engine under the paper's test protocols; fuses the two
  * best; writes every number to CSV and renders {@code docs/replication.md} with Tables 3 to 6 and
@@ -35,8 +27,6 @@ import picocli.CommandLine.Option;
             "Examples: replicate --quick (a few minutes: checks the machinery); replicate (the default budget, "
                 + "75 min on a quiet 2-core machine); replicate --budget 3h --seeds 3 --out runs/rep"})
 public final class ReplicateCommand implements Callable<Integer> {
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -93,11 +83,10 @@ public final class ReplicateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long started = System.nanoTime();
         PrintWriter log = spec.commandLine().getOut();
         Plan plan = plan();
-        timeLimit();
-        Plan stored = storedPlan();
+        Duration limit = timeLimit();
+        Plan stored = Replication.storedPlan(out);
         Plan kept = Plan.forRunFolder(plan, stored, onlySeedsGiven(), seeds, firstSeed);
         if (kept != plan) {
             plan = kept;
@@ -108,98 +97,8 @@ public final class ReplicateCommand implements Callable<Integer> {
         if (planOnly) {
             return 0;
         }
-        Path dir = dataDir != null ? dataDir : FashionMnist.DEBIAN_DIR;
-        if (!FashionMnist.isFashionMnistDir(dir)) {
-            throw new IllegalStateException("Fashion-MNIST is not in " + dir + ": install it with `apt-get install"
-                    + " dataset-fashion-mnist` or give its folder with --data");
-        }
-        String data = dataDir != null ? dir.toAbsolutePath().toString() : "fashion-mnist";
-        Files.createDirectories(out);
-        checkStoredPlan(plan);
-        // PyTorch's result depends on its thread count; fix it (before DJL loads) so a rerun repeats.
-        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", "2");
-        }
-        Runner runner = new Runner(plan, out, data, log);
-        Results results = new Results();
-        List<Plan.Net> best = null;
-        Duration limit = timeLimit();
-        // Seed by seed, so that a time limit (or Ctrl-C) leaves whole seeds; A first in each (B to E start from it).
-        for (long seed : plan.seeds()) {
-            long seedStarted = System.nanoTime();
-            for (Plan.Net net : plan.nets()) {
-                runner.train(net, seed);
-                List<String> protocols = new ArrayList<>(List.of(Results.SINGLE, Results.MULTI));
-                if (net.jittered()) {
-                    // Beside the paper's Q = (Smin + Smax) / 2: each end of the range, to see where a jittered net stands.
-                    protocols.add(Results.singleAt(plan.scale(true).min()));
-                    protocols.add(Results.singleAt(plan.scale(true).max()));
-                }
-                for (String protocol : protocols) {
-                    results.add(runner.score(net.key(), protocol, seed,
-                            one(runner.posteriors(net, seed, Results.engineProtocol(protocol)))));
-                }
-            }
-            if (best == null) {
-                // The two best by the first seed's multi-scale top-1 error: fixed once, so later seeds fuse the same pair.
-                long first = seed;
-                best = plan.nets().stream().sorted(Comparator.comparingDouble(
-                        (Plan.Net n) -> results.errors(n.key(), Results.MULTI, false).get(first)).thenComparing(Plan.Net::key))
-                        .limit(2).toList();
-            }
-            // Tables 5 and 6: multi-crop for D and E jittered, and for the two best nets if others. Dense+crops is the
-            // engine's Fusion of the dense (multi-scale) and the crops posteriors, as its dense+crops protocol computes
-            // (the two means count equally), without running the 150 crops twice.
-            List<Plan.Net> crops = new ArrayList<>(List.of(new Plan.Net("D", true), new Plan.Net("E", true)));
-            best.stream().filter(n -> !crops.contains(n)).forEach(crops::add);
-            for (Plan.Net net : crops) {
-                float[][] dense = runner.posteriors(net, seed, Results.MULTI);
-                float[][] crop = runner.posteriors(net, seed, Results.CROPS);
-                results.add(runner.score(net.key(), Results.CROPS, seed, one(crop)));
-                results.add(runner.score(net.key(), Results.BOTH, seed, one(Runner.denseAndCrops(dense, crop))));
-            }
-            for (String protocol : List.of(Results.MULTI, Results.CROPS, Results.BOTH)) {
-                results.add(runner.score(fusion(best), protocol, seed, List.of(runner.posteriorsOf(best.get(0), seed, protocol),
-                        runner.posteriorsOf(best.get(1), seed, protocol))));
-            }
-            results.write(out.resolve("results.csv"));
-            double seedSeconds = (System.nanoTime() - seedStarted) / 1e9;
-            double elapsed = (System.nanoTime() - started) / 1e9;
-            if (limit != null && seed != plan.seeds().get(plan.seeds().size() - 1) && elapsed + seedSeconds > limit.toSeconds()) {
-                log.printf(Locale.ROOT, "replicate: seed %d took %.0f min; another would end past --time-limit %s: reporting on the"
-                        + " seeds done (rerun the same command to add the others)%n", seed, seedSeconds / 60, timeLimit);
-                log.flush();
-                break;
-            }
-        }
-        String fusion = fusion(best);
-        List<Findings.Finding> findings = Findings.judge(results, fusion);
-        double[] recorded = Runner.recordedSeconds(out);
-        Report.Meta meta = new Report.Meta(commandLine(), recorded[0] / 60, recorded[1] / 60,
-                (System.nanoTime() - started) / 60e9, machine(),
-                DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(Instant.now()));
-        String md = Report.render(plan, results, fusion, findings, meta);
-        if (doc.getParent() != null) {
-            Files.createDirectories(doc.getParent());
-        }
-        Files.writeString(doc, md);
-        Files.writeString(out.resolve("findings.csv"), findingsCsv(findings));
-        log.println();
-        for (Findings.Finding f : findings) {
-            log.printf("finding %d: %s%n", f.number(), f.verdict().text());
-        }
-        log.printf(Locale.ROOT, "wrote %s, %s, %s (%.1f min)%n", doc, out.resolve("results.csv"), out.resolve("findings.csv"),
-                meta.wallMinutes());
-        log.flush();
+        Replication.run(new Replication.Options(plan, out, doc, dataDir, limit, timeLimit, commandLine()), log);
         return 0;
-    }
-
-    private static List<float[][]> one(float[][] posteriors) {
-        return java.util.Collections.singletonList(posteriors);
-    }
-
-    private static String fusion(List<Plan.Net> best) {
-        return best.get(0).key() + " + " + best.get(1).key();
     }
 
     private Duration timeLimit() {
@@ -253,66 +152,14 @@ public final class ReplicateCommand implements Callable<Integer> {
         }
     }
 
-    /** The plan stored in {@code --out}, or null when there is none. */
-    private Plan storedPlan() throws java.io.IOException {
-        Path stored = out.resolve("plan.json");
-        return Files.exists(stored) ? JSON.readValue(stored.toFile(), Plan.class) : null;
-    }
-
     /** No flag that chooses the recipe (only seeds, and where things go). */
     private boolean onlySeedsGiven() {
         return budget == null && !quick && epochs == null && trainImages == null && evalImages == null && width == null;
-    }
-
-    /**
-     * A rerun must train and evaluate as the run whose results the folder holds; it may have other
-     * seeds (more seeds add to the folder; the seeds done are kept).
-     */
-    private void checkStoredPlan(Plan plan) throws java.io.IOException {
-        Path stored = out.resolve("plan.json");
-        if (Files.exists(stored)) {
-            Plan before = JSON.readValue(stored.toFile(), Plan.class);
-            if (!before.sameRecipe(plan)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + " holds a run of another plan ("
-                        + before.describe() + "); rerun with its flags, or choose another --out");
-            }
-        }
-        JSON.writeValue(stored.toFile(), plan);
     }
 
     private String commandLine() {
         List<String> args = new ArrayList<>(List.of("./vggstream"));
         args.addAll(spec.commandLine().getParseResult().originalArgs());
         return String.join(" ", args);
-    }
-
-    private static String findingsCsv(List<Findings.Finding> findings) {
-        StringBuilder sb = new StringBuilder("finding,verdict,better,worse,better_top1,worse_top1,difference,spread,seeds,comparison_verdict\n");
-        for (Findings.Finding f : findings) {
-            for (Findings.Comparison c : f.comparisons()) {
-                sb.append(String.format(Locale.ROOT, "%d,%s,\"%s\",\"%s\",%.4f,%.4f,%.4f,%.4f,%d,%s%n", f.number(), f.verdict().text(),
-                        c.better(), c.worse(), c.betterErr(), c.worseErr(), c.difference(), c.spread(), c.seeds(),
-                        c.verdict().text()));
-            }
-        }
-        return sb.toString();
-    }
-
-    /** Cores, CPU model, memory and the load average now. */
-    static String machine() {
-        String cpu = "unknown CPU";
-        try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
-        } catch (java.io.IOException | RuntimeException e) {
-            // not Linux: the model name stays unknown
-        }
-        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        long mem = 0;
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            mem = os.getTotalMemorySize() >> 30;
-        }
-        return String.format(Locale.ROOT, "%d cores (%s), %d GB RAM, CPU; load average %.1f at the end (a shared machine"
-                + " when above the cores)", Runtime.getRuntime().availableProcessors(), cpu, mem, load);
     }
 }

@@ -1,6 +1,6 @@
 package io.vggstream.cli.topics;
 
-import io.vggstream.topics.config.KafkaOptions;
+import io.vggstream.cli.KafkaOptions;
 import io.vggstream.topics.admin.TopicAdmin;
 import io.vggstream.topics.admin.TopicAdmin.TopicReport;
 import java.io.PrintWriter;

@@ -188,6 +188,23 @@ class DeployFilesTest {
         assertThat(so.path("scaleTargetRef").path("name").asText()).isEqualTo(kind("Deployment").get(0).path("metadata").path("name").asText());
     }
 
+    @Test
+    void shouldCopyEveryModuleOfTheBuildWhenTheImageIsBuilt() throws IOException {
+        // The image builds the launcher from the sources: a module it does not copy fails the build.
+        Matcher m = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(deploy.getParent().resolve("pom.xml")));
+        List<String> modules = new ArrayList<>();
+        while (m.find()) {
+            modules.add(m.group(1));
+        }
+        assertThat(modules).contains("cli", "replicate");
+        for (Path dockerfile : dockerfiles()) {
+            String text = Files.readString(dockerfile);
+            for (String module : modules) {
+                assertThat(text).as(dockerfile.getFileName() + " copies " + module).contains("COPY " + module + "/ " + module + "/");
+            }
+        }
+    }
+
     private static JsonNode compose() {
         return docs.stream().filter(d -> d.get("_file").asText().equals("docker/compose.yaml")).findFirst().orElseThrow();
     }

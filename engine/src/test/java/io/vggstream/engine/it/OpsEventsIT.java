@@ -14,8 +14,8 @@ import io.vggstream.broker.junit.LocalKafka;
 import io.vggstream.engine.Engine;
 import io.vggstream.engine.EngineSettings;
 import io.vggstream.engine.StreamingEngine;
-import io.vggstream.engine.cli.StatusCommand;
 import io.vggstream.engine.infer.Device;
+import io.vggstream.engine.ops.EngineStatus;
 import io.vggstream.engine.ops.OpsServer;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.engine.testing.Frames;
@@ -104,7 +104,7 @@ class OpsEventsIT {
                 assertThat(idleReady.body()).contains("status: not-ready").contains("warm: yes").contains("assigned-partitions: 0");
                 // Not ready is not dead: a liveness probe must not restart it.
                 assertThat(get(idle, "/health/live").statusCode()).isEqualTo(200);
-                assertThat(StatusCommand.parseMetrics(get(idle, "/metrics").body()).get("vggstream_consumer_assigned_partitions")).isZero();
+                assertThat(EngineStatus.parseMetrics(get(idle, "/metrics").body()).get("vggstream_consumer_assigned_partitions")).isZero();
                 HttpResponse<String> busyReady = get(busy, "/health/ready");
                 assertThat(busyReady.statusCode()).isEqualTo(200);
                 assertThat(busyReady.body()).contains("status: ready").contains("assigned-partitions: 1");

@@ -9,8 +9,8 @@ import io.vggstream.broker.junit.LocalKafka;
 import io.vggstream.engine.Engine;
 import io.vggstream.engine.EngineSettings;
 import io.vggstream.engine.StreamingEngine;
-import io.vggstream.engine.cli.StatusCommand;
 import io.vggstream.engine.infer.Device;
+import io.vggstream.engine.ops.EngineStatus;
 import io.vggstream.engine.ops.OpsServer;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.engine.testing.Frames;
@@ -38,7 +38,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The ops endpoints of a running engine: /metrics counts what was sent; /health/ready turns 200 only once warm and assigned. */
 @ExtendWith(KafkaBrokerExtension.class)
@@ -108,7 +107,7 @@ class OpsIT {
                 assertThat(ready.body()).doesNotContain("assigned-partitions: 0").doesNotContain("assigned-partitions: -1");
 
                 // Answered (counted before produce) and produced (the producer's ack came back) for every frame.
-                Map<String, Double> m = poll(() -> StatusCommand.parseMetrics(get(port, "/metrics").body()),
+                Map<String, Double> m = poll(() -> EngineStatus.parseMetrics(get(port, "/metrics").body()),
                     s -> s.getOrDefault("vggstream_frames_predicted_total", 0.0) + s.getOrDefault("vggstream_frames_dead_lettered_total", 0.0)
                         >= good + bad && s.getOrDefault(count("produce"), 0.0) >= good + bad, Duration.ofSeconds(120));
                 assertThat(m.get("vggstream_frames_in_total")).isEqualTo(good + bad);
@@ -172,9 +171,10 @@ class OpsIT {
     }
 
     private static int status(int port, StringWriter out) {
-        CommandLine cli = new CommandLine(new StatusCommand());
-        cli.setOut(new PrintWriter(out));
-        return cli.execute("--port", Integer.toString(port), "--timeout", "PT5S");
+        PrintWriter w = new PrintWriter(out);
+        EngineStatus.Result r = EngineStatus.run(new EngineStatus.Options("127.0.0.1", port, Duration.ofSeconds(5)), w);
+        w.flush();
+        return r.ready() ? 0 : 1;
     }
 
     private static HttpResponse<String> get(int port, String path) {

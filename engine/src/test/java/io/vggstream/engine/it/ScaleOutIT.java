@@ -6,7 +6,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.vggstream.broker.junit.KafkaBrokerExtension;
 import io.vggstream.broker.junit.LocalKafka;
-import io.vggstream.engine.cli.StatusCommand;
+import io.vggstream.engine.ops.EngineStatus;
 import io.vggstream.engine.testing.DeliveryChecker;
 import io.vggstream.engine.testing.EngineMain;
 import io.vggstream.engine.testing.Frames;
@@ -171,7 +171,7 @@ class ScaleOutIT {
     }
 
     private static double metric(Child c, String name) {
-        return StatusCommand.parseMetrics(get(c, "/metrics").body()).getOrDefault(name, Double.NaN);
+        return EngineStatus.parseMetrics(get(c, "/metrics").body()).getOrDefault(name, Double.NaN);
     }
 
     private static HttpResponse<String> get(Child c, String path) {

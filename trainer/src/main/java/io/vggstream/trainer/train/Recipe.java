@@ -75,7 +75,7 @@ public record Recipe(
         try {
             VggConfig.of(config);
         } catch (IllegalArgumentException e) {
-            throw new BadInputException("--config", "--config: " + e.getMessage());
+            throw new BadInputException("--arch", "--arch: " + e.getMessage());
         }
         require(width > 0 && width <= 1, "--width", "--width must be in (0, 1] (1, 0.5, 0.25, 0.125, ...), was " + width);
         require(fc >= 1, "--fc", "--fc must be positive, was " + fc);

@@ -1,0 +1,60 @@
+package io.vggstream.cli.bench;
+
+import com.typesafe.config.Config;
+import io.vggstream.benchmarks.bench.BenchModel;
+import io.vggstream.trainer.model.VggConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** The model flags that {@code bench} and {@code bench soak} share: an exported model, or a VGG made with random weights. */
+final class ModelFlags {
+
+    @Option(names = {"-m", "--model"}, paramLabel = "DIR", description = "An exported model (folder with model.onnx and model.json).")
+    Path modelDir;
+
+    @Option(names = "--arch", paramLabel = "CONFIG",
+        description = "Without --model: the VGG configuration to make with random weights (A, A-LRN, B, C, D, E, B-5x5; default D).")
+    String vggConfig = "D";
+
+    @Option(names = "--width", paramLabel = "W", description = "Without --model: its width multiplier (default 0.125; 1 is the paper's VGG).")
+    double width = 0.125;
+
+    @Option(names = "--fc", paramLabel = "N", description = "Without --model: FC1/FC2 width (default 4096 x width, at least 64).")
+    Integer fc;
+
+    @Option(names = "--classes", paramLabel = "N", description = "Without --model: classes (default 1000).")
+    int classes = 1000;
+
+    @Option(names = "--crop", paramLabel = "N", description = "Without --model: the crop the net is laid out for (default 224).")
+    int crop = 224;
+
+    /** The model to measure: {@code --model}, or the VGG configuration and width with random weights (cached). */
+    BenchModel load(CommandLine cl, Config config, PrintWriter out) {
+        if (modelDir != null) {
+            return BenchModel.load(modelDir);
+        }
+        VggConfig c;
+        try {
+            c = VggConfig.of(vggConfig);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, "--arch: " + e.getMessage());
+        }
+        BenchModel.RandomSpec rs;
+        try {
+            rs = new BenchModel.RandomSpec(c, width, fc != null ? fc : BenchModel.RandomSpec.defaultFc(width), classes, crop, 1);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+        Path home = Optional.ofNullable(System.getenv("VGGSTREAM_HOME")).map(Path::of)
+            .orElse(Path.of(System.getProperty("user.home"), ".vggstream"));
+        Path djl = config.hasPath("vggstream.trainer.djl-cache-dir") ? Path.of(config.getString("vggstream.trainer.djl-cache-dir"))
+            : home.resolve("djl");
+        return BenchModel.random(rs, home.resolve("bench-models"), djl, line -> {
+            out.println(line);
+            out.flush();
+        });
+    }
+}

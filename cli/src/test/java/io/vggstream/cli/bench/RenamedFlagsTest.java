@@ -1,0 +1,70 @@
+package io.vggstream.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The flags renamed in 0.1 ({@code --config} is the settings file, {@code --arch} the VGG letter,
+ * {@code --bootstrap-server} the broker): the new spellings work quietly, the old ones still work
+ * for one release and say on stderr which flag to use.
+ */
+class RenamedFlagsTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter err = new StringWriter();
+
+    private <T> T parse(T command, String... args) {
+        new CommandLine(command).setErr(new PrintWriter(err, true)).parseArgs(args);
+        return command;
+    }
+
+    @Test
+    void shouldTakeArchAndConfigFileQuietly() throws Exception {
+        Path conf = Files.writeString(dir.resolve("bench.conf"), "");
+        BenchCommand bench = parse(new BenchCommand(), "--arch", "E", "--config", conf.toString(), "-b", "h:1");
+
+        assertThat(bench.modelFlags.vggConfig).isEqualTo("E");
+        assertThat(bench.settingsFile).isEqualTo(conf);
+        assertThat(bench.bootstrap).isEqualTo("h:1");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void shouldStillTakeTheVggLetterAfterConfigWithAWarningNamingArch() {
+        BenchCommand bench = parse(new BenchCommand(), "--config", "A-LRN");
+
+        assertThat(bench.modelFlags.vggConfig).isEqualTo("A-LRN");
+        assertThat(bench.settingsFile).isNull();
+        assertThat(err.toString()).contains("bench: warning: --config A-LRN (a VGG configuration) is deprecated")
+            .contains("use --arch A-LRN");
+    }
+
+    @Test
+    void shouldStillTakeSettingsAndBootstrapWithWarningsNamingTheNewFlags() {
+        BenchCommand bench = parse(new BenchCommand(), "--settings", "x.conf", "--bootstrap", "h:2");
+
+        assertThat(bench.settingsFile).isEqualTo(Path.of("x.conf"));
+        assertThat(bench.bootstrap).isEqualTo("h:2");
+        assertThat(err.toString()).contains("warning: --settings is deprecated").contains("use --config")
+            .contains("warning: --bootstrap is deprecated").contains("use --bootstrap-server");
+    }
+
+    @Test
+    void shouldTakeTheRenamedFlagsInBenchSoakToo() {
+        SoakCommand soak = parse(new SoakCommand(), "--config", "C", "--settings", "s.conf", "--bootstrap", "h:3");
+
+        assertThat(soak.modelFlags.vggConfig).isEqualTo("C");
+        assertThat(soak.settingsFile).isEqualTo(Path.of("s.conf"));
+        assertThat(soak.bootstrap).isEqualTo("h:3");
+        assertThat(err.toString()).contains("use --arch C").contains("use --config").contains("use --bootstrap-server");
+    }
+}
