@@ -56,7 +56,7 @@ public final class MetricsBinding implements AutoCloseable {
             .register(registry);
         Gauge.builder("vggstream.consumer.assigned.partitions", this, b -> b.consumer.assignedPartitions())
             .description("Partitions of the frames topic assigned to this instance (-1: not known yet)").register(registry);
-        Gauge.builder("vggstream.consumer.lag.max", this, b -> b.consumer.maxLag()).description(
+        Gauge.builder("vggstream.consumer.lag.max", this, b -> b.consumer.largestLag()).description(
             "The largest lag over this instance's partitions, in records (-1: not known yet)").register(registry);
         partitionLag = MultiGauge.builder("vggstream.consumer.lag").baseUnit("records")
             .description("Records behind the log end, per assigned partition of the frames topic").register(registry);
