@@ -181,13 +181,7 @@ public final class Replication {
 
     /** Cores, CPU model, memory and the load average now. */
     public static String machine() {
-        String cpu = "unknown CPU";
-        try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
-        } catch (java.io.IOException | RuntimeException e) {
-            // not Linux: the model name stays unknown
-        }
+        String cpu = io.vggstream.report.MachineInfo.cpuModel();
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         long mem = 0;
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {

@@ -2,19 +2,15 @@ package io.vggstream.video;
 
 import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
+import io.vggstream.topics.admin.PartitionLeaders;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -22,9 +18,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * produce to it. Producing to a missing topic would let a broker with auto-creation make it with
  * its defaults (a 1 MB record limit that refuses large frames); producing to a partition whose
  * leader is not yet in place (a topic created a moment ago) can make an idempotent producer lose
- * its first batch and retry the next until the delivery timeout (KAFKA-15591). A ListOffsets
- * request is answered by the partition's leader only, and the admin client retries it until
- * there is one, so its success means the partitions are writable.
+ * its first batch and retry the next until the delivery timeout (KAFKA-15591); the wait is
+ * {@link PartitionLeaders}'.
  */
 public final class TopicCheck {
 
@@ -37,9 +32,8 @@ public final class TopicCheck {
         try {
             long ms = timeout.toMillis();
             int callMs = (int) Math.min(Integer.MAX_VALUE, ms);
-            TopicDescription d;
             try {
-                d = admin.describeTopics(Set.of(topic), new DescribeTopicsOptions().timeoutMs(callMs)).topicNameValues().get(topic)
+                admin.describeTopics(Set.of(topic), new DescribeTopicsOptions().timeoutMs(callMs)).topicNameValues().get(topic)
                     .get(ms, TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
@@ -52,14 +46,10 @@ public final class TopicCheck {
                 throw new VideoException("cannot describe topic " + topic + " at " + kafka.bootstrapServers() + ": "
                     + e.getCause().getMessage(), e.getCause());
             }
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            d.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
             try {
-                admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs(callMs))
-                    .all().get(ms, TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                throw new VideoException("the partitions of topic " + topic + " at " + kafka.bootstrapServers()
-                    + " have no working leader: " + e.getCause().getMessage(), e.getCause());
+                PartitionLeaders.await(admin, Set.of(topic), timeout);
+            } catch (KafkaException e) {
+                throw new VideoException(e.getMessage() + " (at " + kafka.bootstrapServers() + ")", e);
             }
         } catch (TimeoutException e) {
             throw new VideoException("Kafka at " + kafka.bootstrapServers() + " did not answer within " + timeout.toSeconds()

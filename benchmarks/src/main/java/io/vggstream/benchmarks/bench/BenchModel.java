@@ -1,14 +1,11 @@
 package io.vggstream.benchmarks.bench;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.initializer.XavierInitializer;
 import io.vggstream.engine.model.Model;
 import io.vggstream.trainer.augment.TrainScale;
 import io.vggstream.trainer.export.ModelCards;
 import io.vggstream.trainer.export.OnnxExporter;
+import io.vggstream.trainer.export.RandomVgg;
 import io.vggstream.trainer.model.VggConfig;
 import io.vggstream.trainer.model.VggNet;
 import io.vggstream.trainer.model.VggSpec;
@@ -22,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
 
 /**
  * The model a benchmark runs: an exported one ({@code --model DIR}), or a VGG configuration and
@@ -89,15 +85,11 @@ public record BenchModel(Model model, String description, boolean randomWeights)
     }
 
     private static void export(RandomSpec spec, Path dir, Path djlCache) {
-        Djl.engine(djlCache).setRandomSeed((int) spec.seed());
+        Djl.engine(djlCache);
         Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try (NDManager manager = NDManager.newBaseManager()) {
-            VggNet net = VggNet.of(spec.spec());
-            // He-normal (Xavier, Gaussian, fan-in, magnitude 2): activations keep their scale through ReLUs.
-            net.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2),
-                Parameter.Type.WEIGHT);
-            net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, spec.crop(), spec.crop()));
-            List<String> classes = IntStream.range(0, spec.classes()).mapToObj(i -> "class" + i).toList();
+            VggNet net = RandomVgg.heNormal(spec.spec(), spec.seed(), manager);
+            List<String> classes = RandomVgg.classNames(spec.classes());
             double[] mean = {123.68, 116.78, 103.94};
             OnnxExporter.export(net, sha -> ModelCards.card(spec.spec(), classes, mean, TrainScale.paperDefault(spec.crop()), null,
                 Map.of("weights", "random he-normal", "seed", Long.toString(spec.seed()), "purpose", "vggstream bench"), sha), tmp);

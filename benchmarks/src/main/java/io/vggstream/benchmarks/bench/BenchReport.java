@@ -1,6 +1,6 @@
 package io.vggstream.benchmarks.bench;
 
-import io.vggstream.benchmarks.report.LineChart;
+import io.vggstream.report.LineChart;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,7 +3,9 @@ package io.vggstream.benchmarks.bench;
 import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
+import io.vggstream.topics.admin.PartitionLeaders;
 import io.vggstream.topics.admin.TopicAdmin;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -29,31 +31,12 @@ final class BenchTopics {
         return t;
     }
 
-    /**
-     * Waits until every partition of the new topics has a leader. Producing to a topic created a moment
-     * ago can meet NOT_LEADER_OR_FOLLOWER on its first batches; an idempotent producer retrying them
-     * behind later batches that did land then fails forever with OUT_OF_ORDER_SEQUENCE_NUMBER.
-     */
+    /** Every partition of the new topics led: producing earlier can wedge an idempotent producer (KAFKA-15591). */
     private static void awaitLeaders(KafkaSettings kafka, TopicsSettings t) {
-        List<String> names = List.of(t.frames().name(), t.predictions().name(), t.deadLetter().name());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try (Admin admin = Admin.create(KafkaLimits.admin(kafka))) {
-            while (System.nanoTime() < deadline) {
-                try {
-                    boolean ready = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
-                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-                    if (ready) {
-                        return;
-                    }
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    // not visible yet
-                }
-                Thread.sleep(100);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            PartitionLeaders.await(admin, List.of(t.frames().name(), t.predictions().name(), t.deadLetter().name()),
+                Duration.ofSeconds(60));
         }
-        throw new IllegalStateException("the benchmark's topics " + names + " have no leader after 60 s");
     }
 
     /** Best effort: a broker given with --bootstrap-server should not keep the benchmark's frames. */

@@ -1,5 +1,6 @@
 package io.vggstream.benchmarks.bench;
 
+import io.vggstream.report.Percentiles;
 import java.util.Arrays;
 
 /** Latency samples in milliseconds; thread-safe to add, summarised once at the end. */
@@ -36,13 +37,9 @@ final class Latencies {
             for (double v : sorted) {
                 sum += v;
             }
-            return new Summary(sorted.length, sum / sorted.length, rank(sorted, 0.50), rank(sorted, 0.95), rank(sorted, 0.99),
+            return new Summary(sorted.length, sum / sorted.length, Percentiles.ofSorted(sorted, 0.50),
+                Percentiles.ofSorted(sorted, 0.95), Percentiles.ofSorted(sorted, 0.99),
                 sorted[sorted.length - 1], sorted);
-        }
-
-        static double rank(double[] sorted, double q) {
-            int i = (int) Math.ceil(q * sorted.length) - 1;
-            return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
         }
     }
 }

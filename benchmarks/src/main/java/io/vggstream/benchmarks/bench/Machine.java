@@ -1,9 +1,9 @@
 package io.vggstream.benchmarks.bench;
 
+import io.vggstream.report.MachineInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 /** What the numbers were measured on. */
@@ -14,13 +14,7 @@ final class Machine {
 
     /** Cores, CPU model, memory, OS and JVM in one line. */
     static String describe() {
-        String cpu = "unknown CPU";
-        try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse(cpu);
-        } catch (IOException e) {
-            // not Linux
-        }
+        String cpu = MachineInfo.cpuModel();
         long memKb = 0;
         try {
             memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
@@ -35,11 +29,6 @@ final class Machine {
 
     /** The 1, 5 and 15 minute load averages, or NaNs. */
     static double[] loadAverage() {
-        try {
-            List<String> f = List.of(Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+"));
-            return new double[] {Double.parseDouble(f.get(0)), Double.parseDouble(f.get(1)), Double.parseDouble(f.get(2))};
-        } catch (IOException | RuntimeException e) {
-            return new double[] {Double.NaN, Double.NaN, Double.NaN};
-        }
+        return MachineInfo.loadAverage();
     }
 }

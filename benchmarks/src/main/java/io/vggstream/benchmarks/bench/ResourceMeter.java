@@ -1,5 +1,6 @@
 package io.vggstream.benchmarks.bench;
 
+import io.vggstream.report.ProcStatus;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -214,25 +215,12 @@ final class ResourceMeter implements AutoCloseable {
 
     /** VmRSS of this process in bytes (0 where /proc is missing). */
     static long rssBytes() {
-        return statusKb(Path.of("/proc/self/status"), "VmRSS:") * 1024;
+        return ProcStatus.residentBytes().orElse(0);
     }
 
     /** VmHWM (peak resident set) of a process in bytes, or 0. */
     static long peakRssBytes(long pid) {
-        return statusKb(Path.of("/proc/" + pid + "/status"), "VmHWM:") * 1024;
-    }
-
-    private static long statusKb(Path status, String key) {
-        try {
-            for (String line : Files.readAllLines(status)) {
-                if (line.startsWith(key)) {
-                    return Long.parseLong(line.substring(key.length()).strip().split("\\s+")[0]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-        return 0;
+        return ProcStatus.peakResidentBytes(pid).orElse(0);
     }
 
     /** The committed total of {@code jcmd VM.native_memory summary}, when the JVM tracks native memory. */

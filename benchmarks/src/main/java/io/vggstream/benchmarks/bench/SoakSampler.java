@@ -3,6 +3,7 @@ package io.vggstream.benchmarks.bench;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import io.vggstream.engine.EngineMetrics;
 import io.vggstream.engine.StreamingEngine;
+import io.vggstream.engine.kafka.ConsumerMetrics;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -194,13 +196,9 @@ final class SoakSampler implements AutoCloseable {
         try {
             Map<MetricName, ? extends Metric> metrics = engine.consumerMetrics(timeout).toCompletableFuture()
                 .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
-            for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
-                if (e.getKey().name().equals(REBALANCE_TOTAL) && e.getKey().group().contains("coordinator")) {
-                    rebalanceGroup = e.getKey().group();
-                    return ((Number) e.getValue().metricValue()).doubleValue();
-                }
-            }
-            return Double.NaN;
+            Optional<ConsumerMetrics.Reading> r = ConsumerMetrics.coordinator(metrics, REBALANCE_TOTAL);
+            r.ifPresent(x -> rebalanceGroup = x.group());
+            return r.map(ConsumerMetrics.Reading::value).orElse(Double.NaN);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Double.NaN;

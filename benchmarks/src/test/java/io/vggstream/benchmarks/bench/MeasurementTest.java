@@ -3,11 +3,8 @@ package io.vggstream.benchmarks.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.vggstream.benchmarks.report.LineChart;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,18 +64,6 @@ class MeasurementTest {
         String twice = Files.readString(readme);
         assertThat(twice).contains("second").doesNotContain("first").contains("## Later");
         assertThat(twice.split("## Benchmarks", -1)).hasSize(2);
-    }
-
-    @Test
-    void shouldDrawAChartAsAPng() throws Exception {
-        Path png = dir.resolve("chart.png");
-        new LineChart("t", "batch", "frames/s").log2X()
-            .add(new LineChart.Series("a", LineChart.BLUE, new double[] {1, 2, 4, 8}, new double[] {3, 5, 6, 6.5}, false))
-            .reference(new LineChart.Reference("ref", LineChart.GREY, 7))
-            .write(png);
-        BufferedImage img = ImageIO.read(png.toFile());
-        assertThat(img.getWidth()).isPositive();
-        assertThat(img.getHeight()).isPositive();
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.vggstream.engine.Engine;
 import io.vggstream.engine.EngineSettings;
 import io.vggstream.engine.protocol.LoadGovernor;
 import io.vggstream.engine.fusion.TemporalFusion;
+import io.vggstream.engine.kafka.ConsumerMetrics;
 import io.vggstream.engine.kafka.FrameAge;
 import io.vggstream.engine.kafka.KafkaPipe;
 import io.vggstream.engine.kafka.OutputRecords;
@@ -193,7 +194,7 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
         int level = governor.level();
         double latency = governor.smoothedLatencyMs();
         consumerMetrics().whenComplete((metrics, failure) ->
-            g.replyTo().tell(new Lag(failure == null ? maxLag(metrics) : -1, level, latency)));
+            g.replyTo().tell(new Lag(failure == null ? ConsumerMetrics.windowLagMax(metrics) : -1, level, latency)));
         return this;
     }
 
@@ -217,20 +218,6 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    private static double maxLag(Map<MetricName, Metric> metrics) {
-        double lag = -1;
-        for (Map.Entry<MetricName, Metric> m : metrics.entrySet()) {
-            if (m.getKey().name().equals("records-lag-max") && m.getKey().tags().containsKey("client-id")
-                && !m.getKey().tags().containsKey("topic")) {
-                Object v = m.getValue().metricValue();
-                if (v instanceof Number n && !Double.isNaN(n.doubleValue())) {
-                    lag = Math.max(lag, n.doubleValue());
-                }
-            }
-        }
-        return lag;
     }
 
 }

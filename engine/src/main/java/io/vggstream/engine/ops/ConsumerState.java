@@ -1,7 +1,7 @@
 package io.vggstream.engine.ops;
 
+import io.vggstream.engine.kafka.ConsumerMetrics;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 
@@ -22,26 +22,11 @@ public record ConsumerState(int assignedPartitions, Map<String, Double> lag) {
 
     /** Reads the state from the consumer's metrics ({@code Consumer.Control.getMetrics()}). */
     public static ConsumerState of(Map<MetricName, ? extends Metric> metrics) {
-        int assigned = -1;
-        Map<String, Double> lag = new TreeMap<>();
-        for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
-            MetricName n = e.getKey();
-            Object v = e.getValue().metricValue();
-            if (!(v instanceof Number number) || Double.isNaN(number.doubleValue())) {
-                continue;
-            }
-            // consumer-coordinator-metrics: the classic and the new (KIP-848) consumer both report it.
-            if (n.name().equals("assigned-partitions")) {
-                assigned = Math.max(assigned, 0) + number.intValue();
-            } else if (n.name().equals("records-lag") && n.tags().containsKey("topic") && n.tags().containsKey("partition")) {
-                lag.put(n.tags().get("topic") + "-" + n.tags().get("partition"), number.doubleValue());
-            }
-        }
-        return new ConsumerState(assigned, lag);
+        return new ConsumerState(ConsumerMetrics.assignedPartitions(metrics), ConsumerMetrics.partitionLag(metrics));
     }
 
-    /** The largest lag over the partitions, -1 when none is known. */
-    public double maxLag() {
+    /** The largest lag now over the partitions, -1 when none is known (not the windowed records-lag-max). */
+    public double largestLag() {
         return lag.values().stream().mapToDouble(Double::doubleValue).max().orElse(-1);
     }
 }

@@ -16,9 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vggstream.engine.Engine;
 import io.vggstream.engine.EngineMetrics;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.vggstream.report.ProcStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -58,7 +56,7 @@ public final class MetricsBinding implements AutoCloseable {
             .register(registry);
         Gauge.builder("vggstream.consumer.assigned.partitions", this, b -> b.consumer.assignedPartitions())
             .description("Partitions of the frames topic assigned to this instance (-1: not known yet)").register(registry);
-        Gauge.builder("vggstream.consumer.lag.max", this, b -> b.consumer.maxLag()).description(
+        Gauge.builder("vggstream.consumer.lag.max", this, b -> b.consumer.largestLag()).description(
             "The largest lag over this instance's partitions, in records (-1: not known yet)").register(registry);
         partitionLag = MultiGauge.builder("vggstream.consumer.lag").baseUnit("records")
             .description("Records behind the log end, per assigned partition of the frames topic").register(registry);
@@ -148,16 +146,8 @@ public final class MetricsBinding implements AutoCloseable {
     }
 
     private static double residentBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Double.parseDouble(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
+        // -1 where /proc is missing (not Linux): the gauge then says "unknown", not "none".
+        return ProcStatus.residentBytes().orElse(-1);
     }
 
     @Override

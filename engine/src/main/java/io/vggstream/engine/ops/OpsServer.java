@@ -118,7 +118,7 @@ public final class OpsServer implements AutoCloseable {
         /** The body of /health/ready: one "key: value" a line, for people and for {@code vggstream status}. */
         public String text() {
             return String.format(Locale.ROOT, "status: %s%nwarm: %s%nassigned-partitions: %d%nmax-lag: %.0f%n",
-                ready() ? "ready" : "not-ready", warm ? "yes" : "no", consumer.assignedPartitions(), consumer.maxLag());
+                ready() ? "ready" : "not-ready", warm ? "yes" : "no", consumer.assignedPartitions(), consumer.largestLag());
         }
     }
 

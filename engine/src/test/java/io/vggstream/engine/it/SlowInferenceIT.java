@@ -12,6 +12,7 @@ import io.vggstream.engine.EngineSettings;
 import io.vggstream.engine.StreamingEngine;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.infer.OrtModel;
+import io.vggstream.engine.kafka.ConsumerMetrics;
 import io.vggstream.engine.model.Model;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.engine.testing.Frames;
@@ -129,10 +130,7 @@ class SlowInferenceIT {
     }
 
     private static double metric(Map<MetricName, Metric> metrics, String name) {
-        return metrics.entrySet().stream()
-            .filter(e -> e.getKey().name().equals(name) && e.getKey().group().equals("consumer-coordinator-metrics"))
-            .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
-            .findFirst()
+        return ConsumerMetrics.coordinator(metrics, name).map(ConsumerMetrics.Reading::value)
             .orElseThrow(() -> new AssertionError("the consumer reports no " + name + ": " + metrics.keySet()));
     }
 }

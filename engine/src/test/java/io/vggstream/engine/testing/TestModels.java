@@ -3,15 +3,13 @@ package io.vggstream.engine.testing;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.XavierInitializer;
 import io.vggstream.topics.card.ModelCard;
 import io.vggstream.trainer.augment.TrainScale;
 import io.vggstream.trainer.export.ModelCards;
 import io.vggstream.trainer.export.OnnxExporter;
+import io.vggstream.trainer.export.RandomVgg;
 import io.vggstream.trainer.model.VggConfig;
 import io.vggstream.trainer.model.VggNet;
 import io.vggstream.trainer.model.VggSpec;
@@ -20,19 +18,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * Small real models for the engine's tests, exported through the trainer's own code (test scope
- * only): a 1/16-width VGG with a 32-pixel crop and He-normal weights, so posteriors are far from
- * uniform and a wrong wiring shows. Real ONNX, real weights, no mock session.
+ * only): a 1/16-width VGG with a 32-pixel crop and {@link RandomVgg#distinctive} weights, so posteriors
+ * are far from uniform and a wrong wiring shows. Real ONNX, real weights, no mock session.
  */
 public final class TestModels {
 
     public static final int CLASSES = 10;
     public static final int CROP = 32;
     public static final double[] MEAN = {120, 115, 100};
-    public static final List<String> NAMES = IntStream.range(0, CLASSES).mapToObj(i -> "class" + i).toList();
+    public static final List<String> NAMES = RandomVgg.classNames(CLASSES);
 
     private TestModels() {
     }
@@ -72,29 +69,10 @@ public final class TestModels {
 
     /** As above with crop size {@code crop} (the paper's 224, say); {@link Exported#classic} assumes {@link #CROP}. */
     public static Exported export(VggConfig config, double width, int fc, long seed, Path dir, TrainScale scale, int crop) {
-        ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
         VggSpec spec = new VggSpec(config, width, fc, CLASSES, crop);
         NDManager manager = NDManager.newBaseManager();
         try {
-            VggNet net = VggNet.of(spec);
-            net.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2),
-                Parameter.Type.WEIGHT);
-            net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, crop, crop));
-            net.namedParameters().forEach((name, p) -> {
-                if (name.endsWith("_bias")) {
-                    NDArray b = p.getArray();
-                    b.set(manager.randomUniform(-0.5f, 0.5f, b.getShape()).toFloatArray());
-                }
-            });
-            // Spread the class scores so posteriors are neither uniform nor one-hot.
-            NDArray probe = manager.randomNormal(0, 60, new Shape(8, 3, crop, crop), DataType.FLOAT32);
-            NDArray scores = net.forward(new ParameterStore(manager, false), new NDList(probe), false).head()
-                .sub(net.parameter("fc8", "bias"));
-            float spread = scores.sub(scores.mean()).square().mean().sqrt().getFloat();
-            for (String kind : new String[] {"weight", "bias"}) {
-                NDArray a = net.parameter("fc8", kind);
-                a.set(a.mul(2f / spread).toFloatArray());
-            }
+            VggNet net = RandomVgg.distinctive(spec, seed, manager);
             ModelCard card = OnnxExporter.export(net, sha -> ModelCards.card(spec, NAMES, MEAN, scale, null,
                 Map.of("config", config.label(), "seed", Long.toString(seed)), sha), dir);
             return new Exported(dir, net, manager, card);

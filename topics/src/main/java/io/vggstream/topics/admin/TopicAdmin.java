@@ -86,46 +86,9 @@ public final class TopicAdmin implements AutoCloseable {
                 }
             });
         }
-        awaitLeaders(created);
+        // A producer to a partition without a leader yet can lose its first batch (KAFKA-15591).
+        PartitionLeaders.await(admin, created, TIMEOUT);
         return describe(created);
-    }
-
-    /**
-     * Waits until every partition of {@code topics} has a leader that answers. A producer that
-     * writes to a topic created a moment ago can get NOT_LEADER_OR_FOLLOWER on its first batches,
-     * and an idempotent one then retries later batches into OUT_OF_ORDER_SEQUENCE_NUMBER for ever
-     * (KAFKA-15591; seen in StreamingIT). ListOffsets is answered by the leader only, and the
-     * admin client retries it until there is one.
-     */
-    private void awaitLeaders(Set<String> topics) {
-        if (topics.isEmpty()) {
-            return;
-        }
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            try {
-                Map<String, TopicDescription> described = await(admin.describeTopics(topics).allTopicNames());
-                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
-                described.forEach((name, d) -> d.partitions().forEach(p ->
-                    latest.put(new org.apache.kafka.common.TopicPartition(name, p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest())));
-                await(admin.listOffsets(latest).all());
-                return;
-            } catch (KafkaException e) {
-                // Just created: the broker that answers may not know the topic or its leader yet (BenchIT saw
-                // UNKNOWN_TOPIC_OR_PARTITION from describeTopics right after createTopics). Ask again, briefly.
-                boolean notYet = e.getCause() instanceof UnknownTopicOrPartitionException
-                    || e.getCause() instanceof org.apache.kafka.common.errors.InvalidMetadataException;
-                if (!notYet || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new KafkaException("interrupted while waiting for the new topics' leaders", ie);
-                }
-            }
-        }
     }
 
     /** Reports on the topics without changing anything. */

@@ -1,5 +1,6 @@
 package io.vggstream.trainer.train;
 
+import io.vggstream.report.Clock;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
@@ -42,7 +43,7 @@ public final class ProgressBar implements Progress {
         int filled = total == 0 ? WIDTH : (int) ((long) WIDTH * done / total);
         String bar = "=".repeat(filled) + (filled < WIDTH ? ">" + " ".repeat(WIDTH - filled - 1) : "");
         String line = String.format(Locale.ROOT, "epoch %d/%d [%s] %d/%d loss %.4f acc %.2f%% %.0f img/s ETA %s",
-                epoch, epochs, bar, done, total, loss, 100 * acc, imagesPerSecond, clock(etaSeconds));
+                epoch, epochs, bar, done, total, loss, 100 * acc, imagesPerSecond, Clock.format(etaSeconds));
         if (terminal) {
             out.print("\r" + line + (last ? System.lineSeparator() : ""));
         } else {
@@ -55,14 +56,5 @@ public final class ProgressBar implements Progress {
     public void println(String line) {
         out.println(line);
         out.flush();
-    }
-
-    static String clock(double seconds) {
-        if (!Double.isFinite(seconds) || seconds < 0) {
-            return "--:--";
-        }
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-                : String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
     }
 }

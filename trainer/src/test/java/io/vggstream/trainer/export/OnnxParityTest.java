@@ -14,8 +14,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.vggstream.topics.card.ModelCard;
 import io.vggstream.trainer.augment.TrainScale;
-import ai.djl.nn.Parameter;
-import ai.djl.training.initializer.XavierInitializer;
 import io.vggstream.trainer.model.VggConfig;
 import io.vggstream.trainer.model.VggNet;
 import io.vggstream.trainer.model.VggSpec;
@@ -58,29 +56,7 @@ class OnnxParityTest {
     }
 
     static VggNet heNet(NDManager manager, VggSpec spec) {
-        VggNet net = VggNet.of(spec);
-        // He-normal (Glorot's variance, doubled for ReLU): signals keep their size through 19 layers,
-        // so the posteriors are far from uniform and a wrong wiring cannot hide
-        net.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
-                XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
-        net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, spec.crop(), spec.crop()));
-        // non-zero biases, so that a wrong bias wiring shows
-        net.namedParameters().forEach((name, p) -> {
-            if (name.endsWith("_bias")) {
-                NDArray b = p.getArray();
-                b.set(manager.randomUniform(-0.5f, 0.5f, b.getShape()).toFloatArray());
-            }
-        });
-        // scale FC3 so that the class scores spread by about 2: posteriors neither uniform nor one-hot
-        NDArray probe = manager.randomNormal(0, 60, new Shape(8, 3, spec.crop(), spec.crop()), DataType.FLOAT32);
-        NDArray scores = net.forward(new ParameterStore(manager, false), new NDList(probe), false).head()
-                .sub(net.parameter("fc8", "bias"));
-        float spread = scores.sub(scores.mean()).square().mean().sqrt().getFloat();
-        for (String kind : new String[] {"weight", "bias"}) {
-            NDArray a = net.parameter("fc8", kind);
-            a.set(a.mul(2f / spread).toFloatArray());
-        }
-        return net;
+        return RandomVgg.distinctive(spec, 42, manager);
     }
 
     @ParameterizedTest

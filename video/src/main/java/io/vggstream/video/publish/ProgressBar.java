@@ -1,5 +1,6 @@
 package io.vggstream.video.publish;
 
+import io.vggstream.report.Clock;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -58,7 +59,7 @@ final class ProgressBar {
             sb.append(String.format(Locale.ROOT, "%d frames", frames));
         }
         double fps = seconds > 0 ? frames / seconds : 0;
-        sb.append(String.format(Locale.ROOT, "  %.1f fps  %s  %s", fps, bytes(bytes), clock(seconds)));
+        sb.append(String.format(Locale.ROOT, "  %.1f fps  %s  %s", fps, bytes(bytes), Clock.format(seconds)));
         return sb.toString();
     }
 
@@ -75,12 +76,5 @@ final class ProgressBar {
             u++;
         }
         return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
-    }
-
-    /** Seconds as {@code m:ss} or {@code h:mm:ss}. */
-    static String clock(double seconds) {
-        long s = (long) Math.floor(seconds);
-        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-            : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 }

@@ -11,7 +11,7 @@ final class StreamStats {
 
     private final String stream;
     private final long rateWindowNanos;
-    private final Latencies capture;
+    private final LatencyLog capture;
     private final ArrayDeque<Long> arrivals = new ArrayDeque<>();
     private Prediction latest;
     private long frames;
@@ -24,7 +24,7 @@ final class StreamStats {
     StreamStats(String stream, int latencyWindow, long rateWindowNanos) {
         this.stream = stream;
         this.rateWindowNanos = rateWindowNanos;
-        this.capture = new Latencies(latencyWindow);
+        this.capture = new LatencyLog(latencyWindow);
     }
 
     void add(Prediction p, long arrivalNanos) {
@@ -80,7 +80,7 @@ final class StreamStats {
         return Optional.ofNullable(latest);
     }
 
-    Latencies latencies() {
+    LatencyLog latencies() {
         return capture;
     }
 

@@ -1,5 +1,7 @@
 package io.vggstream.video.watch;
 
+import io.vggstream.report.Clock;
+import io.vggstream.report.Percentiles;
 import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
@@ -174,7 +176,7 @@ public final class Watcher implements AutoCloseable {
 
     private void draw(PrintWriter out, WatchView.Redraw redraw, long elapsedNanos, long now) {
         List<WatchView.Row> rows = rows(now);
-        String elapsed = clock(elapsedNanos / 1e9);
+        String elapsed = Clock.format(elapsedNanos / 1e9);
         if (options.view() == View.ANSI) {
             long total = streams.values().stream().mapToLong(StreamStats::frames).sum();
             String title = String.format(java.util.Locale.ROOT, "vggstream watch  %s  %d predictions  %s  (Ctrl-C to stop)", topic, total, elapsed);
@@ -212,12 +214,6 @@ public final class Watcher implements AutoCloseable {
         OptionalDouble accuracy = labelled == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) correct / labelled);
         return new WatchSummary(frames, labelled, correct, accuracy, fps, Percentiles.of(all, all.length, 0.5),
             Percentiles.of(all, all.length, 0.99), seconds, invalid, per);
-    }
-
-    static String clock(double seconds) {
-        long s = (long) Math.floor(seconds);
-        return s >= 3600 ? String.format(java.util.Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-            : String.format(java.util.Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
     @Override

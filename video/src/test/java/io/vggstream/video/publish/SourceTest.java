@@ -47,7 +47,6 @@ class SourceTest {
         assertThat(ProgressBar.line(60, java.util.OptionalLong.of(240), 3 * 1024 * 1024 + 400 * 1024, 2_400_000_000L))
             .isEqualTo("[######------------------]  25%  60/240 frames  25.0 fps  3.4 MB  0:02");
         assertThat(ProgressBar.line(5, java.util.OptionalLong.empty(), 900, 0)).isEqualTo("5 frames  0.0 fps  900 B  0:00");
-        assertThat(ProgressBar.clock(3725)).isEqualTo("1:02:05");
         assertThat(ProgressBar.bytes(1536)).isEqualTo("1.5 KB");
     }
 }

@@ -3,6 +3,7 @@ package io.vggstream.video.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.vggstream.report.Percentiles;
 import io.vggstream.video.testing.Predictions;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +26,7 @@ class WatchStatsTest {
 
     @Test
     void shouldFollowTheLatestValuesWhenTheWindowIsFull() {
-        Latencies l = new Latencies(3);
+        LatencyLog l = new LatencyLog(3);
         for (double d : new double[] {1000, 1000, 1000, 10, 20, 30}) {
             l.add(d);
         }

@@ -1,4 +1,4 @@
-package io.vggstream.benchmarks.report;
+package io.vggstream.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -17,7 +17,10 @@ import javax.imageio.ImageIO;
 /**
  * A plain line chart as a PNG, drawn with Java2D (no plotting library): series of (x, y) points
  * with markers, optional dashed horizontal reference lines, nice ticks, a legend. The x axis may
- * be logarithmic in base 2 (batch sizes).
+ * be logarithmic in base 2 (batch sizes), and dashed vertical markers may flag events (a learning
+ * rate drop). One chart a file ({@link #write}), or several side by side under a heading
+ * ({@link #writeRow}): the benchmark and soak reports and the trainer's {@code curve.png} all draw
+ * with this class.
  */
 public final class LineChart {
 
@@ -48,6 +51,7 @@ public final class LineChart {
     private final String yLabel;
     private final List<Series> series = new ArrayList<>();
     private final List<Reference> references = new ArrayList<>();
+    private final List<Double> markers = new ArrayList<>();
     private boolean log2X;
     private boolean yFromZero = true;
 
@@ -81,6 +85,14 @@ public final class LineChart {
         return this;
     }
 
+    /** A dashed grey vertical line at {@code x} (an event, not a value). */
+    public LineChart marker(double x) {
+        if (Double.isFinite(x)) {
+            markers.add(x);
+        }
+        return this;
+    }
+
     public boolean isEmpty() {
         return series.isEmpty();
     }
@@ -89,7 +101,36 @@ public final class LineChart {
         BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
-            draw(g);
+            draw(g, W, H);
+        } finally {
+            g.dispose();
+        }
+        ImageIO.write(img, "png", file.toFile());
+    }
+
+    /** {@code charts} side by side, each {@code panelWidth} x {@code height}, under {@code heading} (28 pixels). */
+    public static void writeRow(Path file, String heading, int panelWidth, int height, List<LineChart> charts) throws IOException {
+        if (charts.isEmpty()) {
+            throw new IllegalArgumentException("a row of charts needs at least one chart");
+        }
+        int top = 28;
+        BufferedImage img = new BufferedImage(panelWidth * charts.size(), top + height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, img.getWidth(), img.getHeight());
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.BLACK);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+            g.drawString(heading, LEFT, 18);
+            for (int i = 0; i < charts.size(); i++) {
+                Graphics2D panel = (Graphics2D) g.create(i * panelWidth, top, panelWidth, height);
+                try {
+                    charts.get(i).draw(panel, panelWidth, height);
+                } finally {
+                    panel.dispose();
+                }
+            }
         } finally {
             g.dispose();
         }
@@ -100,11 +141,12 @@ public final class LineChart {
         return log2X ? Math.log(x) / Math.log(2) : x;
     }
 
-    private void draw(Graphics2D g) {
+    /** Draws the chart into {@code g}'s origin, {@code w} x {@code h}. */
+    private void draw(Graphics2D g, int w, int h) {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
-        g.fillRect(0, 0, W, H);
+        g.fillRect(0, 0, w, h);
         double xmin = Double.POSITIVE_INFINITY;
         double xmax = Double.NEGATIVE_INFINITY;
         double ymin = yFromZero ? 0 : Double.POSITIVE_INFINITY;
@@ -143,8 +185,8 @@ public final class LineChart {
         double xpad = (xmax - xmin) * 0.04;
         xmin -= xpad;
         xmax += xpad;
-        int pw = W - LEFT - RIGHT;
-        int ph = H - TOP - BOTTOM;
+        int pw = w - LEFT - RIGHT;
+        int ph = h - TOP - BOTTOM;
         final double fxmin = xmin;
         final double fxmax = xmax;
         final double fymin = ymin;
@@ -198,11 +240,20 @@ public final class LineChart {
         }
         g.setColor(Color.BLACK);
         g.drawRect(LEFT, TOP, pw, ph);
-        g.drawString(xLabel, LEFT + pw / 2 - fm.stringWidth(xLabel) / 2, H - 25);
+        g.drawString(xLabel, LEFT + pw / 2 - fm.stringWidth(xLabel) / 2, h - 25);
         Graphics2D gy = (Graphics2D) g.create();
         gy.rotate(-Math.PI / 2);
         gy.drawString(yLabel, -(TOP + ph / 2) - fm.stringWidth(yLabel) / 2, 20);
         gy.dispose();
+        // Markers.
+        for (double x : markers) {
+            int xx = (int) Math.round(px.applyAsDouble(x));
+            if (xx >= LEFT && xx <= LEFT + pw) {
+                g.setColor(GREY);
+                g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {4, 4}, 0));
+                g.drawLine(xx, TOP, xx, TOP + ph);
+            }
+        }
         // Reference lines.
         for (Reference r : references) {
             int yy = (int) Math.round(py.applyAsDouble(r.y()));

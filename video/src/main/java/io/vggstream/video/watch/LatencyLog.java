@@ -1,5 +1,6 @@
 package io.vggstream.video.watch;
 
+import io.vggstream.report.Percentiles;
 import java.util.Arrays;
 import java.util.OptionalDouble;
 
@@ -7,7 +8,7 @@ import java.util.OptionalDouble;
  * Latencies in milliseconds: every value (for the run's p50 and p99, 8 bytes a frame) and the
  * latest {@code window} (for the live view's median).
  */
-final class Latencies {
+final class LatencyLog {
 
     private final double[] recent;
     private int recentCount;
@@ -15,7 +16,7 @@ final class Latencies {
     private double[] all = new double[256];
     private int allCount;
 
-    Latencies(int window) {
+    LatencyLog(int window) {
         if (window < 1) {
             throw new IllegalArgumentException("vggstream.video.watch.latency-window must be at least 1, got " + window);
         }
