@@ -146,10 +146,10 @@ final class BenchReport {
             .append(r.maxInFlight()).append(s.maxInFlight() > 0 ? "" : " (chosen: the frames of three batches plus one per core, at most the"
                 + " engine's max-in-flight)").append('\n');
         b.append("- **Kafka:** ").append(r.broker()).append("; frames topic with ").append(s.partitions()).append(" partitions\n");
-        b.append("- **Latency runs:** at ").append(s.rate().map(x -> fmt(x) + " frames/s").orElse(s.rateFractions().isEmpty() ? "no fraction"
-            : s.rateFractions().stream().map(BenchReport::fmt).toList() + " of the ceiling")).append(", at ")
-            .append(s.capacityFractions().isEmpty() || s.rate().isPresent() ? "no fraction"
-                : s.capacityFractions().stream().map(BenchReport::fmt).toList() + " of the engine's capacity ((c)'s frames/s)")
+        b.append("- **Latency runs:** ").append(s.rate().map(x -> "at " + fmt(x) + " frames/s").orElse(s.rateFractions().isEmpty()
+            ? "none at fractions of the ceiling" : "at " + s.rateFractions().stream().map(BenchReport::fmt).toList() + " of the ceiling"))
+            .append(", ").append(s.capacityFractions().isEmpty() || s.rate().isPresent() ? "none at fractions of the engine's capacity"
+                : "at " + s.capacityFractions().stream().map(BenchReport::fmt).toList() + " of the engine's capacity ((c)'s frames/s)")
             .append(", and the floor at ").append(s.floorRate() > 0 ? fmt(s.floorRate()) + " frames/s" : "none").append('\n');
         b.append("- **Windows:** ").append(s.warmup().toSeconds()).append(" s warm-up, ").append(fmt(s.measure().toMillis() / 1000.0))
             .append(" s measured per point (the ceiling: at least ").append(s.minBatches()).append(" batches)\n");

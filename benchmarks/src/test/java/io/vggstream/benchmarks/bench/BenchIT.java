@@ -152,7 +152,7 @@ class BenchIT {
         assertThat(text.substring(cameraAt, enrichmentAt)).contains("\n### Scale-out: engine processes in one consumer group\n", "bench-engine-1",
             "bench-engine-2", "](camera/" + BenchReport.PLOT_BATCH + ")", "x batch time", "engine processes at least 0.9 x one");
         assertThat(text.substring(enrichmentAt)).contains("3x32x32, 3x37x37", "28x28 JPEG", "at least 70% of the ceiling",
-            "](enrichment/" + BenchReport.PLOT_LATENCY + ")", "and the floor at 10 frames/s");
+            "](enrichment/" + BenchReport.PLOT_LATENCY + ")", "and the floor at 10.0 frames/s");
 
         Path readme = dir.resolve("README.md");
         Files.writeString(readme, "# x\n");
