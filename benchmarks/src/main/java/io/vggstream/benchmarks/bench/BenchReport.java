@@ -151,7 +151,7 @@ final class BenchReport {
             .append(", ").append(s.capacityFractions().isEmpty() || s.rate().isPresent() ? "none at fractions of the engine's capacity"
                 : "at " + s.capacityFractions().stream().map(BenchReport::fmt).toList() + " of the engine's capacity ((c)'s frames/s)")
             .append(", and the floor at ").append(s.floorRate() > 0 ? fmt(s.floorRate()) + " frames/s" : "none").append('\n');
-        b.append("- **Windows:** ").append(s.warmup().toSeconds()).append(" s warm-up, ").append(fmt(s.measure().toMillis() / 1000.0))
+        b.append("- **Windows:** ").append(fmt(s.warmup().toMillis() / 1000.0)).append(" s warm-up, ").append(fmt(s.measure().toMillis() / 1000.0))
             .append(" s measured per point (the ceiling: at least ").append(s.minBatches()).append(" batches)\n");
         return b.toString();
     }
@@ -451,7 +451,8 @@ final class BenchReport {
             + " the broker's threads leave the engine's process, and its CPU is read from /proc.\n"
             + "- " + CPU_METHOD + "\n"
             + "- A rate is read between two completions a whole number of batches apart (completions come in bursts of one batch), after"
-            + " the warm-up. Ratios compare each point with the ceiling measured just before it at the same batch size.\n"
+            + " the warm-up. Ratios compare each point with the mean of the two ceiling readings at the same batch size, just before"
+            + " and just after the engine's points, in the same run.\n"
             + "- Latency runs offer frames at a fixed rate and time each from its scheduled time, so a stall shows as latency.\n";
     }
 

@@ -75,6 +75,9 @@ final class BenchRun {
             TopicsSettings topics = TopicsSettings.from(config);
             // The full path's brokers: in this JVM and in one of its own (or the external one alone).
             List<Brokers.Broker> paths = new ArrayList<>();
+            if ((spec.runs('c') || spec.scaleOutProcesses() > 0) && spec.childBroker()) {
+                brokers.startChildInBackground();
+            }
             if (spec.runs('c')) {
                 if (brokers.external() || spec.inProcessBroker()) {
                     paths.add(brokers.inProcess());

@@ -53,7 +53,7 @@ final class Brokers implements AutoCloseable {
     private Process child;
     private Path childData;
     private Thread childHook;
-    private Broker childView;
+    private CompletableFuture<Broker> childStart;
 
     /**
      * @param bootstrap an external broker: then {@link #inProcess()} is that one, and there is no child
@@ -87,12 +87,37 @@ final class Brokers implements AutoCloseable {
         return inProcessView;
     }
 
+    /**
+     * Starts the child broker on another thread, if it is not started yet: its JVM's start-up overlaps whatever the caller
+     * does next (the in-process broker's).
+     */
+    synchronized void startChildInBackground() {
+        if (bootstrap.isEmpty() && childStart == null) {
+            childStart = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return startChild();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot start the child Kafka broker", e);
+                }
+            });
+        }
+    }
+
     /** The broker in a JVM of its own (-Xmx512m, as {@code ./vggstream kafka start} runs it), on free ports. */
-    synchronized Broker child() throws IOException {
+    Broker child() {
         if (bootstrap.isPresent()) {
             throw new IllegalStateException("with --bootstrap there is no child broker");
         }
-        if (childView == null) {
+        startChildInBackground();
+        try {
+            return childStart.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private Broker startChild() throws IOException {
+        {
             log.accept("starting a Kafka broker (KRaft) in a JVM of its own ...");
             Files.createDirectories(workDir);
             childData = Files.createTempDirectory("vggstream-bench-kafka-");
@@ -104,10 +129,12 @@ final class Brokers implements AutoCloseable {
                 .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             // The class path goes in the environment: a long command line crashes native start-ups (see ScaleOut).
             pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
-            child = pb.start();
-            Process started = child;
-            childHook = new Thread(started::destroyForcibly, "bench-broker-cleanup");
-            Runtime.getRuntime().addShutdownHook(childHook);
+            Process started = pb.start();
+            synchronized (this) {
+                child = started;
+                childHook = new Thread(started::destroyForcibly, "bench-broker-cleanup");
+                Runtime.getRuntime().addShutdownHook(childHook);
+            }
             CompletableFuture<String> ready = new CompletableFuture<>();
             Thread pump = new Thread(() -> pump(started, logFile, ready), "bench-broker-log");
             pump.setDaemon(true);
@@ -122,10 +149,9 @@ final class Brokers implements AutoCloseable {
                 throw new IllegalStateException("the child Kafka broker did not come up within 90 s ("
                     + (e.getCause() != null ? e.getCause().getMessage() : e) + "); its output is in " + logFile, e);
             }
-            childView = new Broker(Point.Mode.FULL_PATH_CHILD_BROKER, KafkaSettings.from(config).withBootstrapServers(address),
+            return new Broker(Point.Mode.FULL_PATH_CHILD_BROKER, KafkaSettings.from(config).withBootstrapServers(address),
                 "KRaft broker in its own JVM (pid " + started.pid() + ", -Xmx512m) at " + address, new long[] {started.pid()});
         }
-        return childView;
     }
 
     /** Copies the child's output into its log file and completes {@code ready} with its address. */
@@ -149,7 +175,15 @@ final class Brokers implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        if (childStart != null) {
+            // A start still under way finishes (or fails) first, so that its process is known and stopped.
+            childStart.exceptionally(e -> null).join();
+        }
+        closeBrokers();
+    }
+
+    private synchronized void closeBrokers() {
         if (inProcess != null) {
             inProcess.close();
             inProcess = null;
