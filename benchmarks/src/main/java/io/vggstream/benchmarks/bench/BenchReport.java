@@ -475,29 +475,34 @@ final class BenchReport {
         b.append("- ").append(r.model()).append("\n- protocol `").append(s.protocol()).append("` (").append(r.variantsPerFrame())
             .append(" inputs of ").append(String.join(", ", r.inputShapes())).append(" per frame), ").append(s.resolution())
             .append(" JPEG frames, batch ").append(s.batch()).append(", max-delay ").append(fmt(ms(s.maxDelay()))).append(" ms, ")
-            .append(s.threads()).append(" ONNX Runtime threads, max-in-flight ").append(r.maxInFlight()).append("; ").append(r.broker())
-            .append("\n\n");
+            .append(s.threads()).append(" ONNX Runtime threads, max-in-flight ").append(r.maxInFlight()).append("; ")
+            .append(withoutAddresses(r.broker())).append("\n\n");
         b.append(summaryTable());
         b.append('\n').append(targets());
         if (r.scaleOut().size() > 1) {
-            ScaleOut.Phase one = r.scaleOut().get(0);
             ScaleOut.Phase many = r.scaleOut().get(r.scaleOut().size() - 1);
-            b.append(String.format(Locale.ROOT, "- scale-out on this one machine (%s): %d processes in one group took partitions %s and answered"
-                    + " %s frames/s in all, %s of one process's %s frames/s%n", many.broker(), many.processes(),
-                many.members().stream().map(m -> m.partitions().toString()).toList(), fmt(many.framesPerSecond()),
-                pct(many.framesPerSecond() / one.framesPerSecond()), fmt(one.framesPerSecond())));
+            b.append(String.format(Locale.ROOT, "- the scale-out ran on the %s, all on this one machine; the %d processes took partitions %s%n",
+                withoutAddresses(many.broker()), many.processes(), many.members().stream().map(m -> m.partitions().toString()).toList()));
         }
         List<Point> latency = where(q -> q.isLatencyRun() && q.isFullPath());
         if (!latency.isEmpty()) {
+            double ceilingFps = main(Point.Mode.CEILING).map(Point::framesPerSecond).orElse(Double.NaN);
+            double capacityFps = capacity().map(Point::framesPerSecond).orElse(Double.NaN);
             b.append("- latency, capture `ts` to the prediction at a downstream consumer: ");
             StringJoiner j = new StringJoiner("; ");
             for (Point p : latency) {
-                j.add(String.format(Locale.ROOT, "(%s) at %s frames/s p50 %s / p99 %s ms", p.mode().letter, fmt(p.offeredRate()),
-                    fmt(p.latency().p50()), fmt(p.latency().p99())));
+                j.add(String.format(Locale.ROOT, "(%s) at %s frames/s (%s of the ceiling, %s of the capacity): p50 %s / p99 %s ms over %d frames",
+                    p.mode().letter, fmt(p.offeredRate()), pct(p.offeredRate() / ceilingFps), pct(p.offeredRate() / capacityFps),
+                    fmt(p.latency().p50()), fmt(p.latency().p99()), p.latency().count()));
             }
             b.append(j).append('\n');
         }
         return b.toString();
+    }
+
+    /** A broker's description without its pid and address, which mean nothing outside the run. */
+    static String withoutAddresses(String broker) {
+        return broker.replaceAll("pid \\d+, ", "").replaceAll(" at 127\\.0\\.0\\.1:\\d+", "");
     }
 
     private String command() {

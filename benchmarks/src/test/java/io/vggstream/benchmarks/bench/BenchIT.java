@@ -158,6 +158,9 @@ class BenchIT {
         Files.writeString(readme, "# x\n");
         BenchReport.updateReadme(readme, report.readmeSection());
         assertThat(Files.readString(readme)).contains("## Benchmarks", BenchReport.BEGIN, BenchReport.END, "./vggstream bench --quick",
-            "#### `camera`", "#### `enrichment`", "(c') full path (Kafka, broker in its own JVM)", "frames per CPU-second");
+            "#### `camera`", "#### `enrichment`", "(c') full path (Kafka, broker in its own JVM)", "frames per CPU-second",
+            "the scale-out ran on the KRaft broker in its own JVM", "of the capacity): p50 ");
+        // Ports and pids of this run mean nothing in the README.
+        assertThat(report.readmeSection()).doesNotContain("127.0.0.1", "pid ");
     }
 }
