@@ -31,11 +31,25 @@ import java.util.function.Consumer;
  */
 public record BenchModel(Model model, String description, boolean randomWeights) {
 
-    /** A VGG to make with random weights. {@code fc} is the width of FC1 and FC2. */
-    public record RandomSpec(VggConfig config, double width, int fc, int classes, int crop, long seed) {
+    /**
+     * A VGG to make with random weights. {@code fc} is the width of FC1 and FC2; {@code trainScale} the fixed training
+     * scale S its card declares (what the multi-scale protocol's Qs derive from), 0 for the paper's 256 scaled to the crop.
+     */
+    public record RandomSpec(VggConfig config, double width, int fc, int classes, int crop, long seed, int trainScale) {
 
         public RandomSpec {
             new VggSpec(config, width, fc, classes, crop); // validates
+            if (trainScale != 0 && trainScale < crop) {
+                throw new IllegalArgumentException("the training scale S must be at least the crop " + crop + ", got " + trainScale);
+            }
+        }
+
+        public RandomSpec(VggConfig config, double width, int fc, int classes, int crop, long seed) {
+            this(config, width, fc, classes, crop, seed, 0);
+        }
+
+        TrainScale scale() {
+            return trainScale == 0 ? TrainScale.paperDefault(crop) : new TrainScale(trainScale, trainScale);
         }
 
         /** The FC width that goes with a conv width by default: the paper's 4096 scaled alike, at least 64. */
@@ -49,7 +63,8 @@ public record BenchModel(Model model, String description, boolean randomWeights)
 
         /** The cache folder's name: everything that changes the file. */
         String key() {
-            return String.format(Locale.ROOT, "vgg-%s-w%s-fc%d-c%d-crop%d-seed%d", config.label(), trim(width), fc, classes, crop, seed);
+            return String.format(Locale.ROOT, "vgg-%s-w%s-fc%d-c%d-crop%d-seed%d", config.label(), trim(width), fc, classes, crop, seed)
+                + (trainScale == 0 ? "" : "-s" + trainScale);
         }
 
         private static String trim(double w) {
@@ -58,11 +73,23 @@ public record BenchModel(Model model, String description, boolean randomWeights)
         }
     }
 
+    /** $VGGSTREAM_HOME, or ~/.vggstream. */
+    public static Path home() {
+        return java.util.Optional.ofNullable(System.getenv("VGGSTREAM_HOME")).map(Path::of)
+            .orElse(Path.of(System.getProperty("user.home"), ".vggstream"));
+    }
+
+    /** Where DJL's native library goes when a random-weight model is exported. */
+    public static Path djl(com.typesafe.config.Config config, Path home) {
+        return config.hasPath("vggstream.trainer.djl-cache-dir") ? Path.of(config.getString("vggstream.trainer.djl-cache-dir"))
+            : home.resolve("djl");
+    }
+
     public static BenchModel load(Path dir) {
         Model m = Model.load(dir);
         var c = m.card();
-        return new BenchModel(m, String.format(Locale.ROOT, "%s: VGG-%s, width %s, FC %d, %d classes, crop %d (exported model, %s)",
-            m.name(), c.config(), c.width(), c.fc(), c.numClasses(), c.crop(), size(m.onnx())), false);
+        return new BenchModel(m, String.format(Locale.ROOT, "%s: VGG-%s, width %s, FC %d, %d classes, crop %d (exported model from %s, %s)",
+            m.name(), c.config(), c.width(), c.fc(), c.numClasses(), c.crop(), dir, size(m.onnx())), false);
     }
 
     /**
@@ -79,9 +106,9 @@ public record BenchModel(Model model, String description, boolean randomWeights)
             log.accept(String.format(Locale.ROOT, "  exported in %.1f s", (System.nanoTime() - t) / 1e9));
         }
         Model m = Model.load(dir);
-        return new BenchModel(m, String.format(Locale.ROOT, "VGG-%s (config %s), width %s, FC %d, %d classes, crop %d, random He-normal weights (%s)",
-            spec.config().weightLayers(), spec.config().label(), RandomSpec.trim(spec.width()), spec.fc(), spec.classes(), spec.crop(),
-            size(m.onnx())), true);
+        return new BenchModel(m, String.format(Locale.ROOT, "VGG-%s (config %s), width %s, FC %d, %d classes, crop %d, training scale S %d,"
+                + " random He-normal weights (%s)", spec.config().weightLayers(), spec.config().label(), RandomSpec.trim(spec.width()), spec.fc(),
+            spec.classes(), spec.crop(), spec.scale().min(), size(m.onnx())), true);
     }
 
     private static void export(RandomSpec spec, Path dir, Path djlCache) {
@@ -91,7 +118,7 @@ public record BenchModel(Model model, String description, boolean randomWeights)
             VggNet net = RandomVgg.heNormal(spec.spec(), spec.seed(), manager);
             List<String> classes = RandomVgg.classNames(spec.classes());
             double[] mean = {123.68, 116.78, 103.94};
-            OnnxExporter.export(net, sha -> ModelCards.card(spec.spec(), classes, mean, TrainScale.paperDefault(spec.crop()), null,
+            OnnxExporter.export(net, sha -> ModelCards.card(spec.spec(), classes, mean, spec.scale(), null,
                 Map.of("weights", "random he-normal", "seed", Long.toString(spec.seed()), "purpose", "vggstream bench"), sha), tmp);
             Files.createDirectories(dir.getParent());
             try {

@@ -1,10 +1,8 @@
 package io.vggstream.benchmarks.bench;
 
 import com.typesafe.config.Config;
-import io.vggstream.broker.KraftBroker;
 import io.vggstream.engine.EngineSettings;
 import io.vggstream.engine.preprocess.Variant;
-import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
 import java.io.IOException;
 import java.time.Duration;
@@ -18,8 +16,9 @@ import java.util.function.Consumer;
 /**
  * Runs the measurements a {@link BenchSpec} asks for, in an order that keeps each comparison close
  * in time (the machine may be shared): per batch size, the ceiling (a) right before the in-process
- * engine (b) and the full path (c); then the max-delay sweep; then latency at fixed rates; then the
- * scale-out with child processes.
+ * engine (b) and the full path (c, with the broker in this JVM, and c', with the broker in a JVM of its own);
+ * then the max-delay sweep; then latency at fixed rates (fractions of the ceiling, fractions of the full path's own
+ * capacity, and a low rate for the lone-frame floor); then the scale-out with child processes.
  */
 public final class BenchRun {
 
@@ -27,18 +26,35 @@ public final class BenchRun {
     private final BenchModel model;
     private final Config config;
     private final Consumer<String> log;
+    private final Brokers brokers;
     private final String runId = Long.toHexString(System.currentTimeMillis() & 0xffffffffL);
     private int pointNo;
     private int mainInFlight;
 
+    /** A run with brokers of its own, started as needed and closed at its end. */
     public BenchRun(BenchSpec spec, BenchModel model, Config config, Consumer<String> log) {
+        this(spec, model, config, null, log);
+    }
+
+    /** A run on shared brokers (several workloads of one command), which the caller closes. */
+    public BenchRun(BenchSpec spec, BenchModel model, Config config, Brokers brokers, Consumer<String> log) {
         this.spec = spec;
         this.model = model;
         this.config = config;
+        this.brokers = brokers;
         this.log = log;
     }
 
     public BenchResult run() throws Exception {
+        if (brokers != null) {
+            return run(brokers);
+        }
+        try (Brokers own = new Brokers(config, spec.bootstrap(), spec.out(), log)) {
+            return run(own);
+        }
+    }
+
+    private BenchResult run(Brokers brokers) throws Exception {
         RunSetup.Start start = RunSetup.start(spec, model, config);
         Instant started = start.started();
         List<byte[]> frames = start.frames();
@@ -46,36 +62,38 @@ public final class BenchRun {
         int perFrame = start.perFrame();
         List<String> shapes = start.shapes();
         int jpegBytes = start.jpegBytes();
-        log.accept(String.format(Locale.ROOT, "model: %s%nprotocol %s: %d inputs per frame, shapes %s; frames %s JPEG, %d bytes on average; "
-                + "%d ONNX Runtime threads, %d cores", model.description(), spec.protocol(), perFrame, shapes, spec.resolution(), jpegBytes,
-            spec.threads(), Runtime.getRuntime().availableProcessors()));
+        log.accept(String.format(Locale.ROOT, "workload %s: model %s%nprotocol %s: %d inputs per frame, shapes %s; frames %s JPEG, %d bytes"
+                + " on average; %d ONNX Runtime threads, %d cores", spec.workload(), model.description(), spec.protocol(), perFrame, shapes,
+            spec.resolution(), jpegBytes, spec.threads(), Runtime.getRuntime().availableProcessors()));
 
         List<Point> points = new ArrayList<>();
         List<ScaleOut.Phase> phases = new ArrayList<>();
         List<Profiler.Summary> profiles = new ArrayList<>();
         Optional<String> problem = Optional.empty();
-        KraftBroker broker = null;
-        String brokerText = "none";
+        List<String> brokerTexts = new ArrayList<>();
         try {
-            KafkaSettings kafka = null;
             TopicsSettings topics = TopicsSettings.from(config);
-            if (spec.runs('c') || spec.scaleOutProcesses() > 0) {
-                if (spec.bootstrap().isPresent()) {
-                    kafka = KafkaSettings.from(config).withBootstrapServers(spec.bootstrap().get());
-                    brokerText = "external broker at " + spec.bootstrap().get();
-                } else {
-                    log.accept("starting an in-process Kafka broker (KRaft) ...");
-                    broker = KraftBroker.start(KraftBroker.Settings.ephemeral(), Duration.ofSeconds(90));
-                    kafka = KafkaSettings.from(config).withBootstrapServers(broker.bootstrapServers());
-                    brokerText = "in-process KRaft broker (same JVM, same cores) at " + broker.bootstrapServers();
+            // The full path's brokers: in this JVM and in one of its own (or the external one alone).
+            List<Brokers.Broker> paths = new ArrayList<>();
+            if ((spec.runs('c') || spec.scaleOutProcesses() > 0) && spec.childBroker()) {
+                brokers.startChildInBackground();
+            }
+            if (spec.runs('c')) {
+                if (brokers.external() || spec.inProcessBroker()) {
+                    paths.add(brokers.inProcess());
+                }
+                if (!brokers.external() && spec.childBroker()) {
+                    paths.add(brokers.child());
                 }
             }
+            paths.forEach(b -> brokerTexts.add("(" + b.mode().letter + ") " + b.description()));
             List<Integer> batches = new ArrayList<>(new java.util.TreeSet<>(spec.batchSizes()));
             if (!batches.contains(spec.batch())) {
                 batches.add(spec.batch());
                 batches.sort(null);
             }
             Point mainCeiling = null;
+            Point capacity = null;
             mainInFlight = inFlight(spec.batch(), perFrame, Double.POSITIVE_INFINITY);
             for (int b : batches) {
                 // The ceiling is measured before and after the engine's points and averaged: on a shared machine the
@@ -96,13 +114,17 @@ public final class BenchRun {
                     }
                     engine.add(report(p.withRatio(p.framesPerSecond() / before.framesPerSecond())));
                 }
-                if (spec.runs('c')) {
+                for (Brokers.Broker broker : paths) {
                     Profiler prof = main && spec.profile() ? Profiler.start() : null;
-                    Point p = fullPath(s, kafka, topics, frames, perFrame, Double.NaN, b);
+                    Point p = fullPath(broker, s, topics, frames, perFrame, Double.NaN, b, spec.measure());
                     if (prof != null) {
-                        profiles.add(prof.stop(spec.out().resolve("profile-c-batch" + b + ".jfr")));
+                        String tag = broker.mode() == Point.Mode.FULL_PATH ? "c" : "c-child-broker";
+                        profiles.add(prof.stop(spec.out().resolve("profile-" + tag + "-batch" + b + ".jfr")));
                     }
                     engine.add(report(p.withRatio(p.framesPerSecond() / before.framesPerSecond())));
+                    if (main && capacity == null) {
+                        capacity = p;
+                    }
                 }
                 Point a = engine.isEmpty() ? before : Ceiling.merge(before, ceiling(variants, b));
                 if (!engine.isEmpty()) {
@@ -116,6 +138,7 @@ public final class BenchRun {
                     mainCeiling = a;
                 }
             }
+            Optional<Brokers.Broker> primary = paths.stream().findFirst();
             for (Duration d : spec.maxDelays()) {
                 if (d.equals(spec.maxDelay()) || mainCeiling == null) {
                     continue;
@@ -125,76 +148,90 @@ public final class BenchRun {
                     Point p = InProcess.run(s, config, frames, perFrame, Double.NaN, spec.warmup(), spec.measure(), burst(spec.batch(), perFrame));
                     points.add(report(p.withRatio(p.framesPerSecond() / mainCeiling.framesPerSecond())));
                 }
-                if (spec.runs('c')) {
-                    Point p = fullPath(s, kafka, topics, frames, perFrame, Double.NaN, spec.batch());
+                if (primary.isPresent()) {
+                    Point p = fullPath(primary.get(), s, topics, frames, perFrame, Double.NaN, spec.batch(), spec.measure());
                     points.add(report(p.withRatio(p.framesPerSecond() / mainCeiling.framesPerSecond())));
                 }
             }
             if (mainCeiling != null) {
                 double ceilingFps = mainCeiling.framesPerSecond();
-                List<Double> rates = spec.rate().map(List::of)
-                    .orElse(spec.rateFractions().stream().map(f -> f * ceilingFps).toList());
                 EngineSettings s = engineSettings(mainInFlight).withBatching(spec.batch(), spec.maxDelay());
-                for (double r : rates) {
+                // Offered rates, each with the modes it runs: fractions of the ceiling (b and the first full path), fractions of
+                // the full path's own capacity (the full path), and the floor, where frames arrive alone (b and every full path).
+                List<Latency> runs = new ArrayList<>();
+                List<Double> ceilingRates = spec.rate().map(List::of).orElse(spec.rateFractions().stream().map(f -> f * ceilingFps).toList());
+                for (double r : ceilingRates) {
+                    runs.add(new Latency(r, spec.runs('b'), primary.stream().toList()));
+                }
+                if (capacity != null && spec.rate().isEmpty()) {
+                    for (double f : spec.capacityFractions()) {
+                        runs.add(new Latency(f * capacity.framesPerSecond(), false, List.of(paths.get(0))));
+                    }
+                }
+                if (spec.floorRate() > 0) {
+                    runs.add(new Latency(spec.floorRate(), spec.runs('b'), paths));
+                }
+                for (Latency run : runs) {
+                    double r = run.rate();
                     // A latency window needs enough frames for a p99: at least 200, or the window stretched to get them.
                     Duration measure = Duration.ofMillis((long) Math.max(spec.measure().toMillis(),
                         1000 * Math.min(200 / r, spec.latencyMaxWindow().toSeconds())));
-                    if (spec.runs('b')) {
+                    if (run.inProcess()) {
                         Point p = InProcess.run(s, config, frames, perFrame, r, spec.warmup(), measure, burst(spec.batch(), perFrame));
                         points.add(report(p.withRatio(p.framesPerSecond() / mainCeiling.framesPerSecond())));
                     }
-                    if (spec.runs('c')) {
-                        Point p = fullPath(s, kafka, topics, frames, perFrame, r, spec.batch(), measure);
+                    for (Brokers.Broker broker : run.paths()) {
+                        Point p = fullPath(broker, s, topics, frames, perFrame, r, spec.batch(), measure);
                         points.add(report(p.withRatio(p.framesPerSecond() / mainCeiling.framesPerSecond())));
                     }
                 }
             }
             if (spec.scaleOutProcesses() > 0) {
+                // As deployed: the broker in a process of its own when this run has one.
+                Brokers.Broker broker = !brokers.external() && spec.childBroker() ? brokers.child() : brokers.inProcess();
+                if (!paths.contains(broker)) {
+                    brokerTexts.add("(scale-out) " + broker.description());
+                }
                 ScaleOut.Child child = ScaleOut.childOf(engineSettings(mainInFlight).withBatching(spec.batch(), spec.maxDelay()), model.model().onnx().getParent(),
                     spec.resolution().toString());
                 List<Integer> counts = spec.scaleOutProcesses() == 1 ? List.of(1) : List.of(1, spec.scaleOutProcesses());
                 for (int n : counts) {
                     log.accept("scale-out: " + n + " engine process(es) in one group on " + spec.partitions() + " partitions ...");
-                    ScaleOut.Phase ph = ScaleOut.run(n, child, kafka, topics, prefix(), spec.partitions(), frames, spec.warmup(),
+                    ScaleOut.Phase ph = ScaleOut.run(n, child, broker, topics, prefix(), spec.partitions(), frames, spec.warmup(),
                         spec.measure(), burst(spec.batch(), perFrame), spec.out().resolve("scale-out"), log);
                     phases.add(ph);
-                    log.accept(String.format(Locale.ROOT, "  %d process(es): %.2f frames/s in all; %s", n, ph.framesPerSecond(),
-                        ph.members().stream().map(m -> String.format(Locale.ROOT, "%s partitions %s %.2f frames/s", m.clientId(),
-                            m.partitions(), m.framesPerSecond())).toList()));
+                    log.accept(String.format(Locale.ROOT, "  %d process(es): %.2f frames/s in all, %.1f frames per engine CPU-second; %s", n,
+                        ph.framesPerSecond(), ph.framesPerEngineCpuSecond(), ph.members().stream().map(m -> String.format(Locale.ROOT,
+                            "%s partitions %s %.2f frames/s", m.clientId(), m.partitions(), m.framesPerSecond())).toList()));
                 }
             }
         } catch (RuntimeException | IOException e) {
             // Report what was measured, and say what stopped the run.
             problem = Optional.of(e.toString());
             log.accept("the run stopped early: " + e);
-        } finally {
-            if (broker != null) {
-                broker.close();
-            }
         }
         return new BenchResult(spec, mainInFlight, started, Instant.now(), Machine.describe(), start.loadBefore(), Machine.loadAverage(), model.description(),
-            model.model().card().config(), model.model().card().width(), perFrame, shapes, jpegBytes, brokerText, points, phases,
-            profiles, problem);
+            model.model().card().config(), model.model().card().width(), perFrame, shapes, jpegBytes,
+            brokerTexts.isEmpty() ? "none" : String.join("; ", brokerTexts), points, phases, profiles, problem);
+    }
+
+    /** One latency run: an offered rate, whether (b) runs at it, and the full paths that do. */
+    private record Latency(double rate, boolean inProcess, List<Brokers.Broker> paths) {
     }
 
     private Point ceiling(List<Variant> variants, int batch) {
         return report(Ceiling.run(model.model(), variants, batch, spec.threads(), spec.warmup(), spec.measure(), spec.minBatches()));
     }
 
-    private Point fullPath(EngineSettings s, KafkaSettings kafka, TopicsSettings base, List<byte[]> frames, int perFrame, double rate,
-                           int batch) throws InterruptedException {
-        return fullPath(s, kafka, base, frames, perFrame, rate, batch, spec.measure());
-    }
-
-    private Point fullPath(EngineSettings s, KafkaSettings kafka, TopicsSettings base, List<byte[]> frames, int perFrame, double rate,
+    private Point fullPath(Brokers.Broker broker, EngineSettings s, TopicsSettings base, List<byte[]> frames, int perFrame, double rate,
                            int batch, Duration measure) throws InterruptedException {
         String prefix = prefix();
-        TopicsSettings topics = BenchTopics.create(kafka, base, prefix, spec.partitions());
+        TopicsSettings topics = BenchTopics.create(broker.kafka(), base, prefix, spec.partitions());
         try {
-            return FullPath.run(s.withGroupId(prefix + "-engine"), config, kafka, topics, spec.partitions(), frames, perFrame, rate,
+            return FullPath.run(broker, s.withGroupId(prefix + "-engine"), config, topics, spec.partitions(), frames, perFrame, rate,
                 spec.warmup(), measure, burst(batch, perFrame));
         } finally {
-            BenchTopics.delete(kafka, topics);
+            BenchTopics.delete(broker.kafka(), topics);
         }
     }
 
@@ -208,13 +245,14 @@ public final class BenchRun {
     }
 
     private Point report(Point p) {
+        String cpu = String.format(Locale.ROOT, ", %.1f frames per CPU-second", p.framesPerCpuSecond());
         String rate = p.isLatencyRun() ? String.format(Locale.ROOT, " at %.2f frames/s offered", p.offeredRate()) : "";
         String delay = Double.isNaN(p.maxDelayMs()) ? "" : String.format(Locale.ROOT, ", max-delay %.0f ms", p.maxDelayMs());
         String ratio = Double.isNaN(p.ratio()) ? "" : String.format(Locale.ROOT, " = %.1f%% of the ceiling", 100 * p.ratio());
         String lat = p.latency() == null || p.latency().count() == 0 ? ""
             : String.format(Locale.ROOT, "; latency p50 %.0f / p99 %.0f ms", p.latency().p50(), p.latency().p99());
         log.accept(String.format(Locale.ROOT, "(%s) %s, batch %d%s%s: %.2f frames/s, %.2f images/s%s%s", p.mode().letter, p.mode().title,
-            p.batch(), delay, rate, p.framesPerSecond(), p.imagesPerSecond(), ratio, lat));
+            p.batch(), delay, rate, p.framesPerSecond(), p.imagesPerSecond(), ratio, lat) + cpu);
         return p;
     }
 

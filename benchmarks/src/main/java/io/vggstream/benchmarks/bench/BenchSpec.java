@@ -11,6 +11,7 @@ import java.util.Set;
 /**
  * What one {@code vggstream bench} run measures.
  *
+ * @param workload the workload's name ({@code camera}, {@code enrichment}, or {@code custom} when the flags chose the model)
  * @param preset {@code quick} or {@code full}, for the report
  * @param command the command line that asked for this run, for the report and the README
  * @param protocol the test-time protocol every mode runs
@@ -23,26 +24,38 @@ import java.util.Set;
  * @param modes which of a (ceiling), b (in-process), c (full path) run
  * @param rateFractions latency runs at these fractions of the ceiling's frames/s (ignored when {@code rate} is given)
  * @param rate an explicit offered rate in frames/s for the latency runs
+ * @param capacityFractions latency runs of the full path at these fractions of its own measured capacity (the full path's frames/s,
+ *     broker in-process, or in its own JVM when that is the only one measured)
+ * @param floorRate a low offered rate (frames/s) at which frames arrive alone: the latency floor of (b) and of each (c); 0 for none
  * @param warmup before each measured window
  * @param measure each measured window (at least {@code minBatches} batches for the ceiling)
  * @param latencyMaxWindow how long a latency run may stretch its window to time 200 frames
  * @param maxInFlight frames in the engine at once; 0: enough for four batches plus one per core (see {@code BenchRun.inFlight})
  * @param partitions of the frames topic in the full path
  * @param bootstrap a broker to use instead of an in-process one
+ * @param inProcessBroker measure the full path with the broker in the benchmark's JVM (c)
+ * @param childBroker measure the full path with the broker in a JVM of its own (c'); the scale-out then uses that broker
  * @param scaleOutProcesses engine processes of the scale-out measurement (0: none; it also runs one process)
  * @param profile record JFR around the main point's (b) and (c)
  * @param out where the report, CSV, plots and recordings go
  */
-public record BenchSpec(String preset, String command, Protocol protocol, Resolution resolution, int threads, int batch, Duration maxDelay,
+public record BenchSpec(String workload, String preset, String command, Protocol protocol, Resolution resolution, int threads, int batch, Duration maxDelay,
                  List<Integer> batchSizes, List<Duration> maxDelays, Set<Character> modes, List<Double> rateFractions,
-                 Optional<Double> rate, Duration warmup, Duration measure, Duration latencyMaxWindow, int minBatches, int maxInFlight, int partitions,
-                 Optional<String> bootstrap, int scaleOutProcesses, boolean profile, Path out) implements RunSetup.Spec {
+                 Optional<Double> rate, List<Double> capacityFractions, double floorRate, Duration warmup, Duration measure, Duration latencyMaxWindow, int minBatches, int maxInFlight, int partitions,
+                 Optional<String> bootstrap, boolean inProcessBroker, boolean childBroker, int scaleOutProcesses, boolean profile, Path out) implements RunSetup.Spec {
 
     public BenchSpec {
         batchSizes = List.copyOf(batchSizes);
         maxDelays = List.copyOf(maxDelays);
         modes = Set.copyOf(modes);
         rateFractions = List.copyOf(rateFractions);
+        capacityFractions = List.copyOf(capacityFractions);
+        if (!(floorRate >= 0)) {
+            throw new IllegalArgumentException("the floor rate must be 0 (none) or positive, got " + floorRate);
+        }
+        if (modes.contains('c') && !inProcessBroker && !childBroker) {
+            throw new IllegalArgumentException("mode c needs a broker: in-process, in its own JVM, or both");
+        }
         if (threads < 1 || batch < 1 || maxInFlight < 0 || partitions < 1 || minBatches < 1) {
             throw new IllegalArgumentException("threads, batch size, partitions and min batches must be positive, max in flight not negative");
         }

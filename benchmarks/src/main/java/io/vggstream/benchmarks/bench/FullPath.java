@@ -20,13 +20,23 @@ final class FullPath {
     private FullPath() {
     }
 
-    /**
-     * @param topics fresh topics for this point (see {@link BenchTopics})
-     * @param rate frames/s to offer, or NaN for as fast as the engine answers
-     */
+    /** The full path on {@code kafka}, wherever that broker runs (its CPU not counted). */
     static Point run(EngineSettings settings, Config config, KafkaSettings kafka, TopicsSettings topics, int partitions,
                      List<byte[]> frames, int variantsPerFrame, double rate, Duration warmup, Duration measure, int burst)
         throws InterruptedException {
+        return run(new Brokers.Broker(Point.Mode.FULL_PATH, kafka, kafka.bootstrapServers(), new long[0]), settings, config, topics,
+            partitions, frames, variantsPerFrame, rate, warmup, measure, burst);
+    }
+
+    /**
+     * @param topics fresh topics for this point (see {@link BenchTopics})
+     * @param rate frames/s to offer, or NaN for as fast as the engine answers
+     * @param broker where the broker runs; its pid when it is a child process, whose CPU the window then counts
+     */
+    static Point run(Brokers.Broker broker, EngineSettings settings, Config config, TopicsSettings topics, int partitions,
+                     List<byte[]> frames, int variantsPerFrame, double rate, Duration warmup, Duration measure, int burst)
+        throws InterruptedException {
+        KafkaSettings kafka = broker.kafka();
         long backlog = 2L * settings.maxInFlight() + 4L * burst + 2L * partitions;
         try (PredictionCollector out = new PredictionCollector(kafka, topics).start()) {
             long t0 = System.nanoTime();
@@ -56,7 +66,7 @@ final class FullPath {
                     long fromMs = System.currentTimeMillis();
                     out.latencyWindow(fromMs, fromMs + measure.toMillis());
                     histAtStart = metrics.batchSizeHistogram();
-                    ResourceMeter meter = new ResourceMeter(BenchThreads::group);
+                    ResourceMeter meter = new ResourceMeter(BenchThreads::group, broker.pids());
                     measureTo = measureFrom + measure.toNanos();
                     Thread.sleep(Math.max(0, (measureTo - System.nanoTime()) / 1_000_000));
                     usage = meter.stop();
@@ -83,7 +93,7 @@ final class FullPath {
                     note += "; frames answered partial: the engine fell behind the frame deadline (" + settings.frameDeadline().toSeconds()
                         + " s); lower --max-in-flight";
                 }
-                return new Point(Point.Mode.FULL_PATH, settings.maxBatchSize(), settings.maxDelay().toNanos() / 1e6, rate, consumed,
+                return new Point(broker.mode(), settings.maxBatchSize(), settings.maxDelay().toNanos() / 1e6, rate, consumed,
                     out.count() - out.partial(), out.partial(), metrics.deadLetters(), w.seconds(), fps, fps * variantsPerFrame, Double.NaN, out.capture().summary(),
                     out.engine().summary(), Double.NaN, InProcess.minus(histAtEnd, histAtStart), total, InProcess.inputs(total), usage,
                     InProcess.overheadMs(usage, fps), InProcess.preprocessMs(usage, fps), note);

@@ -3,7 +3,7 @@ package io.vggstream.benchmarks.bench;
 /**
  * One measured point of a run.
  *
- * @param mode {@link Mode#CEILING}, {@link Mode#IN_PROCESS} or {@link Mode#FULL_PATH}
+ * @param mode {@link Mode#CEILING}, {@link Mode#IN_PROCESS}, {@link Mode#FULL_PATH} or {@link Mode#FULL_PATH_CHILD_BROKER}
  * @param batch the largest batch (ceiling: every batch is this size)
  * @param maxDelayMs the batcher's max-delay (NaN for the ceiling)
  * @param offeredRate frames/s offered in a latency run; NaN in a throughput run (as fast as it goes)
@@ -35,7 +35,9 @@ record Point(Mode mode, int batch, double maxDelayMs, double offeredRate, long f
     enum Mode {
         CEILING("a", "ceiling (bare ONNX Runtime)"),
         IN_PROCESS("b", "in-process engine"),
-        FULL_PATH("c", "full path (Kafka)");
+        FULL_PATH("c", "full path (Kafka, broker in the benchmark's JVM)"),
+        /** The full path with the broker in a JVM of its own, as deployed: the broker's work leaves the engine's process. */
+        FULL_PATH_CHILD_BROKER("c'", "full path (Kafka, broker in its own JVM)");
 
         final String letter;
         final String title;
@@ -63,6 +65,22 @@ record Point(Mode mode, int batch, double maxDelayMs, double offeredRate, long f
     double framesPerCpuSecond() {
         double cores = usage.workCores();
         return cores <= 0 ? Double.NaN : framesPerSecond / cores;
+    }
+
+    /**
+     * Frames per CPU-second of the measured work and the broker together ({@link ResourceMeter.Usage#brokerCores}); the
+     * same as {@link #framesPerCpuSecond} for the modes without Kafka.
+     */
+    double framesPerCpuSecondWithBroker() {
+        if (mode != Mode.FULL_PATH && mode != Mode.FULL_PATH_CHILD_BROKER) {
+            return framesPerCpuSecond();
+        }
+        double cores = usage.workCores() + usage.brokerCores();
+        return cores <= 0 ? Double.NaN : framesPerSecond / cores;
+    }
+
+    boolean isFullPath() {
+        return mode == Mode.FULL_PATH || mode == Mode.FULL_PATH_CHILD_BROKER;
     }
 
     /** Mean batch size of the window's histogram. */

@@ -38,6 +38,8 @@ final class ResourceMeter implements AutoCloseable {
     private final long processCpuAtStart;
     private final long gcTicksAtStart;
     private final long startNanos;
+    private final long[] childPids;
+    private final double childCpuAtStart;
     private final Thread sampler;
     private volatile boolean running = true;
     private volatile long heapMax;
@@ -47,7 +49,17 @@ final class ResourceMeter implements AutoCloseable {
      * @param groupOf a Java thread's name to its group, e.g. {@code engine}, {@code inference}, {@code bench}
      */
     ResourceMeter(Function<String, String> groupOf) {
+        this(groupOf, new long[0]);
+    }
+
+    /**
+     * @param groupOf a Java thread's name to its group
+     * @param childPids other processes whose CPU the window also counts (a broker in its own JVM), read from /proc
+     */
+    ResourceMeter(Function<String, String> groupOf, long... childPids) {
         this.groupOf = groupOf;
+        this.childPids = childPids.clone();
+        this.childCpuAtStart = childCpuSeconds();
         if (threads.isThreadCpuTimeSupported() && !threads.isThreadCpuTimeEnabled()) {
             threads.setThreadCpuTimeEnabled(true);
         }
@@ -95,8 +107,17 @@ final class ResourceMeter implements AutoCloseable {
             byGroup.merge(groupOf.apply(name), (e.getValue() - before) / 1e9, Double::sum);
         }
         double gc = (gcTicks() - gcTicksAtStart) / (double) TICKS_PER_SECOND;
+        double children = childPids.length == 0 ? Double.NaN : childCpuSeconds() - childCpuAtStart;
         return new Usage(wall, process, Runtime.getRuntime().availableProcessors(), byGroup, gc, heapMax,
-            memory.getHeapMemoryUsage().getCommitted(), rssMax, nmtCommittedBytes());
+            memory.getHeapMemoryUsage().getCommitted(), rssMax, nmtCommittedBytes(), children);
+    }
+
+    private double childCpuSeconds() {
+        double sum = 0;
+        for (long pid : childPids) {
+            sum += Math.max(0, processCpuSeconds(pid));
+        }
+        return sum;
     }
 
     @Override
@@ -117,10 +138,11 @@ final class ResourceMeter implements AutoCloseable {
      * @param heapCommittedBytes heap committed at the end
      * @param rssMaxBytes the largest resident set (VmRSS) at any sample: heap, natives, model weights
      * @param nmtCommittedBytes native memory tracking's committed total, when it is on
+     * @param childCpuSeconds CPU time of the other processes metered (a broker in its own JVM), NaN when there were none
      */
     record Usage(double wallSeconds, double processCpuSeconds, int cores, Map<String, Double> cpuSecondsByGroup,
                  double gcCpuSeconds, long heapUsedMaxBytes, long heapCommittedBytes, long rssMaxBytes,
-                 OptionalLong nmtCommittedBytes) {
+                 OptionalLong nmtCommittedBytes, double childCpuSeconds) {
 
         /** Two windows as one: times added, memory at its largest. */
         Usage plus(Usage o) {
@@ -128,7 +150,9 @@ final class ResourceMeter implements AutoCloseable {
             o.cpuSecondsByGroup.forEach((k, v) -> groups.merge(k, v, Double::sum));
             return new Usage(wallSeconds + o.wallSeconds, processCpuSeconds + o.processCpuSeconds, cores, groups,
                 gcCpuSeconds + o.gcCpuSeconds, Math.max(heapUsedMaxBytes, o.heapUsedMaxBytes), Math.max(heapCommittedBytes, o.heapCommittedBytes),
-                Math.max(rssMaxBytes, o.rssMaxBytes), o.nmtCommittedBytes.isPresent() ? o.nmtCommittedBytes : nmtCommittedBytes);
+                Math.max(rssMaxBytes, o.rssMaxBytes), o.nmtCommittedBytes.isPresent() ? o.nmtCommittedBytes : nmtCommittedBytes,
+                Double.isNaN(childCpuSeconds) ? o.childCpuSeconds : Double.isNaN(o.childCpuSeconds) ? childCpuSeconds
+                    : childCpuSeconds + o.childCpuSeconds);
         }
 
         /** The process's CPU use as a share of all cores, 0..1. */
@@ -142,6 +166,17 @@ final class ResourceMeter implements AutoCloseable {
          */
         double workCores() {
             return wallSeconds <= 0 ? 0 : (processCpuSeconds - group(BenchThreads.BENCH) - group(BenchThreads.OTHER)) / wallSeconds;
+        }
+
+        /**
+         * Cores the broker used: the child process metered when there is one, else the in-process rest
+         * ({@link BenchThreads#OTHER}: the broker's threads, and the JVM's idle housekeeping).
+         */
+        double brokerCores() {
+            if (wallSeconds <= 0) {
+                return 0;
+            }
+            return (Double.isNaN(childCpuSeconds) ? group(BenchThreads.OTHER) : childCpuSeconds) / wallSeconds;
         }
 
         double group(String name) {

@@ -39,17 +39,36 @@ final class ScaleOut {
     record Member(String clientId, List<Integer> partitions, double framesPerSecond, double cpuShare, long peakRssBytes) {
     }
 
-    /** N processes together. */
-    record Phase(int processes, int threadsPerProcess, double framesPerSecond, double seconds, List<Member> members, String note) {
+    /**
+     * N processes together.
+     *
+     * @param engineCpuSeconds CPU time of the engine processes in the window (from /proc/PID/stat)
+     * @param brokerCpuSeconds CPU time of the broker's process in the window, NaN when the broker is not a child process
+     * @param broker where the broker ran
+     */
+    record Phase(int processes, int threadsPerProcess, double framesPerSecond, double seconds, List<Member> members,
+                 double engineCpuSeconds, double brokerCpuSeconds, String broker, String note) {
+
+        /** Frames per CPU-second of the engine processes. */
+        double framesPerEngineCpuSecond() {
+            return engineCpuSeconds <= 0 ? Double.NaN : framesPerSecond * seconds / engineCpuSeconds;
+        }
+
+        /** Frames per CPU-second of the engine processes and the broker's together (NaN without a child broker). */
+        double framesPerCpuSecondWithBroker() {
+            double cpu = engineCpuSeconds + brokerCpuSeconds;
+            return !(cpu > 0) ? Double.NaN : framesPerSecond * seconds / cpu;
+        }
     }
 
     /** What each child is started with. */
     record Child(Path model, String protocol, int batch, Duration maxDelay, int maxInFlight, String resolution) {
     }
 
-    static Phase run(int processes, Child child, KafkaSettings kafka, TopicsSettings base, String prefix, int partitions,
+    static Phase run(int processes, Child child, Brokers.Broker broker, TopicsSettings base, String prefix, int partitions,
                      List<byte[]> frames, Duration warmup, Duration measure, int burst, Path workDir, Consumer<String> log)
         throws IOException, InterruptedException {
+        KafkaSettings kafka = broker.kafka();
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = Math.max(1, cores / processes);
         String group = prefix + "-group";
@@ -67,10 +86,16 @@ final class ScaleOut {
             Map<String, List<Integer>> assignment = awaitStable(admin, group, processes, children, out, workDir);
             Thread.sleep(warmup.toMillis());
             Map<Long, Double> cpu0 = cpu(children);
+            double broker0 = brokerCpu(broker);
             long t0 = System.nanoTime();
             Thread.sleep(measure.toMillis());
             long t1 = System.nanoTime();
             Map<Long, Double> cpu1 = cpu(children);
+            double broker1 = brokerCpu(broker);
+            double engineCpu = 0;
+            for (Process p : children) {
+                engineCpu += cpu1.get(p.pid()) - cpu0.get(p.pid());
+            }
             Map<String, List<Integer>> after = members(describe(admin, group));
             String note = after.equals(assignment) ? "" : "the group rebalanced during the window: " + assignment + " then " + after;
             Timeline.Window all = out.arrivals().window(t0, t1, burst);
@@ -88,7 +113,10 @@ final class ScaleOut {
                     proc == null ? 0 : ResourceMeter.peakRssBytes(proc.pid())));
             }
             in.stop();
-            return new Phase(processes, threads, all.rate(), all.seconds(), members, note);
+            // The engines' CPU is over the whole window; the rate's window is a whole number of bursts inside it: scale to it.
+            double scale = all.seconds() / ((t1 - t0) / 1e9);
+            return new Phase(processes, threads, all.rate(), all.seconds(), members, engineCpu * scale, (broker1 - broker0) * scale,
+                broker.description(), note);
         } finally {
             for (Process p : children) {
                 p.destroy(); // SIGTERM: the engine drains, produces and commits what it holds
@@ -224,6 +252,10 @@ final class ScaleOut {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    private static double brokerCpu(Brokers.Broker broker) {
+        return broker.pids().length == 0 ? Double.NaN : ResourceMeter.processCpuSeconds(broker.pids()[0]);
     }
 
     private static Map<Long, Double> cpu(List<Process> children) {

@@ -2,10 +2,9 @@ package io.vggstream.cli.bench;
 
 import com.typesafe.config.Config;
 import io.vggstream.benchmarks.bench.BenchModel;
-import io.vggstream.benchmarks.bench.BenchReport;
-import io.vggstream.benchmarks.bench.BenchResult;
-import io.vggstream.benchmarks.bench.BenchRun;
 import io.vggstream.benchmarks.bench.BenchSpec;
+import io.vggstream.benchmarks.bench.BenchSuite;
+import io.vggstream.benchmarks.bench.Workload;
 import io.vggstream.benchmarks.frames.SyntheticFrames.Resolution;
 import io.vggstream.cli.Renamed;
 import io.vggstream.engine.protocol.Protocol;
@@ -31,11 +30,13 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {JmhCommand.class, SoakCommand.class},
     description = {"Measure throughput and latency: (a) bare ONNX Runtime on ready tensors, (b) the engine without Kafka,"
         + " (c) Kafka -> engine -> Kafka with a real broker; latency at fixed rates; two engine processes in one group.",
-        "Writes report.md, bench.csv and PNG plots under --out. --quick takes about 2 minutes on 2 cores."})
+        "--quick and --full measure two workloads in one run (camera: VGG-16 at 1/8 width, 640x480; enrichment: the demo's"
+            + " model at 28x28, multi-scale) unless the model flags name another.",
+        "Writes report.md, bench.csv and PNG plots under --out. --quick takes 7-8 minutes on 2 busy cores."})
 public final class BenchCommand implements Callable<Integer> {
 
     static final class Preset {
-        @Option(names = "--quick", description = "Few points, short windows: VGG-16 at 1/8 width unless --model/--width; about 2 minutes on 2 cores.")
+        @Option(names = "--quick", description = "Few points, short windows, both workloads unless --model/--arch/--width...; 7-8 minutes on 2 busy cores.")
         boolean quick;
 
         @Option(names = "--full", description = "The sweep: batch sizes 1-16, max-delays 0-20 ms, rates 1/4, 1/2, 3/4 of the ceiling, scale-out; 20 s per point.")
@@ -65,6 +66,20 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--rate-fractions", split = ",", paramLabel = "F", description = "Latency runs at these fractions of the ceiling (quick: 0.5; full: 0.25,0.5,0.75; none: skip).")
     List<String> rateFractions;
+
+    @Option(names = "--capacity-fractions", split = ",", paramLabel = "F",
+        description = "Latency runs of the full path at these fractions of its own measured frames/s (quick: 0.5; full: 0.5,0.8; none: skip).")
+    List<String> capacityFractions;
+
+    @Option(names = "--floor-rate", paramLabel = "FPS", description = "A low offered rate for the lone-frame latency floor of (b) and (c) (default 10; 0 skips it).")
+    double floorRate = 10;
+
+    @Option(names = "--workloads", split = ",", paramLabel = "NAME",
+        description = "Named workloads to measure (default camera,enrichment); not with --model, --config, --width, --protocol, --resolution ...")
+    List<String> workloads;
+
+    @Option(names = "--brokers", paramLabel = "WHERE", description = "The full path's broker: in-process, child (a JVM of its own), or both (default).")
+    String brokers = "both";
 
     @Option(names = "--warmup", paramLabel = "DURATION", description = "Warm-up before each point (quick 1.5s, full 5s).")
     String warmup;
@@ -134,38 +149,50 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Config config = StrictConfig.load(Optional.ofNullable(settingsFile));
-        BenchModel model = model(config, out);
-        BenchSpec benchSpec = benchSpec(config, model);
-        long start = System.nanoTime();
-        BenchResult result = new BenchRun(benchSpec, model, config, line -> {
-            out.printf(java.util.Locale.ROOT, "[%5.0f s] %s%n", (System.nanoTime() - start) / 1e9, line);
-            out.flush();
-        }).run();
-        BenchReport report = new BenchReport(result);
-        Path written = report.write();
-        out.println("report: " + written.toAbsolutePath());
-        out.println("csv:    " + benchSpec.out().resolve(BenchReport.CSV).toAbsolutePath());
-        if (readme != null) {
-            BenchReport.updateReadme(readme, report.readmeSection());
-            out.println("README: updated the Benchmarks section of " + readme);
+        List<BenchSpec> specs = new ArrayList<>();
+        List<BenchModel> models = new ArrayList<>();
+        for (Workload w : workloads(config, out)) {
+            specs.add(benchSpec(config, w));
+            models.add(w.model());
         }
-        out.flush();
-        if (result.problem().isPresent()) {
-            spec.commandLine().getErr().println("bench: the run stopped early: " + result.problem().get());
-            return 1;
+        return BenchSuite.run(specs, models, config, Optional.ofNullable(bootstrap), this.out, readme, out, spec.commandLine().getErr());
+    }
+
+    /** The named workloads, or one the model flags describe. */
+    private List<Workload> workloads(Config config, PrintWriter out) {
+        CommandLine cl = spec.commandLine();
+        boolean custom = ModelFlags.anyGiven(cl) || cl.getParseResult().hasMatchedOption("--protocol")
+            || cl.getParseResult().hasMatchedOption("--resolution");
+        if (custom) {
+            if (workloads != null) {
+                throw new CommandLine.ParameterException(cl, "--workloads names the models itself: leave out --model, --config, --width,"
+                    + " --fc, --classes, --crop, --protocol and --resolution, or --workloads");
+            }
+            BenchModel m = model(config, out);
+            return List.of(new Workload("custom", "the model and frames the flags name", m, runFlags.protocol(cl, m), runFlags.resolution(cl)));
         }
-        return 0;
+        List<Workload> list = new ArrayList<>();
+        for (String name : workloads != null ? workloads : Workload.NAMES) {
+            if (!Workload.NAMES.contains(name)) {
+                throw new CommandLine.ParameterException(cl, "--workloads: unknown workload '" + name + "'; choose from " + Workload.NAMES);
+            }
+            list.add(Workload.named(name, config, line -> {
+                out.println(line);
+                out.flush();
+            }));
+        }
+        return list;
     }
 
     private BenchModel model(Config config, PrintWriter out) {
         return modelFlags.load(spec.commandLine(), config, out);
     }
 
-    BenchSpec benchSpec(Config config, BenchModel model) {
+    BenchSpec benchSpec(Config config, Workload w) {
         boolean full = preset.full;
         CommandLine cl = spec.commandLine();
-        Protocol p = runFlags.protocol(cl, model);
-        Resolution res = runFlags.resolution(cl);
+        Protocol p = w.protocol();
+        Resolution res = w.resolution();
         Duration mainDelay = runFlags.maxDelay(cl);
         int batch = runFlags.batch(cl);
         List<Integer> sizes = batchSizes != null ? batchSizes : full ? List.of(1, 2, 4, 8, 16) : List.of(batch);
@@ -177,9 +204,36 @@ public final class BenchCommand implements Callable<Integer> {
                 delays.add(Duration.ofMillis(d));
             }
         }
+        List<Double> fractions = fractions("--rate-fractions", rateFractions != null ? rateFractions
+            : full ? List.of("0.25", "0.5", "0.75") : List.of("0.5"));
+        List<Double> ofCapacity = fractions("--capacity-fractions", capacityFractions != null ? capacityFractions
+            : full ? List.of("0.5", "0.8") : List.of("0.5"));
+        if (!(floorRate >= 0)) {
+            throw new CommandLine.ParameterException(cl, "--floor-rate: must be 0 (none) or positive, got " + floorRate);
+        }
+        if (!List.of("both", "in-process", "child").contains(brokers)) {
+            throw new CommandLine.ParameterException(cl, "--brokers: '" + brokers + "' is not one of both, in-process, child");
+        }
+        Set<Character> m = new LinkedHashSet<>();
+        for (char ch : modes.toLowerCase(java.util.Locale.ROOT).toCharArray()) {
+            m.add(ch);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        try {
+            String command = RunFlags.retypable(cl, "bench", placeFlags("--out", "--update-readme", "--settings"));
+            return new BenchSpec(w.name(), full ? "full" : "quick", command, p, res, runFlags.threads(cl, cores), batch, mainDelay, sizes, delays, m,
+                fractions, Optional.ofNullable(rate), ofCapacity, floorRate, duration("--warmup", warmup != null ? warmup : full ? "5s" : "1500ms"),
+                duration("--duration", duration != null ? duration : full ? "20s" : "4s"), Duration.ofSeconds(full ? 120 : 6), full ? 5 : 3,
+                maxInFlight != null ? maxInFlight : 0, partitions,
+                Optional.ofNullable(bootstrap), !brokers.equals("child"), !brokers.equals("in-process"), scaleOut, profile, out.resolve(w.name()));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private List<Double> fractions(String flag, List<String> given) {
         List<Double> fractions = new ArrayList<>();
-        List<String> fr = rateFractions != null ? rateFractions : full ? List.of("0.25", "0.5", "0.75") : List.of("0.5");
-        for (String f : fr) {
+        for (String f : given) {
             if (f.equalsIgnoreCase("none")) {
                 continue;
             }
@@ -190,24 +244,10 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 fractions.add(v);
             } catch (NumberFormatException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--rate-fractions: '" + f + "' is not a fraction in (0, 2]");
+                throw new CommandLine.ParameterException(spec.commandLine(), flag + ": '" + f + "' is not a fraction in (0, 2]");
             }
         }
-        Set<Character> m = new LinkedHashSet<>();
-        for (char ch : modes.toLowerCase(java.util.Locale.ROOT).toCharArray()) {
-            m.add(ch);
-        }
-        int cores = Runtime.getRuntime().availableProcessors();
-        try {
-            String command = RunFlags.retypable(cl, "bench", placeFlags("--out", "--update-readme", "--settings"));
-            return new BenchSpec(full ? "full" : "quick", command, p, res, runFlags.threads(cl, cores), batch, mainDelay, sizes, delays, m,
-                fractions, Optional.ofNullable(rate), duration("--warmup", warmup != null ? warmup : full ? "5s" : "1500ms"),
-                duration("--duration", duration != null ? duration : full ? "20s" : "4s"), Duration.ofSeconds(full ? 120 : 6), full ? 5 : 3,
-                maxInFlight != null ? maxInFlight : 0, partitions,
-                Optional.ofNullable(bootstrap), scaleOut, profile, out);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        return fractions;
     }
 
     private Duration duration(String flag, String text) {

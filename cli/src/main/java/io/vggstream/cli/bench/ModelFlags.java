@@ -31,6 +31,22 @@ final class ModelFlags {
     @Option(names = "--crop", paramLabel = "N", description = "Without --model: the crop the net is laid out for (default 224).")
     int crop = 224;
 
+    /** Whether any flag here was given: then the flags, not the named workloads, say what {@code bench} measures. */
+    static boolean anyGiven(CommandLine cl) {
+        return java.util.stream.Stream.of("--model", "--arch", "--config", "--width", "--fc", "--classes", "--crop")
+            .anyMatch(cl.getParseResult()::hasMatchedOption);
+    }
+
+    /** $VGGSTREAM_HOME, or ~/.vggstream. */
+    static Path home() {
+        return BenchModel.home();
+    }
+
+    /** Where DJL's native library goes when a random-weight model is exported. */
+    static Path djl(Config config, Path home) {
+        return BenchModel.djl(config, home);
+    }
+
     /** The model to measure: {@code --model}, or the VGG configuration and width with random weights (cached). */
     BenchModel load(CommandLine cl, Config config, PrintWriter out) {
         if (modelDir != null) {
@@ -48,11 +64,8 @@ final class ModelFlags {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
-        Path home = Optional.ofNullable(System.getenv("VGGSTREAM_HOME")).map(Path::of)
-            .orElse(Path.of(System.getProperty("user.home"), ".vggstream"));
-        Path djl = config.hasPath("vggstream.trainer.djl-cache-dir") ? Path.of(config.getString("vggstream.trainer.djl-cache-dir"))
-            : home.resolve("djl");
-        return BenchModel.random(rs, home.resolve("bench-models"), djl, line -> {
+        Path home = home();
+        return BenchModel.random(rs, home.resolve("bench-models"), djl(config, home), line -> {
             out.println(line);
             out.flush();
         });
