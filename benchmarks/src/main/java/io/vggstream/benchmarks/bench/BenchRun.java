@@ -2,7 +2,7 @@ package io.vggstream.benchmarks.bench;
 
 import com.typesafe.config.Config;
 import io.vggstream.broker.KraftBroker;
-import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.preprocess.Variant;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;

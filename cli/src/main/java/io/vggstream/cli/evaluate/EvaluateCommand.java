@@ -1,6 +1,6 @@
 package io.vggstream.cli.evaluate;
 
-import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.cli.EngineOptions;
 import io.vggstream.engine.eval.Evaluation;
 import io.vggstream.engine.model.Model;

@@ -2,7 +2,7 @@ package io.vggstream.cli.replicate;
 
 import com.typesafe.config.Config;
 import io.vggstream.cli.evaluate.DatasetSamples;
-import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.eval.Evaluation;
 import io.vggstream.engine.fusion.Fusion;
 import io.vggstream.engine.infer.Device;

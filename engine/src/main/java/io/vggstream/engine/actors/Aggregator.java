@@ -1,6 +1,7 @@
 package io.vggstream.engine.actors;
 
-import io.vggstream.engine.EngineMetrics;
+import io.vggstream.engine.api.Classification;
+import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.fusion.Fusion;
 import io.vggstream.topics.deadletter.ErrorKind;
 import java.time.Duration;
@@ -30,9 +31,9 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
 
     /**
      * Classify one encoded image with the protocol of {@code level} (0: the configured one; higher:
-     * cheaper rungs of the degradation ladder); the answer is one {@link Outcome}.
+     * cheaper rungs of the degradation ladder); the answer is one {@link Classification}.
      */
-    public record Classify(byte[] image, int level, ActorRef<Outcome> replyTo) implements Command {
+    public record Classify(byte[] image, int level, ActorRef<Classification> replyTo) implements Command {
     }
 
     /** From a preprocessor: the frame decoded into this many variants. */
@@ -47,29 +48,6 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     }
 
     private record Deadline(long frameId) implements Command {
-    }
-
-    /** The one answer to {@link Classify}. */
-    public sealed interface Outcome {
-    }
-
-    /**
-     * The fused result.
-     *
-     * @param posterior the fused softmax posterior over the classes
-     * @param top the best classes, best first
-     * @param partial true when some variants had not answered by the deadline, or failed
-     * @param variants how many variant posteriors went into the fusion
-     * @param expected how many there should have been
-     * @param feature the mean feature vector of the first model's dense variants, when asked for
-     * @param level the protocol level that produced it
-     */
-    public record Classified(double[] posterior, List<Fusion.Ranked> top, boolean partial, int variants, int expected,
-                             float[] feature, int level) implements Outcome {
-    }
-
-    /** The frame could not be classified: why, and the dead-letter kind. */
-    public record Failed(ErrorKind kind, String reason) implements Outcome {
     }
 
     /**
@@ -90,7 +68,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     }
 
     private static final class Pending {
-        final ActorRef<Outcome> replyTo;
+        final ActorRef<Classification> replyTo;
         final int level;
         final List<Fusion.ModelSum> sums = new ArrayList<>();
         int expected = -1;
@@ -100,7 +78,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         double[] featureSum;
         int featureCount;
 
-        Pending(ActorRef<Outcome> replyTo, int level, int models, int classes) {
+        Pending(ActorRef<Classification> replyTo, int level, int models, int classes) {
             this.replyTo = replyTo;
             this.level = level;
             for (int i = 0; i < models; i++) {
@@ -165,7 +143,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         Pending f = pending.remove(r.frameId());
         if (f != null) {
             timers.cancel(r.frameId());
-            f.replyTo.tell(new Failed(r.kind(), r.reason()));
+            f.replyTo.tell(new Classification.Rejected(r.kind(), r.reason()));
         }
         return this;
     }
@@ -217,7 +195,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
             String why = f.lastFailure != null ? f.lastFailure
                 : f.expected < 0 ? "the frame was not preprocessed within " + deadline + " (vggstream.engine.frame-deadline)"
                 : "no variant was inferred within " + deadline + " (vggstream.engine.frame-deadline)";
-            f.replyTo.tell(new Failed(ErrorKind.INFERENCE, why));
+            f.replyTo.tell(new Classification.Failed(ErrorKind.INFERENCE, why));
             return;
         }
         long t0 = System.nanoTime();
@@ -232,6 +210,6 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         int used = f.sums.stream().mapToInt(Fusion.ModelSum::count).sum();
         List<Fusion.Ranked> top = Fusion.top(posterior, topK);
         metrics.latency(EngineMetrics.Stage.FUSION, System.nanoTime() - t0);
-        f.replyTo.tell(new Classified(posterior, top, partial, used, Math.max(f.expected, used), feature, f.level));
+        f.replyTo.tell(new Classification.Ok(posterior, top, partial, used, Math.max(f.expected, used), feature, f.level));
     }
 }

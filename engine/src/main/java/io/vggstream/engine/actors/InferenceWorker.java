@@ -1,6 +1,6 @@
 package io.vggstream.engine.actors;
 
-import io.vggstream.engine.EngineMetrics;
+import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.infer.Batcher;
 import io.vggstream.engine.infer.OrtModel;
 import java.time.Duration;

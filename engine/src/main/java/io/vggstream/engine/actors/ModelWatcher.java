@@ -1,9 +1,9 @@
 package io.vggstream.engine.actors;
 
-import io.vggstream.engine.Engine;
-import io.vggstream.engine.EngineMetrics;
-import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.metrics.EngineMetrics;
+import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.infer.OrtModel;
+import io.vggstream.engine.infer.Warmup;
 import io.vggstream.engine.model.Model;
 import io.vggstream.engine.preprocess.Plan;
 import java.io.IOException;
@@ -61,12 +61,14 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
         }
     }
 
+    /** @param levels the protocol ladder (level 0 first): a replacement's plans are made for each */
     public static Behavior<Command> create(EngineSettings settings, List<Model> models, List<List<Plan>> plans,
+                                           List<io.vggstream.engine.protocol.Protocol> levels,
                                            List<List<ActorRef<InferenceWorker.Command>>> workers, ActorRef<Preprocessor.Command> preprocessors,
                                            int threads, EngineMetrics metrics) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(new Tick(), settings.modelWatchInterval());
-            return new ModelWatcher(ctx, settings, models, plans, workers, preprocessors, threads, metrics);
+            return new ModelWatcher(ctx, settings, models, plans, levels, workers, preprocessors, threads, metrics);
         }));
     }
 
@@ -92,14 +94,14 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
     });
 
     private ModelWatcher(ActorContext<Command> ctx, EngineSettings settings, List<Model> models, List<List<Plan>> plans,
-                         List<List<ActorRef<InferenceWorker.Command>>> workers, ActorRef<Preprocessor.Command> preprocessors,
+                         List<io.vggstream.engine.protocol.Protocol> levels, List<List<ActorRef<InferenceWorker.Command>>> workers, ActorRef<Preprocessor.Command> preprocessors,
                          int threads, EngineMetrics metrics) {
         super(ctx);
         this.settings = settings;
         this.models = new ArrayList<>(models);
         this.plans = new ArrayList<>();
         plans.forEach(level -> this.plans.add(new ArrayList<>(level)));
-        this.levels = Engine.levels(settings, models.get(0));
+        this.levels = List.copyOf(levels);
         this.workers = workers;
         this.preprocessors = preprocessors;
         this.threads = threads;
@@ -178,7 +180,7 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
                 bySlot.add(m == index ? sessions : List.of());
             }
             long warmStart = System.nanoTime();
-            Engine.warmUp(settings, newPlans, bySlot);
+            Warmup.run(newPlans, bySlot, settings.warmupFrameSizes(), settings.includeFeatures(), new long[models.size()]);
             return new Loaded(index, at, sessions, newPlans, next, warmStart - t0, System.nanoTime() - warmStart);
         } catch (RuntimeException e) {
             sessions.forEach(OrtModel::close);
@@ -202,7 +204,7 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
         }
         serving.set(l.model(), l.at());
         metrics.modelSwapped();
-        Engine.logModelLoaded(l.next(), pool.size(), l.loadNanos(), l.warmNanos(), true);
+        l.next().logLoaded(pool.size(), l.loadNanos(), l.warmNanos(), true);
         return this;
     }
 

@@ -1,11 +1,11 @@
 package io.vggstream.engine.cli;
 
-import io.vggstream.engine.EnrichSettings;
-import io.vggstream.engine.Engine;
-import io.vggstream.engine.EngineMetrics;
-import io.vggstream.engine.EngineSettings;
-import io.vggstream.engine.StopSignals;
-import io.vggstream.engine.StreamingEngine;
+import io.vggstream.engine.settings.EnrichSettings;
+import io.vggstream.engine.runtime.Engine;
+import io.vggstream.engine.metrics.EngineMetrics;
+import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.runtime.StopSignals;
+import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.infer.OrtModel;
 import io.vggstream.engine.ops.OpsServer;
 import io.vggstream.engine.ops.OpsSettings;
@@ -65,7 +65,7 @@ public final class RunCommand implements Callable<Integer> {
             settings = settings.withGroupId(groupId);
         }
         if (exactlyOnce) {
-            settings = settings.withDelivery(new io.vggstream.engine.kafka.KafkaPipe.Delivery(true,
+            settings = settings.withDelivery(new io.vggstream.engine.settings.Delivery(true,
                 settings.delivery().transactionalId()));
         }
         KafkaSettings kafka = KafkaSettings.from(options.config());

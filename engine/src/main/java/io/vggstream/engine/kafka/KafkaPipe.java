@@ -1,6 +1,7 @@
 package io.vggstream.engine.kafka;
 
 import io.vggstream.topics.KafkaLimits;
+import io.vggstream.engine.settings.Delivery;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
 import java.time.Duration;
@@ -52,18 +53,6 @@ import org.slf4j.LoggerFactory;
 public final class KafkaPipe {
 
     private KafkaPipe() {
-    }
-
-    /**
-     * How outputs and input offsets are written: at least once (produce, then commit), or exactly
-     * once (outputs and offsets in one Kafka transaction; consumers of the outputs must read
-     * committed). The transactional id must be stable across restarts of one instance, so that a
-     * restarted instance fences its killed predecessor's open transaction at once.
-     */
-    public record Delivery(boolean exactlyOnce, String transactionalId) {
-        public static Delivery atLeastOnce() {
-            return new Delivery(false, "");
-        }
     }
 
     public static <A> Consumer.DrainingControl<Done> run(ActorSystem<?> system, KafkaSettings kafka, TopicsSettings topics,

@@ -1,7 +1,7 @@
 package io.vggstream.engine.kafka;
 
-import io.vggstream.engine.Engine;
-import io.vggstream.engine.actors.Aggregator;
+import io.vggstream.engine.api.Classification;
+import io.vggstream.engine.api.Served;
 import io.vggstream.engine.fusion.Fusion;
 import io.vggstream.topics.RecordFit;
 import io.vggstream.topics.TopicsSettings;
@@ -32,27 +32,28 @@ public final class OutputRecords {
         DeadLetterHeaders.SOURCE_TOPIC, DeadLetterHeaders.SOURCE_PARTITION, DeadLetterHeaders.SOURCE_OFFSET);
 
     private final TopicsSettings topics;
-    private final Engine engine;
+    private final List<String> classes;
     private final PredictionSerializer predictions = new PredictionSerializer();
     private final DeadLetterSerializer deadLetters = new DeadLetterSerializer();
     private final List<String> modelNames;
     private final List<Prediction.Protocol> protocols;
 
-    public OutputRecords(TopicsSettings topics, Engine engine) {
+    /** @param served the models, classes and protocol levels a prediction names */
+    public OutputRecords(TopicsSettings topics, Served served) {
         this.topics = topics;
-        this.engine = engine;
-        this.modelNames = engine.models().stream().map(m -> m.name()).toList();
+        this.classes = served.classes();
+        this.modelNames = served.models();
         this.protocols = new ArrayList<>();
-        for (int level = 0; level < engine.levels().size(); level++) {
-            var p = engine.levels().get(level);
-            protocols.add(new Prediction.Protocol(p.toString(), engine.scales(level), p.flips(), p.cropsPerScale()));
+        for (Served.Level level : served.levels()) {
+            var p = level.protocol();
+            protocols.add(new Prediction.Protocol(p.toString(), level.scales(), p.flips(), p.cropsPerScale()));
         }
     }
 
     /**
      * @param consumedNanos {@link System#nanoTime()} when the frame was consumed
      */
-    public Prediction prediction(StreamFrame frame, Aggregator.Classified c, long consumedNanos) {
+    public Prediction prediction(StreamFrame frame, Classification.Ok c, long consumedNanos) {
         List<Prediction.Ranked> top = ranked(c.top());
         double engineMs = (System.nanoTime() - consumedNanos) / 1e6;
         double captureMs = Math.max(0, System.currentTimeMillis() - frame.frame().ts());
@@ -68,7 +69,6 @@ public final class OutputRecords {
     }
 
     private List<Prediction.Ranked> ranked(List<Fusion.Ranked> top) {
-        List<String> classes = engine.classes();
         List<Prediction.Ranked> out = new ArrayList<>();
         for (Fusion.Ranked r : top) {
             // Float noise can push a fused sum a hair over 1.

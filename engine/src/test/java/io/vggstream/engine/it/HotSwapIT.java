@@ -6,10 +6,10 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.vggstream.broker.junit.KafkaBrokerExtension;
 import io.vggstream.broker.junit.LocalKafka;
-import io.vggstream.engine.Engine;
-import io.vggstream.engine.EngineSettings;
-import io.vggstream.engine.StreamingEngine;
-import io.vggstream.engine.actors.Aggregator;
+import io.vggstream.engine.runtime.Engine;
+import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.runtime.StreamingEngine;
+import io.vggstream.engine.api.Classification;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.testing.DeliveryChecker;
 import io.vggstream.engine.testing.Frames;
@@ -118,7 +118,7 @@ class HotSwapIT {
 
     private static double topOf(EngineSettings base, Path model, byte[] image) throws Exception {
         try (Engine e = Engine.start(base.withModels(List.of(model)).withModelWatchInterval(Duration.ZERO), CONFIG)) {
-            return ((Aggregator.Classified) e.classify(image).toCompletableFuture().get(60, TimeUnit.SECONDS)).top().get(0).p();
+            return ((Classification.Ok) e.classify(image).toCompletableFuture().get(60, TimeUnit.SECONDS)).top().get(0).p();
         }
     }
 

@@ -1,10 +1,10 @@
-package io.vggstream.engine;
+package io.vggstream.engine.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.vggstream.engine.kafka.KafkaPipe;
+import io.vggstream.engine.settings.Delivery;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +25,7 @@ class EngineSettingsTest {
     @Test
     void shouldKeepAnExplicitTransactionalIdWhenTheGroupChanges() {
         Config c = ConfigFactory.parseMap(Map.of("vggstream.engine.transactional-id", "mine")).withFallback(CONFIG);
-        EngineSettings settings = EngineSettings.from(c).withDelivery(new KafkaPipe.Delivery(true, "mine"));
-        assertThat(settings.withGroupId("other").delivery()).isEqualTo(new KafkaPipe.Delivery(true, "mine"));
+        EngineSettings settings = EngineSettings.from(c).withDelivery(new Delivery(true, "mine"));
+        assertThat(settings.withGroupId("other").delivery()).isEqualTo(new Delivery(true, "mine"));
     }
 }

@@ -1,4 +1,4 @@
-package io.vggstream.engine;
+package io.vggstream.engine.settings;
 
 import com.typesafe.config.Config;
 import io.vggstream.engine.infer.Device;
@@ -32,7 +32,7 @@ public record EngineSettings(
     int maxBatchSize,
     Duration maxDelay,
     VideoFusion video,
-    io.vggstream.engine.kafka.KafkaPipe.Delivery delivery,
+    Delivery delivery,
     Duration slowBatch) {
 
     /** {@code vggstream.engine.degrade}: the protocol ladder under load. */
@@ -122,7 +122,7 @@ public record EngineSettings(
             c.getDuration("inference.slow-batch"));
     }
 
-    private static io.vggstream.engine.kafka.KafkaPipe.Delivery delivery(Config c) {
+    private static Delivery delivery(Config c) {
         String mode = c.getString("delivery");
         if (!mode.equals("at-least-once") && !mode.equals("exactly-once")) {
             throw new IllegalArgumentException("vggstream.engine.delivery must be at-least-once or exactly-once, got '" + mode + "'");
@@ -131,7 +131,7 @@ public record EngineSettings(
         if (id.isBlank()) {
             id = c.getString("group-id") + "-" + hostName();
         }
-        return new io.vggstream.engine.kafka.KafkaPipe.Delivery(mode.equals("exactly-once"), id);
+        return new Delivery(mode.equals("exactly-once"), id);
     }
 
     /** {@code HOSTNAME} when set (a pod's name in Kubernetes; also how a test names a child engine's host), else the resolved one. */
@@ -169,8 +169,8 @@ public record EngineSettings(
 
     /** Another group; a default transactional id ({@code <group-id>-<host name>}) follows it, or two groups on one host would share one. */
     public EngineSettings withGroupId(String g) {
-        io.vggstream.engine.kafka.KafkaPipe.Delivery d = delivery.transactionalId().equals(groupId + "-" + hostName())
-            ? new io.vggstream.engine.kafka.KafkaPipe.Delivery(delivery.exactlyOnce(), g + "-" + hostName()) : delivery;
+        Delivery d = delivery.transactionalId().equals(groupId + "-" + hostName())
+            ? new Delivery(delivery.exactlyOnce(), g + "-" + hostName()) : delivery;
         return new EngineSettings(g, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxAspectRatio, maxTensorPixels, maxFrameAge, warmupFrameSizes, modelWatchInterval, frameDeadline,
             statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, d, slowBatch);
     }
@@ -181,7 +181,7 @@ public record EngineSettings(
     }
 
     /** Exactly once under this transactional id, or at least once when {@code transactionalId} is null. */
-    public EngineSettings withDelivery(io.vggstream.engine.kafka.KafkaPipe.Delivery d) {
+    public EngineSettings withDelivery(Delivery d) {
         return new EngineSettings(groupId, models, protocol, degrade, topK, includeFeatures, maxInFlight, maxImagePixels, minImageSide, maxAspectRatio, maxTensorPixels, maxFrameAge, warmupFrameSizes, modelWatchInterval,
             frameDeadline, statusInterval, preprocessWorkers, devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, video, d, slowBatch);
     }
