@@ -117,7 +117,7 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
             for (int w = 0; w < sessions.get(m).size(); w++) {
                 OrtModel session = sessions.get(m).get(w);
                 Behavior<InferenceWorker.Command> worker = Behaviors.supervise(InferenceWorker.create(session,
-                        settings.maxBatchSize(), settings.maxDelay(), settings.includeFeatures(), metrics, settings.slowBatch()))
+                        settings.inference(), settings.includeFeatures(), metrics))
                     .onFailure(Exception.class, SupervisorStrategy.resume());
                 pool.add(ctx.spawn(worker, "infer-" + m + "-" + w, DispatcherSelector.fromConfig(INFERENCE_DISPATCHER)));
             }
@@ -126,7 +126,7 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
         Behavior<Preprocessor.Command> preprocessor = Behaviors.supervise(
                 Preprocessor.create(plans, workers, settings.imageLimits(), metrics))
             .onFailure(Exception.class, SupervisorStrategy.restart());
-        PoolRouter<Preprocessor.Command> pool = Routers.pool(settings.effectivePreprocessWorkers(), preprocessor)
+        PoolRouter<Preprocessor.Command> pool = Routers.pool(settings.preprocess().effectiveWorkers(), preprocessor)
             .withRoundRobinRouting()
             // A new plan after a hot swap reaches every preprocessor.
             .withBroadcastPredicate(m -> m instanceof Preprocessor.Replan)
@@ -172,7 +172,7 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
             Optional<ActorRef<Enricher.Command>> enricher = Optional.empty();
             if (s.enrich().isPresent() && s.enrich().get().enabled()) {
                 ActorRef<Enricher.Command> e = getContext().spawn(Behaviors.supervise(
-                        Enricher.create(classifier, s.enrich().get(), settings.maxInFlight(), s.kafka(), s.topics()))
+                        Enricher.create(classifier, s.enrich().get(), settings.maxInFlight(), settings.commitInterval(), s.kafka(), s.topics()))
                     .onFailure(Exception.class, stop), "enricher");
                 getContext().watch(e);
                 running.add(e);

@@ -11,6 +11,7 @@ import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.RecordFit;
 import io.vggstream.topics.TopicsSettings;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -67,24 +68,25 @@ public final class Enricher extends AbstractBehavior<Enricher.Command> {
     /**
      * @param classifier the engine, as the stream sees it (the aggregator behind an ask)
      * @param maxInFlight at most this many events inside the engine at once (the engine's max-in-flight)
+     * @param commitInterval the longest an answered event's offset waits to be committed (the engine's commit-interval)
      */
-    public static Behavior<Command> create(Classifier classifier, EnrichSettings settings, int maxInFlight, KafkaSettings kafka,
-                                           TopicsSettings topics) {
-        return Behaviors.setup(ctx -> new Enricher(ctx, classifier, settings, maxInFlight, kafka, topics));
+    public static Behavior<Command> create(Classifier classifier, EnrichSettings settings, int maxInFlight, Duration commitInterval,
+                                           KafkaSettings kafka, TopicsSettings topics) {
+        return Behaviors.setup(ctx -> new Enricher(ctx, classifier, settings, maxInFlight, commitInterval, kafka, topics));
     }
 
     private final Consumer.DrainingControl<Done> control;
     private boolean draining;
 
-    private Enricher(ActorContext<Command> ctx, Classifier classifier, EnrichSettings settings, int maxInFlight, KafkaSettings kafka,
-                     TopicsSettings topics) {
+    private Enricher(ActorContext<Command> ctx, Classifier classifier, EnrichSettings settings, int maxInFlight, Duration commitInterval,
+                     KafkaSettings kafka, TopicsSettings topics) {
         super(ctx);
         // File reads and host lookups block: Pekko's dispatcher for blocking work, not the stream's.
         ImageSource source = new ImageSource(settings, topics.maxFrameBytes(),
             ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
         int limit = topics.maxRecordBytes();
         control = KafkaPipe.run(ctx.getSystem(), kafka, topics, settings.groupId(), settings.inputTopic(),
-            maxInFlight, record -> answer(classifier, settings, source, limit, record), envelope -> envelope);
+            maxInFlight, commitInterval, record -> answer(classifier, settings, source, limit, record), envelope -> envelope);
         ctx.pipeToSelf(control.streamCompletion(), (done, failure) -> new StreamEnded(failure));
         ctx.getLog().info("enriching {} into {} (image at {} as {}), group {}", settings.inputTopic(), settings.outputTopic(),
             settings.imageField(), settings.encoding().name().toLowerCase(java.util.Locale.ROOT), settings.groupId());

@@ -100,11 +100,12 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
         EngineSettings.Degrade degrade = settings.degrade();
         governor = new LoadGovernor(classifier.served().levels().size(), degrade.latencyBudget(), degrade.cooldown(), System.nanoTime());
         LoadGovernor g = governor;
-        FrameAge frameAge = FrameAge.of(settings.maxFrameAge(), ctx.getSystem().settings().config());
+        FrameAge frameAge = new FrameAge(settings.maxFrameAge(), settings.maxClockSkew());
         control = KafkaPipe.run(ctx.getSystem(), kafka, topics, settings.groupId(), topics.frames().name(),
-            settings.maxInFlight(), record -> answer(classifier, metrics, out, record, maxFrame, g, frameAge),
+            settings.maxInFlight(), settings.commitInterval(), record -> answer(classifier, metrics, out, record, maxFrame, g, frameAge),
             inOrder(settings, out), settings.delivery(),
             nanos -> metrics.latency(EngineMetrics.Stage.PRODUCE, nanos),
+            settings.poisonPill(),
             (record, reason) -> {
                 metrics.frameIn();
                 metrics.frameOut(false, false);

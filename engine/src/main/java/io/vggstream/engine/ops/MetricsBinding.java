@@ -89,7 +89,7 @@ public final class MetricsBinding implements AutoCloseable {
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry));
         }
-        int maxBatch = engine.settings().maxBatchSize();
+        int maxBatch = engine.settings().inference().maxBatchSize();
         DistributionSummary batchSize = DistributionSummary.builder("vggstream.batch.size").baseUnit("inputs")
             .description("Inputs per inference batch").serviceLevelObjectives(sizes(maxBatch)).register(registry);
         m.listener(new EngineMetrics.Listener() {

@@ -106,10 +106,10 @@ public final class Engine implements Classifier, AutoCloseable {
             }
             plansByLevel.add(plans);
         }
-        int workersPerModel = settings.devices().size() * settings.workersPerDevice();
-        int cpuWorkers = (int) settings.devices().stream().filter(d -> d.kind() != Device.Kind.CUDA).count()
-            * settings.workersPerDevice() * models.size();
-        int threads = settings.effectiveThreads(Math.max(1, cpuWorkers));
+        int workersPerModel = settings.inference().devices().size() * settings.inference().workersPerDevice();
+        int cpuWorkers = (int) settings.inference().devices().stream().filter(d -> d.kind() != Device.Kind.CUDA).count()
+            * settings.inference().workersPerDevice() * models.size();
+        int threads = settings.inference().effectiveThreads(Math.max(1, cpuWorkers));
         List<List<OrtModel>> sessions = new ArrayList<>();
         List<String> providers = new ArrayList<>();
         try {
@@ -117,8 +117,8 @@ public final class Engine implements Classifier, AutoCloseable {
                 Model m = models.get(i);
                 long t0 = System.nanoTime();
                 List<OrtModel> perModel = new ArrayList<>();
-                for (Device d : settings.devices()) {
-                    for (int w = 0; w < settings.workersPerDevice(); w++) {
+                for (Device d : settings.inference().devices()) {
+                    for (int w = 0; w < settings.inference().workersPerDevice(); w++) {
                         OrtModel s = OrtModel.open(m, d, threads);
                         perModel.add(s);
                         providers.add(m.name() + "@" + s.provider());
@@ -145,9 +145,9 @@ public final class Engine implements Classifier, AutoCloseable {
         int totalWorkers = workersPerModel * models.size();
         Config sized = ConfigFactory.parseMap(Map.of(
             EngineGuardian.INFERENCE_DISPATCHER + ".thread-pool-executor.fixed-pool-size", totalWorkers,
-            EngineGuardian.PREPROCESS_DISPATCHER + ".thread-pool-executor.fixed-pool-size", settings.effectivePreprocessWorkers()))
+            EngineGuardian.PREPROCESS_DISPATCHER + ".thread-pool-executor.fixed-pool-size", settings.preprocess().effectiveWorkers()))
             .withFallback(config);
-        EngineMetrics metrics = new EngineMetrics(settings.maxBatchSize());
+        EngineMetrics metrics = new EngineMetrics(settings.inference().maxBatchSize());
         List<Served.Level> served = new ArrayList<>();
         for (Protocol level : levels) {
             served.add(new Served.Level(level, level.scalesFor(first.card())));

@@ -72,7 +72,7 @@ public final class StreamingEngine implements AutoCloseable {
     private static void logStart(Engine engine, KafkaSettings kafka, TopicsSettings topics) {
         EngineSettings s = engine.settings();
         java.util.List<String> models = engine.models().stream().map(m -> m.name() + " (config " + m.card().config() + ")").toList();
-        java.util.List<String> devices = s.devices().stream().map(Object::toString).toList();
+        java.util.List<String> devices = s.inference().devices().stream().map(Object::toString).toList();
         String delivery = s.delivery().exactlyOnce() ? "exactly-once (transactional id " + s.delivery().transactionalId() + ")" : "at-least-once";
         org.slf4j.LoggerFactory.getLogger(StreamingEngine.class).atInfo()
             .addKeyValue("event", "engine-start")
