@@ -1,6 +1,7 @@
 package io.vggstream.engine.actors;
 
 import io.vggstream.engine.api.Classification;
+import io.vggstream.engine.api.Served;
 import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.fusion.Fusion;
 import io.vggstream.topics.deadletter.ErrorKind;
@@ -36,6 +37,10 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     public record Classify(byte[] image, int level, ActorRef<Classification> replyTo) implements Command {
     }
 
+    /** From the model watcher: a hot swap changed what is served; answers from now on describe it. */
+    public record Serve(Served served) implements Command {
+    }
+
     /** From a preprocessor: the frame decoded into this many variants. */
     public record Planned(long frameId, int variants, int width, int height) implements Command {
     }
@@ -51,20 +56,28 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     }
 
     /**
-     * @param models how many models the ensemble has
-     * @param classes the number of classes (the same for every model)
+     * The aggregator alone (tests): {@code models} models named {@code model-0...}, {@code classes} classes named by index,
+     * one protocol level.
+     *
      * @param preprocessors the preprocessor pool
      */
     public static Behavior<Command> create(int models, int classes, int topK, Duration deadline,
                                            ActorRef<Preprocessor.Command> preprocessors) {
-        return create(models, classes, topK, deadline, preprocessors, new EngineMetrics(1));
+        Served served = new Served(java.util.stream.IntStream.range(0, models).mapToObj(i -> "model-" + i).toList(),
+            java.util.stream.IntStream.range(0, classes).mapToObj(String::valueOf).toList(),
+            List.of(new Served.Level(io.vggstream.engine.protocol.Protocol.parse("single"), List.of())));
+        return create(served, topK, deadline, preprocessors, new EngineMetrics(1));
     }
 
-    /** @param metrics where the fusion's time per frame goes */
-    public static Behavior<Command> create(int models, int classes, int topK, Duration deadline,
-                                           ActorRef<Preprocessor.Command> preprocessors, EngineMetrics metrics) {
+    /**
+     * @param served the models (how many; their classes, the same for every model) as answers describe them, until a {@link Serve}
+     * @param preprocessors the preprocessor pool
+     * @param metrics where the fusion's time per frame goes
+     */
+    public static Behavior<Command> create(Served served, int topK, Duration deadline, ActorRef<Preprocessor.Command> preprocessors,
+                                           EngineMetrics metrics) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-            new Aggregator(ctx, timers, models, classes, topK, deadline, preprocessors, metrics)));
+            new Aggregator(ctx, timers, served, topK, deadline, preprocessors, metrics)));
     }
 
     private static final class Pending {
@@ -97,14 +110,16 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     private final Map<Long, Pending> pending = new HashMap<>();
     private final EngineMetrics metrics;
     private long nextId;
+    private Served served;
 
-    private Aggregator(ActorContext<Command> ctx, TimerScheduler<Command> timers, int models, int classes, int topK,
+    private Aggregator(ActorContext<Command> ctx, TimerScheduler<Command> timers, Served served, int topK,
                        Duration deadline, ActorRef<Preprocessor.Command> preprocessors, EngineMetrics metrics) {
         super(ctx);
         this.metrics = metrics;
         this.timers = timers;
-        this.models = models;
-        this.classes = classes;
+        this.served = served;
+        this.models = served.models().size();
+        this.classes = served.classes().size();
         this.topK = topK;
         this.deadline = deadline;
         this.preprocessors = preprocessors;
@@ -119,6 +134,10 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
             .onMessage(Rejected.class, this::onRejected)
             .onMessage(FromWorker.class, this::onReply)
             .onMessage(Deadline.class, this::onDeadline)
+            .onMessage(Serve.class, s -> {
+                served = s.served();
+                return this;
+            })
             .build();
     }
 
@@ -210,6 +229,6 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         int used = f.sums.stream().mapToInt(Fusion.ModelSum::count).sum();
         List<Fusion.Ranked> top = Fusion.top(posterior, topK);
         metrics.latency(EngineMetrics.Stage.FUSION, System.nanoTime() - t0);
-        f.replyTo.tell(new Classification.Ok(posterior, top, partial, used, Math.max(f.expected, used), feature, f.level));
+        f.replyTo.tell(new Classification.Ok(posterior, top, partial, used, Math.max(f.expected, used), feature, f.level, served));
     }
 }

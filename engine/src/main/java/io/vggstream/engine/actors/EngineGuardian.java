@@ -132,7 +132,7 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
             .withBroadcastPredicate(m -> m instanceof Preprocessor.Replan)
             .withRouteeProps(DispatcherSelector.fromConfig(PREPROCESS_DISPATCHER));
         ActorRef<Preprocessor.Command> preprocessors = ctx.spawn(pool, "preprocess");
-        Behavior<Aggregator.Command> agg = Behaviors.supervise(Aggregator.create(models.size(), served.classes().size(), settings.topK(),
+        Behavior<Aggregator.Command> agg = Behaviors.supervise(Aggregator.create(served, settings.topK(),
                 settings.frameDeadline(), preprocessors, metrics))
             .onFailure(Exception.class, SupervisorStrategy.resume());
         ActorRef<Aggregator.Command> aggregator = ctx.spawn(agg, "aggregator");
@@ -140,7 +140,8 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
         classifier = new AggregatorClassifier(aggregator, ctx.getSystem().scheduler(), settings.frameDeadline().plusSeconds(10), served);
         if (!settings.modelWatchInterval().isZero()) {
             List<Protocol> levels = served.levels().stream().map(Served.Level::protocol).toList();
-            ctx.spawn(Behaviors.supervise(ModelWatcher.create(settings, models, plans, levels, workers, preprocessors, threads, metrics))
+            ctx.spawn(Behaviors.supervise(ModelWatcher.create(settings, models, plans, levels, workers, preprocessors, aggregator, threads,
+                    metrics))
                 .onFailure(Exception.class, SupervisorStrategy.restart()), "model-watcher");
         }
     }

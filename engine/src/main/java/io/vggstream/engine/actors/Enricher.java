@@ -102,7 +102,7 @@ public final class Enricher extends AbstractBehavior<Enricher.Command> {
         return source.get(image.field())
             .thenCompose(bytes -> classifier.classify(bytes).thenApply(outcome -> {
                 if (outcome instanceof Classification.Ok c) {
-                    Served served = classifier.served();
+                    Served served = c.served();
                     return Enrichment.enriched(image.event(), c, served.classes(), served.models(), served.protocol(), served.scales());
                 }
                 Classification.NotClassified f = (Classification.NotClassified) outcome;

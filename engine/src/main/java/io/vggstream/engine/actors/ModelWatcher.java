@@ -2,6 +2,7 @@ package io.vggstream.engine.actors;
 
 import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.api.Served;
 import io.vggstream.engine.infer.OrtModel;
 import io.vggstream.engine.infer.Warmup;
 import io.vggstream.engine.model.Model;
@@ -65,10 +66,10 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
     public static Behavior<Command> create(EngineSettings settings, List<Model> models, List<List<Plan>> plans,
                                            List<io.vggstream.engine.protocol.Protocol> levels,
                                            List<List<ActorRef<InferenceWorker.Command>>> workers, ActorRef<Preprocessor.Command> preprocessors,
-                                           int threads, EngineMetrics metrics) {
+                                           ActorRef<Aggregator.Command> aggregator, int threads, EngineMetrics metrics) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(new Tick(), settings.modelWatchInterval());
-            return new ModelWatcher(ctx, settings, models, plans, levels, workers, preprocessors, threads, metrics);
+            return new ModelWatcher(ctx, settings, models, plans, levels, workers, preprocessors, aggregator, threads, metrics);
         }));
     }
 
@@ -78,6 +79,7 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
     private final List<io.vggstream.engine.protocol.Protocol> levels;
     private final List<List<ActorRef<InferenceWorker.Command>>> workers;
     private final ActorRef<Preprocessor.Command> preprocessors;
+    private final ActorRef<Aggregator.Command> aggregator;
     private final int threads;
     private final EngineMetrics metrics;
     private final List<Fingerprint> serving = new ArrayList<>();
@@ -95,7 +97,7 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
 
     private ModelWatcher(ActorContext<Command> ctx, EngineSettings settings, List<Model> models, List<List<Plan>> plans,
                          List<io.vggstream.engine.protocol.Protocol> levels, List<List<ActorRef<InferenceWorker.Command>>> workers, ActorRef<Preprocessor.Command> preprocessors,
-                         int threads, EngineMetrics metrics) {
+                         ActorRef<Aggregator.Command> aggregator, int threads, EngineMetrics metrics) {
         super(ctx);
         this.settings = settings;
         this.models = new ArrayList<>(models);
@@ -104,6 +106,7 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
         this.levels = List.copyOf(levels);
         this.workers = workers;
         this.preprocessors = preprocessors;
+        this.aggregator = aggregator;
         this.threads = threads;
         this.metrics = metrics;
         this.loading = new boolean[models.size()];
@@ -203,6 +206,10 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
             pool.get(w).tell(new InferenceWorker.Swap(l.sessions().get(w)));
         }
         serving.set(l.model(), l.at());
+        // The served set is this actor's: its cards (what the next replacement is checked against), its plans (above) and
+        // what the answers say about it change together.
+        models.set(l.model(), l.next());
+        aggregator.tell(new Aggregator.Serve(served(models, levels)));
         metrics.modelSwapped();
         l.next().logLoaded(pool.size(), l.loadNanos(), l.warmNanos(), true);
         return this;
@@ -233,6 +240,13 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
             }
         }
         return this;
+    }
+
+    /** What answers say about {@code models}: their names, the first one's classes, and each level's scales for its card. */
+    static Served served(List<Model> models, List<io.vggstream.engine.protocol.Protocol> levels) {
+        Model first = models.get(0);
+        return new Served(models.stream().map(Model::name).toList(), first.card().classes(),
+            levels.stream().map(p -> new Served.Level(p, p.scalesFor(first.card()))).toList());
     }
 
     private Behavior<Command> onRefused(Refused r) {

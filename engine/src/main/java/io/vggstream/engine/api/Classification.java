@@ -29,9 +29,10 @@ public sealed interface Classification {
      * @param expected how many there should have been
      * @param feature the mean feature vector of the first model's dense variants, when asked for (else null)
      * @param level the protocol level that produced it
+     * @param served the models that answered, as a prediction describes them (after a hot swap, the replacement's)
      */
-    record Ok(double[] posterior, List<Fusion.Ranked> top, boolean partial, int variants, int expected, float[] feature, int level)
-        implements Classification {
+    record Ok(double[] posterior, List<Fusion.Ranked> top, boolean partial, int variants, int expected, float[] feature, int level,
+              Served served) implements Classification {
     }
 
     /** The frame itself cannot be used (it does not decode, or is outside the image limits). */

@@ -20,6 +20,10 @@ public interface Classifier {
         return classify(image, 0);
     }
 
-    /** What is being served: the models, their classes and the protocol levels (for the records that describe a prediction). */
+    /**
+     * What was served at start: the models, their classes and the protocol levels. The number of
+     * levels holds for the engine's life; after a hot swap each {@link Classification.Ok#served()}
+     * describes the models that answered.
+     */
     Served served();
 }

@@ -32,19 +32,32 @@ public final class OutputRecords {
         DeadLetterHeaders.SOURCE_TOPIC, DeadLetterHeaders.SOURCE_PARTITION, DeadLetterHeaders.SOURCE_OFFSET);
 
     private final TopicsSettings topics;
-    private final List<String> classes;
+    private List<String> classes;
+    private Served served;
     private final PredictionSerializer predictions = new PredictionSerializer();
     private final DeadLetterSerializer deadLetters = new DeadLetterSerializer();
-    private final List<String> modelNames;
-    private final List<Prediction.Protocol> protocols;
+    private List<String> modelNames;
+    private List<Prediction.Protocol> protocols;
 
-    /** @param served the models, classes and protocol levels a prediction names */
+    /**
+     * Not thread-safe: used by one stage of one stream (its answers, in order).
+     *
+     * @param served the models, classes and protocol levels a prediction names until an answer describes others (a hot swap)
+     */
     public OutputRecords(TopicsSettings topics, Served served) {
         this.topics = topics;
-        this.classes = served.classes();
-        this.modelNames = served.models();
-        this.protocols = new ArrayList<>();
-        for (Served.Level level : served.levels()) {
+        describe(served);
+    }
+
+    private void describe(Served s) {
+        if (s == served) {
+            return;
+        }
+        served = s;
+        classes = s.classes();
+        modelNames = s.models();
+        protocols = new ArrayList<>();
+        for (Served.Level level : s.levels()) {
             var p = level.protocol();
             protocols.add(new Prediction.Protocol(p.toString(), level.scales(), p.flips(), p.cropsPerScale()));
         }
@@ -54,6 +67,7 @@ public final class OutputRecords {
      * @param consumedNanos {@link System#nanoTime()} when the frame was consumed
      */
     public Prediction prediction(StreamFrame frame, Classification.Ok c, long consumedNanos) {
+        describe(c.served());
         List<Prediction.Ranked> top = ranked(c.top());
         double engineMs = (System.nanoTime() - consumedNanos) / 1e6;
         double captureMs = Math.max(0, System.currentTimeMillis() - frame.frame().ts());

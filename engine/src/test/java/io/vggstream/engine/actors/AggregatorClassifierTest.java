@@ -36,7 +36,8 @@ class AggregatorClassifierTest {
         Aggregator.Classify ask = aggregator.expectMessageClass(Aggregator.Classify.class);
         assertThat(ask.level()).isEqualTo(1);
         assertThat(ask.image()).containsExactly(7);
-        Classification.Ok ok = new Classification.Ok(new double[] {0.25, 0.75}, List.of(new Fusion.Ranked(1, 0.75)), false, 1, 1, null, 1);
+        Classification.Ok ok = new Classification.Ok(new double[] {0.25, 0.75}, List.of(new Fusion.Ranked(1, 0.75)), false, 1, 1, null, 1,
+            SERVED);
         ask.replyTo().tell(ok);
         assertThat(answer.get(10, TimeUnit.SECONDS)).isSameAs(ok);
         assertThat(classifier.served()).isEqualTo(SERVED);
