@@ -1,7 +1,8 @@
 package io.vggstream.replicate;
 
 import com.typesafe.config.Config;
-import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.replicate.DatasetSamples;
 import io.vggstream.engine.eval.Evaluation;
 import io.vggstream.engine.fusion.Fusion;
 import io.vggstream.engine.infer.Device;

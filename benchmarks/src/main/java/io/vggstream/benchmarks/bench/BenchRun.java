@@ -1,7 +1,8 @@
 package io.vggstream.benchmarks.bench;
 
 import com.typesafe.config.Config;
-import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.broker.KraftBroker;
 import io.vggstream.engine.preprocess.Variant;
 import io.vggstream.topics.TopicsSettings;
 import java.io.IOException;

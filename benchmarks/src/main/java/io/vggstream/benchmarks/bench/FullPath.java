@@ -1,10 +1,10 @@
 package io.vggstream.benchmarks.bench;
 
 import com.typesafe.config.Config;
-import io.vggstream.engine.Engine;
-import io.vggstream.engine.EngineMetrics;
-import io.vggstream.engine.EngineSettings;
-import io.vggstream.engine.StreamingEngine;
+import io.vggstream.engine.runtime.Engine;
+import io.vggstream.engine.metrics.EngineMetrics;
+import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.vggstream.benchmarks.bench;
 
 import com.typesafe.config.Config;
-import io.vggstream.engine.Engine;
-import io.vggstream.engine.EngineSettings;
-import io.vggstream.engine.actors.Aggregator;
+import io.vggstream.engine.runtime.Engine;
+import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.api.Classification;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -68,11 +68,11 @@ final class InProcess {
                 i++;
                 engine.classify(jpeg).whenComplete((outcome, error) -> {
                     long t = System.nanoTime();
-                    if (outcome instanceof Aggregator.Classified c && !c.partial()) {
+                    if (outcome instanceof Classification.Ok c && !c.partial()) {
                         // Only complete answers count: a partial one came at the deadline, its work still queued.
                         ok.incrementAndGet();
                         answered.add(t, 1);
-                    } else if (outcome instanceof Aggregator.Classified) {
+                    } else if (outcome instanceof Classification.Ok) {
                         partial.incrementAndGet();
                     } else {
                         failed.incrementAndGet();

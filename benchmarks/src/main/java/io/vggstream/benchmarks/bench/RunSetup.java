@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.vggstream.benchmarks.frames.SyntheticFrames;
 import io.vggstream.benchmarks.frames.SyntheticFrames.Resolution;
-import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.preprocess.Plan;
 import io.vggstream.engine.preprocess.Preprocessing;

@@ -1,6 +1,6 @@
 package io.vggstream.benchmarks.bench;
 
-import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;

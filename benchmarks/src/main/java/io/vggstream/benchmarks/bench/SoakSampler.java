@@ -1,8 +1,8 @@
 package io.vggstream.benchmarks.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
-import io.vggstream.engine.EngineMetrics;
-import io.vggstream.engine.StreamingEngine;
+import io.vggstream.engine.metrics.EngineMetrics;
+import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.kafka.ConsumerMetrics;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.GarbageCollectorMXBean;

@@ -2,9 +2,9 @@ package io.vggstream.cli.demo;
 
 import com.typesafe.config.Config;
 import io.vggstream.broker.KraftBroker;
-import io.vggstream.engine.Engine;
-import io.vggstream.engine.EngineSettings;
-import io.vggstream.engine.StreamingEngine;
+import io.vggstream.engine.runtime.Engine;
+import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;

@@ -1,7 +1,7 @@
 package io.vggstream.cli.engine;
 
-import io.vggstream.engine.Engine;
-import io.vggstream.engine.actors.Aggregator;
+import io.vggstream.engine.runtime.Engine;
+import io.vggstream.engine.api.Classification;
 import io.vggstream.engine.fusion.Fusion;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -48,14 +48,14 @@ public final class ClassifyCommand implements Callable<Integer> {
                     failures++;
                     continue;
                 }
-                Aggregator.Outcome o = engine.classify(bytes).toCompletableFuture().get(5, TimeUnit.MINUTES);
-                if (o instanceof Aggregator.Classified c) {
+                Classification o = engine.classify(bytes).toCompletableFuture().get(5, TimeUnit.MINUTES);
+                if (o instanceof Classification.Ok c) {
                     out.printf("%s%s%n", image, c.partial() ? " (partial)" : "");
                     for (Fusion.Ranked r : c.top()) {
                         out.printf(Locale.ROOT, "  %6.2f%%  %s (%d)%n", 100 * r.p(), classes.get(r.index()), r.index());
                     }
                 } else {
-                    Aggregator.Failed f = (Aggregator.Failed) o;
+                    Classification.NotClassified f = (Classification.NotClassified) o;
                     err.printf("%s: %s (%s)%n", image, f.reason(), f.kind().code());
                     failures++;
                 }

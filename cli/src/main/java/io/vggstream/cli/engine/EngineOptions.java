@@ -1,7 +1,7 @@
 package io.vggstream.cli.engine;
 
 import com.typesafe.config.Config;
-import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.topics.config.StrictConfig;

@@ -1,8 +1,8 @@
 package io.vggstream.cli.engine;
 
 import io.vggstream.cli.Renamed;
-import io.vggstream.engine.EngineSettings;
-import io.vggstream.engine.EnrichSettings;
+import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.EnrichSettings;
 import io.vggstream.engine.ops.OpsSettings;
 import io.vggstream.engine.serve.Serve;
 import io.vggstream.topics.KafkaSettings;
@@ -57,7 +57,7 @@ public final class RunCommand implements Callable<Integer> {
             settings = settings.withGroupId(groupId);
         }
         if (exactlyOnce) {
-            settings = settings.withDelivery(new io.vggstream.engine.kafka.KafkaPipe.Delivery(true,
+            settings = settings.withDelivery(new io.vggstream.engine.settings.Delivery(true,
                 settings.delivery().transactionalId()));
         }
         KafkaSettings kafka = KafkaSettings.from(options.config());

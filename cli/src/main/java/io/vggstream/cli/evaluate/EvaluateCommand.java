@@ -1,7 +1,7 @@
 package io.vggstream.cli.evaluate;
 
 import io.vggstream.cli.engine.EngineOptions;
-import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.eval.Evaluation;
 import io.vggstream.engine.model.Model;
 import io.vggstream.engine.protocol.Protocol;

@@ -116,7 +116,7 @@ class DeployFilesTest {
         Config resolved = user.withFallback(REFERENCE).resolve();
         assertThat(resolved.getInt("vggstream.engine.ops.port")).isEqualTo(OPS_PORT);
         // The engine's settings load from it as `run` would.
-        io.vggstream.engine.EngineSettings.from(resolved);
+        io.vggstream.engine.settings.EngineSettings.from(resolved);
         TopicsSettings.from(resolved);
     }
 

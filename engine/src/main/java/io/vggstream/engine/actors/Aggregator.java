@@ -1,6 +1,8 @@
 package io.vggstream.engine.actors;
 
-import io.vggstream.engine.EngineMetrics;
+import io.vggstream.engine.api.Classification;
+import io.vggstream.engine.api.Served;
+import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.fusion.Fusion;
 import io.vggstream.topics.deadletter.ErrorKind;
 import java.time.Duration;
@@ -30,9 +32,13 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
 
     /**
      * Classify one encoded image with the protocol of {@code level} (0: the configured one; higher:
-     * cheaper rungs of the degradation ladder); the answer is one {@link Outcome}.
+     * cheaper rungs of the degradation ladder); the answer is one {@link Classification}.
      */
-    public record Classify(byte[] image, int level, ActorRef<Outcome> replyTo) implements Command {
+    public record Classify(byte[] image, int level, ActorRef<Classification> replyTo) implements Command {
+    }
+
+    /** From the model watcher: a hot swap changed what is served; answers from now on describe it. */
+    public record Serve(Served served) implements Command {
     }
 
     /** From a preprocessor: the frame decoded into this many variants. */
@@ -49,48 +55,33 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     private record Deadline(long frameId) implements Command {
     }
 
-    /** The one answer to {@link Classify}. */
-    public sealed interface Outcome {
-    }
-
     /**
-     * The fused result.
+     * The aggregator alone (tests): {@code models} models named {@code model-0...}, {@code classes} classes named by index,
+     * one protocol level.
      *
-     * @param posterior the fused softmax posterior over the classes
-     * @param top the best classes, best first
-     * @param partial true when some variants had not answered by the deadline, or failed
-     * @param variants how many variant posteriors went into the fusion
-     * @param expected how many there should have been
-     * @param feature the mean feature vector of the first model's dense variants, when asked for
-     * @param level the protocol level that produced it
-     */
-    public record Classified(double[] posterior, List<Fusion.Ranked> top, boolean partial, int variants, int expected,
-                             float[] feature, int level) implements Outcome {
-    }
-
-    /** The frame could not be classified: why, and the dead-letter kind. */
-    public record Failed(ErrorKind kind, String reason) implements Outcome {
-    }
-
-    /**
-     * @param models how many models the ensemble has
-     * @param classes the number of classes (the same for every model)
      * @param preprocessors the preprocessor pool
      */
     public static Behavior<Command> create(int models, int classes, int topK, Duration deadline,
                                            ActorRef<Preprocessor.Command> preprocessors) {
-        return create(models, classes, topK, deadline, preprocessors, new EngineMetrics(1));
+        Served served = new Served(java.util.stream.IntStream.range(0, models).mapToObj(i -> "model-" + i).toList(),
+            java.util.stream.IntStream.range(0, classes).mapToObj(String::valueOf).toList(),
+            List.of(new Served.Level(io.vggstream.engine.protocol.Protocol.parse("single"), List.of())));
+        return create(served, topK, deadline, preprocessors, new EngineMetrics(1));
     }
 
-    /** @param metrics where the fusion's time per frame goes */
-    public static Behavior<Command> create(int models, int classes, int topK, Duration deadline,
-                                           ActorRef<Preprocessor.Command> preprocessors, EngineMetrics metrics) {
+    /**
+     * @param served the models (how many; their classes, the same for every model) as answers describe them, until a {@link Serve}
+     * @param preprocessors the preprocessor pool
+     * @param metrics where the fusion's time per frame goes
+     */
+    public static Behavior<Command> create(Served served, int topK, Duration deadline, ActorRef<Preprocessor.Command> preprocessors,
+                                           EngineMetrics metrics) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-            new Aggregator(ctx, timers, models, classes, topK, deadline, preprocessors, metrics)));
+            new Aggregator(ctx, timers, served, topK, deadline, preprocessors, metrics)));
     }
 
     private static final class Pending {
-        final ActorRef<Outcome> replyTo;
+        final ActorRef<Classification> replyTo;
         final int level;
         final List<Fusion.ModelSum> sums = new ArrayList<>();
         int expected = -1;
@@ -100,7 +91,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         double[] featureSum;
         int featureCount;
 
-        Pending(ActorRef<Outcome> replyTo, int level, int models, int classes) {
+        Pending(ActorRef<Classification> replyTo, int level, int models, int classes) {
             this.replyTo = replyTo;
             this.level = level;
             for (int i = 0; i < models; i++) {
@@ -119,14 +110,16 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     private final Map<Long, Pending> pending = new HashMap<>();
     private final EngineMetrics metrics;
     private long nextId;
+    private Served served;
 
-    private Aggregator(ActorContext<Command> ctx, TimerScheduler<Command> timers, int models, int classes, int topK,
+    private Aggregator(ActorContext<Command> ctx, TimerScheduler<Command> timers, Served served, int topK,
                        Duration deadline, ActorRef<Preprocessor.Command> preprocessors, EngineMetrics metrics) {
         super(ctx);
         this.metrics = metrics;
         this.timers = timers;
-        this.models = models;
-        this.classes = classes;
+        this.served = served;
+        this.models = served.models().size();
+        this.classes = served.classes().size();
         this.topK = topK;
         this.deadline = deadline;
         this.preprocessors = preprocessors;
@@ -141,6 +134,10 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
             .onMessage(Rejected.class, this::onRejected)
             .onMessage(FromWorker.class, this::onReply)
             .onMessage(Deadline.class, this::onDeadline)
+            .onMessage(Serve.class, s -> {
+                served = s.served();
+                return this;
+            })
             .build();
     }
 
@@ -165,7 +162,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         Pending f = pending.remove(r.frameId());
         if (f != null) {
             timers.cancel(r.frameId());
-            f.replyTo.tell(new Failed(r.kind(), r.reason()));
+            f.replyTo.tell(new Classification.Rejected(r.kind(), r.reason()));
         }
         return this;
     }
@@ -217,7 +214,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
             String why = f.lastFailure != null ? f.lastFailure
                 : f.expected < 0 ? "the frame was not preprocessed within " + deadline + " (vggstream.engine.frame-deadline)"
                 : "no variant was inferred within " + deadline + " (vggstream.engine.frame-deadline)";
-            f.replyTo.tell(new Failed(ErrorKind.INFERENCE, why));
+            f.replyTo.tell(new Classification.Failed(ErrorKind.INFERENCE, why));
             return;
         }
         long t0 = System.nanoTime();
@@ -232,6 +229,6 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         int used = f.sums.stream().mapToInt(Fusion.ModelSum::count).sum();
         List<Fusion.Ranked> top = Fusion.top(posterior, topK);
         metrics.latency(EngineMetrics.Stage.FUSION, System.nanoTime() - t0);
-        f.replyTo.tell(new Classified(posterior, top, partial, used, Math.max(f.expected, used), feature, f.level));
+        f.replyTo.tell(new Classification.Ok(posterior, top, partial, used, Math.max(f.expected, used), feature, f.level, served));
     }
 }

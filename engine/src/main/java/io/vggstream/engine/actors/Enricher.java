@@ -1,7 +1,9 @@
 package io.vggstream.engine.actors;
 
-import io.vggstream.engine.EnrichSettings;
-import io.vggstream.engine.Engine;
+import io.vggstream.engine.api.Classification;
+import io.vggstream.engine.api.Classifier;
+import io.vggstream.engine.api.Served;
+import io.vggstream.engine.settings.EnrichSettings;
 import io.vggstream.engine.kafka.Enrichment;
 import io.vggstream.engine.kafka.ImageSource;
 import io.vggstream.engine.kafka.KafkaPipe;
@@ -9,6 +11,7 @@ import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.RecordFit;
 import io.vggstream.topics.TopicsSettings;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -62,43 +65,47 @@ public final class Enricher extends AbstractBehavior<Enricher.Command> {
     private record StreamEnded(Throwable failure) implements Command {
     }
 
-    public static Behavior<Command> create(Engine engine, EnrichSettings settings, KafkaSettings kafka, TopicsSettings topics,
-                                           CompletableFuture<Done> ended) {
-        return Behaviors.setup(ctx -> new Enricher(ctx, engine, settings, kafka, topics, ended));
+    /**
+     * @param classifier the engine, as the stream sees it (the aggregator behind an ask)
+     * @param maxInFlight at most this many events inside the engine at once (the engine's max-in-flight)
+     * @param commitInterval the longest an answered event's offset waits to be committed (the engine's commit-interval)
+     */
+    public static Behavior<Command> create(Classifier classifier, EnrichSettings settings, int maxInFlight, Duration commitInterval,
+                                           KafkaSettings kafka, TopicsSettings topics) {
+        return Behaviors.setup(ctx -> new Enricher(ctx, classifier, settings, maxInFlight, commitInterval, kafka, topics));
     }
 
     private final Consumer.DrainingControl<Done> control;
-    private final CompletableFuture<Done> ended;
+    private boolean draining;
 
-    private Enricher(ActorContext<Command> ctx, Engine engine, EnrichSettings settings, KafkaSettings kafka,
-                     TopicsSettings topics, CompletableFuture<Done> ended) {
+    private Enricher(ActorContext<Command> ctx, Classifier classifier, EnrichSettings settings, int maxInFlight, Duration commitInterval,
+                     KafkaSettings kafka, TopicsSettings topics) {
         super(ctx);
-        this.ended = ended;
         // File reads and host lookups block: Pekko's dispatcher for blocking work, not the stream's.
         ImageSource source = new ImageSource(settings, topics.maxFrameBytes(),
             ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
         int limit = topics.maxRecordBytes();
         control = KafkaPipe.run(ctx.getSystem(), kafka, topics, settings.groupId(), settings.inputTopic(),
-            engine.settings().maxInFlight(), record -> answer(engine, settings, source, limit, record), envelope -> envelope);
+            maxInFlight, commitInterval, record -> answer(classifier, settings, source, limit, record), envelope -> envelope);
         ctx.pipeToSelf(control.streamCompletion(), (done, failure) -> new StreamEnded(failure));
         ctx.getLog().info("enriching {} into {} (image at {} as {}), group {}", settings.inputTopic(), settings.outputTopic(),
             settings.imageField(), settings.encoding().name().toLowerCase(java.util.Locale.ROOT), settings.groupId());
     }
 
     private static CompletionStage<ProducerMessage.Envelope<byte[], byte[], NotUsed>> answer(
-            Engine engine, EnrichSettings settings, ImageSource source, int limit, ConsumerRecord<byte[], byte[]> record) {
+            Classifier classifier, EnrichSettings settings, ImageSource source, int limit, ConsumerRecord<byte[], byte[]> record) {
         Enrichment.Found found = Enrichment.find(record.value(), settings);
         if (found instanceof Enrichment.Found.Skip skip) {
             return CompletableFuture.completedFuture(out(settings, limit, record, record.value(), skip.reason()));
         }
         Enrichment.Found.Image image = (Enrichment.Found.Image) found;
         return source.get(image.field())
-            .thenCompose(bytes -> engine.classify(bytes).thenApply(outcome -> {
-                if (outcome instanceof Aggregator.Classified c) {
-                    return Enrichment.enriched(image.event(), c, engine.classes(), engine.models().stream().map(m -> m.name()).toList(),
-                        engine.protocol(), engine.scales());
+            .thenCompose(bytes -> classifier.classify(bytes).thenApply(outcome -> {
+                if (outcome instanceof Classification.Ok c) {
+                    Served served = c.served();
+                    return Enrichment.enriched(image.event(), c, served.classes(), served.models(), served.protocol(), served.scales());
                 }
-                Aggregator.Failed f = (Aggregator.Failed) outcome;
+                Classification.NotClassified f = (Classification.NotClassified) outcome;
                 return Enrichment.failed(image.event(), f.kind().code(), f.reason());
             }))
             // What kind of failure only: never the file's contents, its size, or the server's answer.
@@ -135,22 +142,21 @@ public final class Enricher extends AbstractBehavior<Enricher.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
             .onMessage(Drain.class, d -> {
+                draining = true;
                 getContext().pipeToSelf(control.drainAndShutdown(getContext().getExecutionContext()), (x, f) -> new Drained(d.replyTo()));
                 return this;
             })
             .onMessage(Drained.class, d -> {
-                ended.complete(Done.getInstance());
                 d.replyTo().tell(Done.getInstance());
                 return Behaviors.stopped();
             })
+            // As Ingest: a failure stops this actor by an exception, which the guardian watching it reports.
             .onMessage(StreamEnded.class, e -> {
                 if (e.failure() != null) {
                     getContext().getLog().error("the enrichment stream failed: {}", e.failure().toString());
-                    ended.completeExceptionally(e.failure());
-                } else {
-                    ended.complete(Done.getInstance());
+                    throw new StreamFailedException("the enrichment stream", e.failure());
                 }
-                return this;
+                return draining ? this : Behaviors.stopped();
             })
             .build();
     }

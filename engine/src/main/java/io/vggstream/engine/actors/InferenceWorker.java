@@ -1,6 +1,7 @@
 package io.vggstream.engine.actors;
 
-import io.vggstream.engine.EngineMetrics;
+import io.vggstream.engine.metrics.EngineMetrics;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.infer.Batcher;
 import io.vggstream.engine.infer.OrtModel;
 import java.time.Duration;
@@ -76,6 +77,11 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
     public static Behavior<Command> create(OrtModel session, int maxBatchSize, Duration maxDelay,
                                            boolean withFeatures, EngineMetrics metrics) {
         return create(session, maxBatchSize, maxDelay, withFeatures, metrics, ChronoUnit.FOREVER.getDuration());
+    }
+
+    /** A worker made from the {@code inference} block (batch size, delay, slow-batch warning) of its engine's settings. */
+    public static Behavior<Command> create(OrtModel session, InferenceSettings inference, boolean withFeatures, EngineMetrics metrics) {
+        return create(session, inference.maxBatchSize(), inference.maxDelay(), withFeatures, metrics, inference.slowBatch());
     }
 
     /**

@@ -1,8 +1,10 @@
 package io.vggstream.engine.actors;
 
-import io.vggstream.engine.Engine;
-import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.api.Classification;
+import io.vggstream.engine.api.Classifier;
+import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.protocol.LoadGovernor;
+import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.fusion.TemporalFusion;
 import io.vggstream.engine.kafka.ConsumerMetrics;
 import io.vggstream.engine.kafka.FrameAge;
@@ -77,30 +79,37 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
     private record Drained(ActorRef<Done> replyTo) implements Command {
     }
 
-    public static Behavior<Command> create(Engine engine, KafkaSettings kafka, TopicsSettings topics, CompletableFuture<Done> ended) {
-        return Behaviors.setup(ctx -> new Ingest(ctx, engine, kafka, topics, ended));
+    /**
+     * @param classifier the engine, as the stream sees it (the aggregator behind an ask)
+     * @param metrics where frames in and out, end-to-end and produce latency are counted
+     */
+    public static Behavior<Command> create(Classifier classifier, EngineSettings settings, EngineMetrics metrics, KafkaSettings kafka,
+                                           TopicsSettings topics) {
+        return Behaviors.setup(ctx -> new Ingest(ctx, classifier, settings, metrics, kafka, topics));
     }
 
     private final Consumer.DrainingControl<Done> control;
     private final LoadGovernor governor;
-    private final CompletableFuture<Done> ended;
+    private boolean draining;
 
-    private Ingest(ActorContext<Command> ctx, Engine engine, KafkaSettings kafka, TopicsSettings topics, CompletableFuture<Done> ended) {
+    private Ingest(ActorContext<Command> ctx, Classifier classifier, EngineSettings settings, EngineMetrics metrics, KafkaSettings kafka,
+                   TopicsSettings topics) {
         super(ctx);
-        this.ended = ended;
-        OutputRecords out = new OutputRecords(topics, engine);
+        OutputRecords out = new OutputRecords(topics, classifier.served());
         int maxFrame = topics.maxFrameBytes();
 
-        EngineSettings.Degrade degrade = engine.settings().degrade();
-        governor = new LoadGovernor(engine.levels().size(), degrade.latencyBudget(), degrade.cooldown(), System.nanoTime());
+        EngineSettings.Degrade degrade = settings.degrade();
+        governor = new LoadGovernor(classifier.served().levels().size(), degrade.latencyBudget(), degrade.cooldown(), System.nanoTime());
         LoadGovernor g = governor;
-        FrameAge frameAge = FrameAge.of(engine.settings().maxFrameAge(), ctx.getSystem().settings().config());
-        control = KafkaPipe.run(ctx.getSystem(), kafka, topics, engine.settings().groupId(), topics.frames().name(),
-            engine.settings().maxInFlight(), record -> answer(engine, out, record, maxFrame, g, frameAge), inOrder(engine, out), engine.settings().delivery(),
-            nanos -> engine.metrics().latency(io.vggstream.engine.EngineMetrics.Stage.PRODUCE, nanos),
+        FrameAge frameAge = new FrameAge(settings.maxFrameAge(), settings.maxClockSkew());
+        control = KafkaPipe.run(ctx.getSystem(), kafka, topics, settings.groupId(), topics.frames().name(),
+            settings.maxInFlight(), settings.commitInterval(), record -> answer(classifier, metrics, out, record, maxFrame, g, frameAge),
+            inOrder(settings, out), settings.delivery(),
+            nanos -> metrics.latency(EngineMetrics.Stage.PRODUCE, nanos),
+            settings.poisonPill(),
             (record, reason) -> {
-                engine.metrics().frameIn();
-                engine.metrics().frameOut(false, false);
+                metrics.frameIn();
+                metrics.frameOut(false, false);
                 return new Letter(out.deadLetterRecord(record, DeadLetter.of(record, ErrorKind.POISON, reason)));
             });
         ctx.pipeToSelf(control.streamCompletion(), (done, failure) -> new StreamEnded(failure));
@@ -114,42 +123,42 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
     private record Letter(ProducerRecord<byte[], byte[]> record) implements Answer {
     }
 
-    private record Predicted(StreamFrame frame, Aggregator.Classified classified, long consumedNanos) implements Answer {
+    private record Predicted(StreamFrame frame, Classification.Ok classified, long consumedNanos) implements Answer {
     }
 
     /** One frame in, one answer out: never a failed stage, so one bad frame cannot stop the stream. */
-    private static CompletionStage<Answer> answer(Engine engine, OutputRecords out, ConsumerRecord<byte[], byte[]> record, int maxFrame,
-                                                  LoadGovernor governor, FrameAge frameAge) {
+    private static CompletionStage<Answer> answer(Classifier classifier, EngineMetrics metrics, OutputRecords out,
+                                                  ConsumerRecord<byte[], byte[]> record, int maxFrame, LoadGovernor governor, FrameAge frameAge) {
         long consumed = System.nanoTime();
-        engine.metrics().frameIn();
+        metrics.frameIn();
         FrameRecords.Parsed parsed = FrameRecords.parse(record, maxFrame);
         if (parsed instanceof FrameRecords.Parsed.Invalid invalid) {
-            engine.metrics().frameOut(false, false);
+            metrics.frameOut(false, false);
             return CompletableFuture.completedFuture(new Letter(out.deadLetterRecord(record, DeadLetter.of(record, invalid))));
         }
         StreamFrame frame = ((FrameRecords.Parsed.Valid) parsed).frame();
         java.util.Optional<String> tooOld = frameAge.refusal(System.currentTimeMillis(), frame.frame().ts());
         if (tooOld.isPresent()) {
-            engine.metrics().frameDropped();
+            metrics.frameDropped();
             return CompletableFuture.completedFuture(new Letter(out.deadLetterRecord(record, DeadLetter.of(record, ErrorKind.DROPPED, tooOld.get()))));
         }
-        return engine.classify(frame.frame().image(), governor.level()).thenApply(outcome -> {
+        return classifier.classify(frame.frame().image(), governor.level()).thenApply(outcome -> {
             long answered = System.nanoTime();
             governor.observe((answered - consumed) / 1e6, answered);
-            engine.metrics().latency(io.vggstream.engine.EngineMetrics.Stage.END_TO_END, answered - consumed);
-            if (outcome instanceof Aggregator.Classified c) {
-                engine.metrics().frameOut(true, c.partial());
+            metrics.latency(EngineMetrics.Stage.END_TO_END, answered - consumed);
+            if (outcome instanceof Classification.Ok c) {
+                metrics.frameOut(true, c.partial());
                 return new Predicted(frame, c, consumed);
             }
-            Aggregator.Failed f = (Aggregator.Failed) outcome;
-            engine.metrics().frameOut(false, false);
+            Classification.NotClassified f = (Classification.NotClassified) outcome;
+            metrics.frameOut(false, false);
             return new Letter(out.deadLetterRecord(record, DeadLetter.of(record, f.kind(), f.reason())));
         });
     }
 
     /** Answers in consumption order, hence stream order: where the video-level fusion keeps its per-stream state. */
-    private static Function<Answer, ProducerMessage.Envelope<byte[], byte[], NotUsed>> inOrder(Engine engine, OutputRecords out) {
-        TemporalFusion video = engine.settings().video().create();
+    private static Function<Answer, ProducerMessage.Envelope<byte[], byte[], NotUsed>> inOrder(EngineSettings settings, OutputRecords out) {
+        TemporalFusion video = settings.video().create();
         return a -> {
             if (a instanceof Letter l) {
                 return ProducerMessage.single(l.record());
@@ -158,7 +167,7 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
             Prediction prediction = out.prediction(p.frame(), p.classified(), p.consumedNanos());
             if (video.method() != TemporalFusion.Method.NONE) {
                 TemporalFusion.Fused fused = video.add(p.frame().stream(), p.classified().posterior());
-                prediction = prediction.withVideo(out.video(video.method(), fused, engine.settings().topK()));
+                prediction = prediction.withVideo(out.video(video.method(), fused, settings.topK()));
             }
             return ProducerMessage.single(out.predictionRecord(prediction));
         };
@@ -169,7 +178,6 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
         return newReceiveBuilder()
             .onMessage(Drain.class, this::onDrain)
             .onMessage(Drained.class, d -> {
-                ended.complete(Done.getInstance());
                 d.replyTo().tell(Done.getInstance());
                 return Behaviors.stopped();
             })
@@ -184,6 +192,7 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
     }
 
     private Behavior<Command> onDrain(Drain d) {
+        draining = true;
         getContext().getLog().info("draining: no new frames; finishing and committing those in flight");
         getContext().pipeToSelf(control.drainAndShutdown(getContext().getExecutionContext()), (done, failure) -> new Drained(d.replyTo()));
         return this;
@@ -198,14 +207,17 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
         return this;
     }
 
+    /**
+     * The stream ended on its own: a failure stops this actor by an exception (the guardian watches
+     * it and reports the cause); a stream that completed stops it, unless a drain is finishing,
+     * which stops it once the drain has answered.
+     */
     private Behavior<Command> onStreamEnded(StreamEnded e) {
         if (e.failure() != null) {
             getContext().getLog().error("the Kafka stream failed: {}", e.failure().toString());
-            ended.completeExceptionally(e.failure());
-        } else {
-            ended.complete(Done.getInstance());
+            throw new StreamFailedException("the Kafka stream", e.failure());
         }
-        return this;
+        return draining ? this : Behaviors.stopped();
     }
 
     /**

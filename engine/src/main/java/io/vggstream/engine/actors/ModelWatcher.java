@@ -1,9 +1,10 @@
 package io.vggstream.engine.actors;
 
-import io.vggstream.engine.Engine;
-import io.vggstream.engine.EngineMetrics;
-import io.vggstream.engine.EngineSettings;
+import io.vggstream.engine.metrics.EngineMetrics;
+import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.api.Served;
 import io.vggstream.engine.infer.OrtModel;
+import io.vggstream.engine.infer.Warmup;
 import io.vggstream.engine.model.Model;
 import io.vggstream.engine.preprocess.Plan;
 import java.io.IOException;
@@ -61,12 +62,14 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
         }
     }
 
+    /** @param levels the protocol ladder (level 0 first): a replacement's plans are made for each */
     public static Behavior<Command> create(EngineSettings settings, List<Model> models, List<List<Plan>> plans,
+                                           List<io.vggstream.engine.protocol.Protocol> levels,
                                            List<List<ActorRef<InferenceWorker.Command>>> workers, ActorRef<Preprocessor.Command> preprocessors,
-                                           int threads, EngineMetrics metrics) {
+                                           ActorRef<Aggregator.Command> aggregator, int threads, EngineMetrics metrics) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(new Tick(), settings.modelWatchInterval());
-            return new ModelWatcher(ctx, settings, models, plans, workers, preprocessors, threads, metrics);
+            return new ModelWatcher(ctx, settings, models, plans, levels, workers, preprocessors, aggregator, threads, metrics);
         }));
     }
 
@@ -76,6 +79,7 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
     private final List<io.vggstream.engine.protocol.Protocol> levels;
     private final List<List<ActorRef<InferenceWorker.Command>>> workers;
     private final ActorRef<Preprocessor.Command> preprocessors;
+    private final ActorRef<Aggregator.Command> aggregator;
     private final int threads;
     private final EngineMetrics metrics;
     private final List<Fingerprint> serving = new ArrayList<>();
@@ -92,16 +96,17 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
     });
 
     private ModelWatcher(ActorContext<Command> ctx, EngineSettings settings, List<Model> models, List<List<Plan>> plans,
-                         List<List<ActorRef<InferenceWorker.Command>>> workers, ActorRef<Preprocessor.Command> preprocessors,
-                         int threads, EngineMetrics metrics) {
+                         List<io.vggstream.engine.protocol.Protocol> levels, List<List<ActorRef<InferenceWorker.Command>>> workers, ActorRef<Preprocessor.Command> preprocessors,
+                         ActorRef<Aggregator.Command> aggregator, int threads, EngineMetrics metrics) {
         super(ctx);
         this.settings = settings;
         this.models = new ArrayList<>(models);
         this.plans = new ArrayList<>();
         plans.forEach(level -> this.plans.add(new ArrayList<>(level)));
-        this.levels = Engine.levels(settings, models.get(0));
+        this.levels = List.copyOf(levels);
         this.workers = workers;
         this.preprocessors = preprocessors;
+        this.aggregator = aggregator;
         this.threads = threads;
         this.metrics = metrics;
         this.loading = new boolean[models.size()];
@@ -171,14 +176,14 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
         List<OrtModel> sessions = new ArrayList<>();
         try {
             for (int w = 0; w < workers.get(index).size(); w++) {
-                sessions.add(OrtModel.open(next, settings.devices().get(w % settings.devices().size()), threads));
+                sessions.add(OrtModel.open(next, settings.inference().devices().get(w % settings.inference().devices().size()), threads));
             }
             List<List<OrtModel>> bySlot = new ArrayList<>();
             for (int m = 0; m < models.size(); m++) {
                 bySlot.add(m == index ? sessions : List.of());
             }
             long warmStart = System.nanoTime();
-            Engine.warmUp(settings, newPlans, bySlot);
+            Warmup.run(newPlans, bySlot, settings.warmupFrameSizes(), settings.includeFeatures(), new long[models.size()]);
             return new Loaded(index, at, sessions, newPlans, next, warmStart - t0, System.nanoTime() - warmStart);
         } catch (RuntimeException e) {
             sessions.forEach(OrtModel::close);
@@ -201,8 +206,12 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
             pool.get(w).tell(new InferenceWorker.Swap(l.sessions().get(w)));
         }
         serving.set(l.model(), l.at());
+        // The served set is this actor's: its cards (what the next replacement is checked against), its plans (above) and
+        // what the answers say about it change together.
+        models.set(l.model(), l.next());
+        aggregator.tell(new Aggregator.Serve(served(models, levels)));
         metrics.modelSwapped();
-        Engine.logModelLoaded(l.next(), pool.size(), l.loadNanos(), l.warmNanos(), true);
+        l.next().logLoaded(pool.size(), l.loadNanos(), l.warmNanos(), true);
         return this;
     }
 
@@ -231,6 +240,13 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
             }
         }
         return this;
+    }
+
+    /** What answers say about {@code models}: their names, the first one's classes, and each level's scales for its card. */
+    static Served served(List<Model> models, List<io.vggstream.engine.protocol.Protocol> levels) {
+        Model first = models.get(0);
+        return new Served(models.stream().map(Model::name).toList(), first.card().classes(),
+            levels.stream().map(p -> new Served.Level(p, p.scalesFor(first.card()))).toList());
     }
 
     private Behavior<Command> onRefused(Refused r) {

@@ -1,6 +1,6 @@
 package io.vggstream.engine.actors;
 
-import io.vggstream.engine.EngineMetrics;
+import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.preprocess.ImageLimits;
 import io.vggstream.engine.preprocess.Plan;
 import io.vggstream.engine.preprocess.Preprocessing;

@@ -1,9 +1,9 @@
 package io.vggstream.engine.eval;
 
 import com.typesafe.config.Config;
-import io.vggstream.engine.Engine;
-import io.vggstream.engine.EngineSettings;
-import io.vggstream.engine.actors.Aggregator;
+import io.vggstream.engine.runtime.Engine;
+import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.api.Classification;
 import io.vggstream.engine.fusion.Fusion;
 import io.vggstream.engine.model.Model;
 import io.vggstream.engine.protocol.Protocol;
@@ -71,7 +71,7 @@ public final class Evaluation {
                 inFlight.acquire();
                 int idx = i;
                 pending.add(engine.classify(samples.get(i).image()).toCompletableFuture().thenAccept(o -> {
-                    if (o instanceof Aggregator.Classified c) {
+                    if (o instanceof Classification.Ok c) {
                         posteriors[idx] = c.posterior();
                     } else {
                         synchronized (failed) {

@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.vggstream.engine.model.BigStack;
 import io.vggstream.engine.model.Model;
 import io.vggstream.engine.model.ModelLoadException;
 import java.nio.ByteBuffer;

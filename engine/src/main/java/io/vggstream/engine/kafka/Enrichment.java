@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vggstream.engine.EnrichSettings;
-import io.vggstream.engine.actors.Aggregator;
+import io.vggstream.engine.settings.EnrichSettings;
+import io.vggstream.engine.api.Classification;
 import io.vggstream.engine.fusion.Fusion;
 import io.vggstream.engine.protocol.Protocol;
 import java.io.IOException;
@@ -65,7 +65,7 @@ public final class Enrichment {
     }
 
     /** The event with {@code vgg} set to the classification. */
-    public static byte[] enriched(ObjectNode event, Aggregator.Classified c, List<String> classes, List<String> models,
+    public static byte[] enriched(ObjectNode event, Classification.Ok c, List<String> classes, List<String> models,
                                   Protocol protocol, List<Integer> scales) {
         ObjectNode vgg = event.putObject("vgg");
         ArrayNode top = vgg.putArray("top");

@@ -1,6 +1,5 @@
 package io.vggstream.engine.kafka;
 
-import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,11 +22,6 @@ public record FrameAge(Duration maxAge, Duration maxClockSkew) {
         if (maxClockSkew.isNegative()) {
             throw new IllegalArgumentException("vggstream.engine.max-clock-skew must not be negative, got " + maxClockSkew);
         }
-    }
-
-    /** {@code maxAge} (EngineSettings') with {@code vggstream.engine.max-clock-skew} of {@code config}. */
-    public static FrameAge of(Duration maxAge, Config config) {
-        return new FrameAge(maxAge, config.getDuration("vggstream.engine.max-clock-skew"));
     }
 
     /** Why a frame captured at {@code ts} is dropped at {@code nowMs} (epoch milliseconds), or empty to infer it. */

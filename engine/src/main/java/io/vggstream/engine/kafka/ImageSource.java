@@ -1,6 +1,6 @@
 package io.vggstream.engine.kafka;
 
-import io.vggstream.engine.EnrichSettings;
+import io.vggstream.engine.settings.EnrichSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,8 @@
 package io.vggstream.engine.kafka;
 
 import io.vggstream.topics.KafkaLimits;
+import io.vggstream.engine.settings.Delivery;
+import io.vggstream.engine.settings.PoisonPillSettings;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
 import java.time.Duration;
@@ -54,30 +56,18 @@ public final class KafkaPipe {
     private KafkaPipe() {
     }
 
-    /**
-     * How outputs and input offsets are written: at least once (produce, then commit), or exactly
-     * once (outputs and offsets in one Kafka transaction; consumers of the outputs must read
-     * committed). The transactional id must be stable across restarts of one instance, so that a
-     * restarted instance fences its killed predecessor's open transaction at once.
-     */
-    public record Delivery(boolean exactlyOnce, String transactionalId) {
-        public static Delivery atLeastOnce() {
-            return new Delivery(false, "");
-        }
-    }
-
     public static <A> Consumer.DrainingControl<Done> run(ActorSystem<?> system, KafkaSettings kafka, TopicsSettings topics,
-            String groupId, String topic, int maxInFlight,
+            String groupId, String topic, int maxInFlight, Duration commitInterval,
             Function<ConsumerRecord<byte[], byte[]>, CompletionStage<A>> answer,
             Function<A, ProducerMessage.Envelope<byte[], byte[], NotUsed>> inOrder) {
-        return run(system, kafka, topics, groupId, topic, maxInFlight, answer, inOrder, Delivery.atLeastOnce());
+        return run(system, kafka, topics, groupId, topic, maxInFlight, commitInterval, answer, inOrder, Delivery.atLeastOnce());
     }
 
     public static <A> Consumer.DrainingControl<Done> run(ActorSystem<?> system, KafkaSettings kafka, TopicsSettings topics,
-            String groupId, String topic, int maxInFlight,
+            String groupId, String topic, int maxInFlight, Duration commitInterval,
             Function<ConsumerRecord<byte[], byte[]>, CompletionStage<A>> answer,
             Function<A, ProducerMessage.Envelope<byte[], byte[], NotUsed>> inOrder, Delivery delivery) {
-        return run(system, kafka, topics, groupId, topic, maxInFlight, answer, inOrder, delivery, nanos -> { });
+        return run(system, kafka, topics, groupId, topic, maxInFlight, commitInterval, answer, inOrder, delivery, nanos -> { });
     }
 
     /**
@@ -86,24 +76,25 @@ public final class KafkaPipe {
      *                 At least once only: the transactional sink emits nothing per record, so exactly once never calls it.
      */
     public static <A> Consumer.DrainingControl<Done> run(ActorSystem<?> system, KafkaSettings kafka, TopicsSettings topics,
-            String groupId, String topic, int maxInFlight,
+            String groupId, String topic, int maxInFlight, Duration commitInterval,
             Function<ConsumerRecord<byte[], byte[]>, CompletionStage<A>> answer,
             Function<A, ProducerMessage.Envelope<byte[], byte[], NotUsed>> inOrder, Delivery delivery, LongConsumer produced) {
-        return run(system, kafka, topics, groupId, topic, maxInFlight, answer, inOrder, delivery, produced, null);
+        return run(system, kafka, topics, groupId, topic, maxInFlight, commitInterval, answer, inOrder, delivery, produced, null, null);
     }
 
     /**
+     * @param commitInterval the longest an answered record's offset waits to be committed (vggstream.engine.commit-interval)
+     * @param poisonPill vggstream.engine.poison-pill; null, or not enabled: no poison-pill protection
      * @param poisoned the answer to a record dead-lettered as a poison pill, given the reason; null: no poison-pill
-     *                 protection. At least once only (vggstream.engine.poison-pill; see {@link PoisonGuard}).
+     *                 protection. At least once only (see {@link PoisonGuard}).
      */
     public static <A> Consumer.DrainingControl<Done> run(ActorSystem<?> system, KafkaSettings kafka, TopicsSettings topics,
-            String groupId, String topic, int maxInFlight,
+            String groupId, String topic, int maxInFlight, Duration commitInterval,
             Function<ConsumerRecord<byte[], byte[]>, CompletionStage<A>> answer,
             Function<A, ProducerMessage.Envelope<byte[], byte[], NotUsed>> inOrder, Delivery delivery, LongConsumer produced,
-            BiFunction<ConsumerRecord<byte[], byte[]>, String, A> poisoned) {
-        com.typesafe.config.Config config = system.settings().config();
-        PoisonGuard guard = poisoned != null && !delivery.exactlyOnce() && config.hasPath("vggstream.engine.poison-pill")
-            && PoisonGuard.Settings.from(config).enabled() ? new PoisonGuard(PoisonGuard.Settings.from(config)) : null;
+            PoisonPillSettings poisonPill, BiFunction<ConsumerRecord<byte[], byte[]>, String, A> poisoned) {
+        PoisonGuard guard = poisoned != null && !delivery.exactlyOnce() && poisonPill != null && poisonPill.enabled()
+            ? new PoisonGuard(poisonPill) : null;
         Subscription subscription = Subscriptions.topics(topic).withPartitionAssignmentHandler(new AssignmentLog(groupId, guard));
         Map<String, String> consumerProps = strings(KafkaLimits.consumer(kafka, topics));
         // A new group starts at the oldest record still kept: nothing published before start-up is skipped.
@@ -151,7 +142,7 @@ public final class KafkaPipe {
                 return results;
             })
             // The committer's flow, not its sink: the poison guard's probation waits for each commit's ack.
-            .via(Committer.flowWithOffsetContext(committer(system)))
+            .via(Committer.flowWithOffsetContext(committer(system, commitInterval)))
             .asSource()
             .map(committed -> {
                 if (guard != null) {
@@ -350,11 +341,8 @@ public final class KafkaPipe {
     }
 
     /** The connector's committer settings, with {@code vggstream.engine.commit-interval} as the longest wait between commits. */
-    private static CommitterSettings committer(ActorSystem<?> system) {
-        CommitterSettings settings = CommitterSettings.create(system);
-        com.typesafe.config.Config config = system.settings().config();
-        return config.hasPath("vggstream.engine.commit-interval")
-            ? settings.withMaxInterval(config.getDuration("vggstream.engine.commit-interval")) : settings;
+    private static CommitterSettings committer(ActorSystem<?> system, Duration commitInterval) {
+        return CommitterSettings.create(system).withMaxInterval(commitInterval);
     }
 
     private static Map<String, String> strings(Map<String, Object> props) {

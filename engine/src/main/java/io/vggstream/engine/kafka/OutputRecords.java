@@ -1,7 +1,7 @@
 package io.vggstream.engine.kafka;
 
-import io.vggstream.engine.Engine;
-import io.vggstream.engine.actors.Aggregator;
+import io.vggstream.engine.api.Classification;
+import io.vggstream.engine.api.Served;
 import io.vggstream.engine.fusion.Fusion;
 import io.vggstream.topics.RecordFit;
 import io.vggstream.topics.TopicsSettings;
@@ -32,27 +32,42 @@ public final class OutputRecords {
         DeadLetterHeaders.SOURCE_TOPIC, DeadLetterHeaders.SOURCE_PARTITION, DeadLetterHeaders.SOURCE_OFFSET);
 
     private final TopicsSettings topics;
-    private final Engine engine;
+    private List<String> classes;
+    private Served served;
     private final PredictionSerializer predictions = new PredictionSerializer();
     private final DeadLetterSerializer deadLetters = new DeadLetterSerializer();
-    private final List<String> modelNames;
-    private final List<Prediction.Protocol> protocols;
+    private List<String> modelNames;
+    private List<Prediction.Protocol> protocols;
 
-    public OutputRecords(TopicsSettings topics, Engine engine) {
+    /**
+     * Not thread-safe: used by one stage of one stream (its answers, in order).
+     *
+     * @param served the models, classes and protocol levels a prediction names until an answer describes others (a hot swap)
+     */
+    public OutputRecords(TopicsSettings topics, Served served) {
         this.topics = topics;
-        this.engine = engine;
-        this.modelNames = engine.models().stream().map(m -> m.name()).toList();
-        this.protocols = new ArrayList<>();
-        for (int level = 0; level < engine.levels().size(); level++) {
-            var p = engine.levels().get(level);
-            protocols.add(new Prediction.Protocol(p.toString(), engine.scales(level), p.flips(), p.cropsPerScale()));
+        describe(served);
+    }
+
+    private void describe(Served s) {
+        if (s == served) {
+            return;
+        }
+        served = s;
+        classes = s.classes();
+        modelNames = s.models();
+        protocols = new ArrayList<>();
+        for (Served.Level level : s.levels()) {
+            var p = level.protocol();
+            protocols.add(new Prediction.Protocol(p.toString(), level.scales(), p.flips(), p.cropsPerScale()));
         }
     }
 
     /**
      * @param consumedNanos {@link System#nanoTime()} when the frame was consumed
      */
-    public Prediction prediction(StreamFrame frame, Aggregator.Classified c, long consumedNanos) {
+    public Prediction prediction(StreamFrame frame, Classification.Ok c, long consumedNanos) {
+        describe(c.served());
         List<Prediction.Ranked> top = ranked(c.top());
         double engineMs = (System.nanoTime() - consumedNanos) / 1e6;
         double captureMs = Math.max(0, System.currentTimeMillis() - frame.frame().ts());
@@ -68,7 +83,6 @@ public final class OutputRecords {
     }
 
     private List<Prediction.Ranked> ranked(List<Fusion.Ranked> top) {
-        List<String> classes = engine.classes();
         List<Prediction.Ranked> out = new ArrayList<>();
         for (Fusion.Ranked r : top) {
             // Float noise can push a fused sum a hair over 1.

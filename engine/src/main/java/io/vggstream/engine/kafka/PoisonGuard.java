@@ -1,6 +1,6 @@
 package io.vggstream.engine.kafka;
 
-import com.typesafe.config.Config;
+import io.vggstream.engine.settings.PoisonPillSettings;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,30 +40,6 @@ public final class PoisonGuard {
     static final String PREFIX = "vggstream/1 ";
     static final String RUN = PREFIX + "run";
     static final String CLEAN = PREFIX + "clean";
-
-    /**
-     * The {@code vggstream.engine.poison-pill} block.
-     *
-     * @param maxDeaths deaths of the engine a record may be part of before it is dead-lettered (at least 2: the death that
-     *                  starts a window is not pinned on one record)
-     * @param probationRecords the records from the committed offset processed one at a time after a death
-     */
-    public record Settings(boolean enabled, int maxDeaths, int probationRecords) {
-        public Settings {
-            if (maxDeaths < 2) {
-                throw new IllegalArgumentException("vggstream.engine.poison-pill.max-deaths must be at least 2, was " + maxDeaths
-                    + " (the first death, with many records in flight, pins none of them)");
-            }
-            if (probationRecords < 1) {
-                throw new IllegalArgumentException("vggstream.engine.poison-pill.probation-records must be at least 1, was " + probationRecords);
-            }
-        }
-
-        public static Settings from(Config config) {
-            Config c = config.getConfig("vggstream.engine.poison-pill");
-            return new Settings(c.getBoolean("enabled"), c.getInt("max-deaths"), c.getInt("probation-records"));
-        }
-    }
 
     /** What to do with a record. */
     public enum Decision {
@@ -115,16 +91,16 @@ public final class PoisonGuard {
         return PREFIX + "try " + offset + " " + deaths;
     }
 
-    private final Settings settings;
+    private final PoisonPillSettings settings;
     private final Map<TopicPartition, Window> windows = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Map<Long, CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
 
-    public PoisonGuard(Settings settings) {
+    public PoisonGuard(PoisonPillSettings settings) {
         this.settings = settings;
     }
 
-    public Settings settings() {
+    public PoisonPillSettings settings() {
         return settings;
     }
 

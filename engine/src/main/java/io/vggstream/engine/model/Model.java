@@ -88,7 +88,7 @@ public record Model(String name, Path onnx, ModelCard card) {
 
     /** The card the trainer writes into the graph's {@code metadata_props}. */
     private static ModelCard embeddedCard(Path onnx) {
-        return io.vggstream.engine.infer.BigStack.call("ort-card", () -> readEmbeddedCard(onnx));
+        return BigStack.call("ort-card", () -> readEmbeddedCard(onnx));
     }
 
     private static ModelCard readEmbeddedCard(Path onnx) {
@@ -113,5 +113,28 @@ public record Model(String name, Path onnx, ModelCard card) {
         } catch (UncheckedIOException e) {
             throw new ModelLoadException(onnx, e.getMessage());
         }
+    }
+
+    /**
+     * The model-load event: one INFO line, its fields also as key-values (for JSON logs).
+     *
+     * @param replacement a hot swap's replacement (logged once it is swapped in), not a model loaded at start
+     */
+    public void logLoaded(int workers, long loadNanos, long warmNanos, boolean replacement) {
+        long loadMs = loadNanos / 1_000_000;
+        long warmMs = warmNanos / 1_000_000;
+        org.slf4j.LoggerFactory.getLogger(Model.class).atInfo()
+            .addKeyValue("event", "model-loaded")
+            .addKeyValue("model", name())
+            .addKeyValue("file", onnx().toString())
+            .addKeyValue("config", card().config())
+            .addKeyValue("classes", card().numClasses())
+            .addKeyValue("workers", workers)
+            .addKeyValue("load_ms", loadMs)
+            .addKeyValue("warmup_ms", warmMs)
+            .addKeyValue("replacement", replacement)
+            .log("model loaded{}: {} from {}, config {}, {} classes, {} worker session(s); load {} ms, warm-up {} ms",
+                replacement ? " (hot swap, now serving)" : "", name(), onnx(), card().config(), card().numClasses(), workers,
+                loadMs, warmMs);
     }
 }

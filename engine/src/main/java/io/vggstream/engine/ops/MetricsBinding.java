@@ -14,9 +14,12 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vggstream.engine.Engine;
-import io.vggstream.engine.EngineMetrics;
+import io.vggstream.engine.runtime.Engine;
+import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.report.ProcStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -87,7 +90,7 @@ public final class MetricsBinding implements AutoCloseable {
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry));
         }
-        int maxBatch = engine.settings().maxBatchSize();
+        int maxBatch = engine.settings().inference().maxBatchSize();
         DistributionSummary batchSize = DistributionSummary.builder("vggstream.batch.size").baseUnit("inputs")
             .description("Inputs per inference batch").serviceLevelObjectives(sizes(maxBatch)).register(registry);
         m.listener(new EngineMetrics.Listener() {

@@ -2,7 +2,7 @@ package io.vggstream.engine.ops;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.vggstream.engine.StreamingEngine;
+import io.vggstream.engine.runtime.StreamingEngine;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

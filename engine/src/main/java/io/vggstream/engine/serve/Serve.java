@@ -1,12 +1,12 @@
 package io.vggstream.engine.serve;
 
 import com.typesafe.config.Config;
-import io.vggstream.engine.Engine;
-import io.vggstream.engine.EngineMetrics;
-import io.vggstream.engine.EngineSettings;
-import io.vggstream.engine.EnrichSettings;
-import io.vggstream.engine.StopSignals;
-import io.vggstream.engine.StreamingEngine;
+import io.vggstream.engine.runtime.Engine;
+import io.vggstream.engine.metrics.EngineMetrics;
+import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.EnrichSettings;
+import io.vggstream.engine.runtime.StopSignals;
+import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.infer.OrtModel;
 import io.vggstream.engine.ops.OpsServer;
 import io.vggstream.engine.ops.OpsSettings;

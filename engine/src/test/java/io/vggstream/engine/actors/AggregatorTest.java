@@ -2,6 +2,7 @@ package io.vggstream.engine.actors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vggstream.engine.api.Classification;
 import io.vggstream.topics.deadletter.ErrorKind;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
@@ -23,7 +24,7 @@ class AggregatorTest {
         kit.shutdownTestKit();
     }
 
-    private record Setup(ActorRef<Aggregator.Command> aggregator, TestProbe<Preprocessor.Command> pre, TestProbe<Aggregator.Outcome> out) {
+    private record Setup(ActorRef<Aggregator.Command> aggregator, TestProbe<Preprocessor.Command> pre, TestProbe<Classification> out) {
         Preprocessor.Preprocess classify() {
             aggregator.tell(new Aggregator.Classify(new byte[] {1}, 0, out.getRef()));
             return pre.expectMessageClass(Preprocessor.Preprocess.class);
@@ -32,7 +33,7 @@ class AggregatorTest {
 
     private static Setup setup(int models) {
         TestProbe<Preprocessor.Command> pre = kit.createTestProbe();
-        TestProbe<Aggregator.Outcome> out = kit.createTestProbe();
+        TestProbe<Classification> out = kit.createTestProbe();
         return new Setup(kit.spawn(Aggregator.create(models, 2, 2, DEADLINE, pre.getRef())), pre, out);
     }
 
@@ -44,7 +45,7 @@ class AggregatorTest {
         p.replies().tell(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.9f, 0.1f}, null));
         s.out().expectNoMessage(Duration.ofMillis(50));
         p.replies().tell(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.7f, 0.3f}, null));
-        Aggregator.Classified c = s.out().expectMessageClass(Aggregator.Classified.class);
+        Classification.Ok c = s.out().expectMessageClass(Classification.Ok.class);
         assertThat(c.partial()).isFalse();
         assertThat(c.posterior()[0]).isCloseTo(0.8, org.assertj.core.data.Offset.offset(1e-6));
         assertThat(c.top().get(0).index()).isZero();
@@ -62,7 +63,7 @@ class AggregatorTest {
         time.timePasses(DEADLINE.minusMillis(1));
         s.out().expectNoMessage(Duration.ofMillis(50));
         time.timePasses(Duration.ofMillis(2));
-        Aggregator.Classified c = s.out().expectMessageClass(Aggregator.Classified.class);
+        Classification.Ok c = s.out().expectMessageClass(Classification.Ok.class);
         assertThat(c.partial()).isTrue();
         assertThat(c.variants()).isEqualTo(1);
         assertThat(c.expected()).isEqualTo(4);
@@ -77,7 +78,7 @@ class AggregatorTest {
         Setup s = setup(1);
         s.classify();
         time.timePasses(DEADLINE.plusMillis(1));
-        Aggregator.Failed f = s.out().expectMessageClass(Aggregator.Failed.class);
+        Classification.Failed f = s.out().expectMessageClass(Classification.Failed.class);
         assertThat(f.kind()).isEqualTo(ErrorKind.INFERENCE);
         assertThat(f.reason()).contains("frame-deadline");
     }
@@ -87,7 +88,7 @@ class AggregatorTest {
         Setup s = setup(1);
         Preprocessor.Preprocess p = s.classify();
         s.aggregator().tell(new Aggregator.Rejected(p.frameId(), ErrorKind.DECODE, "not an image"));
-        assertThat(s.out().expectMessageClass(Aggregator.Failed.class).kind()).isEqualTo(ErrorKind.DECODE);
+        assertThat(s.out().expectMessageClass(Classification.Rejected.class).kind()).isEqualTo(ErrorKind.DECODE);
     }
 
     @Test
@@ -97,6 +98,6 @@ class AggregatorTest {
         s.aggregator().tell(new Aggregator.Planned(p.frameId(), 2, 10, 10));
         p.replies().tell(new InferenceWorker.Failed(p.frameId(), 0, "boom"));
         p.replies().tell(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.5f, 0.5f}, null));
-        assertThat(s.out().expectMessageClass(Aggregator.Classified.class).partial()).isTrue();
+        assertThat(s.out().expectMessageClass(Classification.Ok.class).partial()).isTrue();
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
-import io.vggstream.engine.EnrichSettings;
+import io.vggstream.engine.settings.EnrichSettings;
 import io.vggstream.topics.RecordFit;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;

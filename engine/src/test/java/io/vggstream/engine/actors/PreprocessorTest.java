@@ -2,7 +2,7 @@ package io.vggstream.engine.actors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vggstream.engine.EngineMetrics;
+import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.preprocess.ImageLimits;
 import io.vggstream.engine.preprocess.Plan;
 import io.vggstream.engine.testing.Frames;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.vggstream.engine.Engine;
-import io.vggstream.engine.EngineSettings;
-import io.vggstream.engine.actors.Aggregator;
+import io.vggstream.engine.runtime.Engine;
+import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.api.Classification;
 import io.vggstream.engine.model.Model;
 import io.vggstream.engine.model.ModelLoadException;
 import io.vggstream.engine.preprocess.Plan;
@@ -59,7 +59,7 @@ class EngineIT {
         return Engine.start(s, CONFIG);
     }
 
-    private static Aggregator.Outcome classify(Engine e, byte[] image) throws Exception {
+    private static Classification classify(Engine e, byte[] image) throws Exception {
         return e.classify(image).toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
@@ -69,7 +69,7 @@ class EngineIT {
         BufferedImage img = Frames.image(TestModels.CROP, TestModels.CROP, 3);
         float[] expected = model.classic(Frames.chw(img, TestModels.MEAN), 1);
         try (Engine e = engine("single,flips=off,scales=32", 1, Duration.ZERO)) {
-            Aggregator.Classified c = (Aggregator.Classified) classify(e, Frames.encode(img, "png"));
+            Classification.Ok c = (Classification.Ok) classify(e, Frames.encode(img, "png"));
             assertThat(c.partial()).isFalse();
             assertThat(c.variants()).isEqualTo(1);
             for (int i = 0; i < TestModels.CLASSES; i++) {
@@ -97,7 +97,7 @@ class EngineIT {
             }
         }
         try (Engine e = engine("multi-scale", 8, Duration.ofMillis(2))) {
-            Aggregator.Classified c = (Aggregator.Classified) classify(e, png);
+            Classification.Ok c = (Classification.Ok) classify(e, png);
             assertThat(c.variants()).isEqualTo(6);
             for (int i = 0; i < mean.length; i++) {
                 assertThat(c.posterior()[i]).isCloseTo(mean[i], org.assertj.core.data.Offset.offset(1e-4));
@@ -112,9 +112,9 @@ class EngineIT {
         try (Engine dense = engine("multi-scale", 8, Duration.ofMillis(2));
              Engine crops = engine("crops", 8, Duration.ofMillis(2));
              Engine both = engine("dense+crops", 16, Duration.ofMillis(2))) {
-            double[] d = ((Aggregator.Classified) classify(dense, png)).posterior();
-            double[] c = ((Aggregator.Classified) classify(crops, png)).posterior();
-            Aggregator.Classified b = (Aggregator.Classified) classify(both, png);
+            double[] d = ((Classification.Ok) classify(dense, png)).posterior();
+            double[] c = ((Classification.Ok) classify(crops, png)).posterior();
+            Classification.Ok b = (Classification.Ok) classify(both, png);
             assertThat(b.variants()).isEqualTo(3 * 2 + 3 * 25 * 2);
             for (int i = 0; i < d.length; i++) {
                 assertThat(b.posterior()[i]).isCloseTo((d[i] + c[i]) / 2, org.assertj.core.data.Offset.offset(1e-5));
@@ -125,12 +125,12 @@ class EngineIT {
     @Test
     void shouldBatchConcurrentFramesAndAnswerEachOnce() throws Exception {
         try (Engine e = engine("single", 4, Duration.ofMillis(20))) {
-            List<CompletableFuture<Aggregator.Outcome>> all = new ArrayList<>();
+            List<CompletableFuture<Classification>> all = new ArrayList<>();
             for (int i = 0; i < 24; i++) {
                 all.add(e.classify(Frames.jpeg(48, 40, i)).toCompletableFuture());
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
-            assertThat(all).allSatisfy(f -> assertThat(f.get()).isInstanceOf(Aggregator.Classified.class));
+            assertThat(all).allSatisfy(f -> assertThat(f.get()).isInstanceOf(Classification.Ok.class));
             assertThat(e.metrics().meanBatchSize()).as("24 frames x 2 flips arriving together must share batches").isGreaterThan(1.5);
             long[] histogram = e.metrics().batchSizeHistogram();
             long inputs = 0;
@@ -157,13 +157,13 @@ class EngineIT {
     @Test
     void shouldRejectUndecodableBytesAsDecode() throws Exception {
         try (Engine e = engine("single", 4, Duration.ofMillis(1))) {
-            Aggregator.Outcome o = classify(e, "definitely not a jpeg".getBytes());
-            assertThat(o).isInstanceOfSatisfying(Aggregator.Failed.class, f -> {
+            Classification o = classify(e, "definitely not a jpeg".getBytes());
+            assertThat(o).isInstanceOfSatisfying(Classification.NotClassified.class, f -> {
                 assertThat(f.kind()).isEqualTo(ErrorKind.DECODE);
                 assertThat(f.reason()).contains("not an image");
             });
             // The engine goes on.
-            assertThat(classify(e, Frames.jpeg(40, 40, 1))).isInstanceOf(Aggregator.Classified.class);
+            assertThat(classify(e, Frames.jpeg(40, 40, 1))).isInstanceOf(Classification.Ok.class);
         }
     }
 

@@ -7,9 +7,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.vggstream.engine.Engine;
-import io.vggstream.engine.EngineSettings;
-import io.vggstream.engine.actors.Aggregator;
+import io.vggstream.engine.runtime.Engine;
+import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.api.Classification;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.infer.OrtModel;
 import io.vggstream.engine.model.Model;
@@ -47,11 +47,11 @@ class GpuIT {
             double[] gpu;
             EngineSettings base = EngineSettings.from(CONFIG).withModels(List.of(m.dir())).withProtocol(Protocol.parse("multi-scale"));
             try (Engine e = Engine.start(base.withDevices(List.of(Device.parse("cpu"))), CONFIG)) {
-                cpu = ((Aggregator.Classified) e.classify(png).toCompletableFuture().get(60, TimeUnit.SECONDS)).posterior();
+                cpu = ((Classification.Ok) e.classify(png).toCompletableFuture().get(60, TimeUnit.SECONDS)).posterior();
             }
             try (Engine e = Engine.start(base.withDevices(List.of(Device.parse("cuda:0"))), CONFIG)) {
                 assertThat(e.providers()).allMatch(p -> p.endsWith("CUDA:0"));
-                gpu = ((Aggregator.Classified) e.classify(png).toCompletableFuture().get(60, TimeUnit.SECONDS)).posterior();
+                gpu = ((Classification.Ok) e.classify(png).toCompletableFuture().get(60, TimeUnit.SECONDS)).posterior();
             }
             for (int i = 0; i < cpu.length; i++) {
                 assertThat(gpu[i]).isCloseTo(cpu[i], org.assertj.core.data.Offset.offset(1e-3));

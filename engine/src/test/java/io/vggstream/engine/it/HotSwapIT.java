@@ -6,10 +6,10 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.vggstream.broker.junit.KafkaBrokerExtension;
 import io.vggstream.broker.junit.LocalKafka;
-import io.vggstream.engine.Engine;
-import io.vggstream.engine.EngineSettings;
-import io.vggstream.engine.StreamingEngine;
-import io.vggstream.engine.actors.Aggregator;
+import io.vggstream.engine.runtime.Engine;
+import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.runtime.StreamingEngine;
+import io.vggstream.engine.api.Classification;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.testing.DeliveryChecker;
 import io.vggstream.engine.testing.Frames;
@@ -116,9 +116,52 @@ class HotSwapIT {
         }
     }
 
+    @Test
+    void shouldDescribeAPredictionWithTheCardOfTheModelSwappedIn(LocalKafka kafka) throws Exception {
+        byte[] probe = Frames.jpeg(48, 40, 7);
+        // Same crop and classes, another training scale: under `single` the test scale Q is the card's S.
+        try (TestModels.Exported a = TestModels.export(VggConfig.A, 1, dir.resolve("a"), new TrainScale(37, 37));
+             TestModels.Exported b = TestModels.export(VggConfig.A, 2, dir.resolve("b"), new TrainScale(45, 45))) {
+            Path serving = dir.resolve("serving");
+            Files.createDirectories(serving);
+            replace(a.dir(), serving);
+            KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
+            TopicsSettings topics = TestTopics.created(kafka, k, CONFIG);
+            EngineSettings settings = EngineSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu"))).withModels(List.of(serving))
+                .withGroupId(kafka.uniqueName("g")).withModelWatchInterval(Duration.ofMillis(200));
+            Map<String, Object> props = new HashMap<>();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.uniqueName("reader"));
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            try (StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, topics);
+                 KafkaProducer<String, Frame> producer = new KafkaProducer<>(KafkaLimits.producer(k, topics), new StringSerializer(),
+                     new FrameSerializer());
+                 KafkaConsumer<String, Prediction> reader = new KafkaConsumer<>(props, new StringDeserializer(), new PredictionDeserializer())) {
+                reader.subscribe(List.of(topics.predictions().name()));
+                long[] seq = {0};
+                Prediction[] last = {null};
+                BooleanSupplier step = () -> {
+                    producer.send(FrameRecords.record(topics.frames().name(), "cam", Frame.of(seq[0]++, System.currentTimeMillis(), probe)));
+                    producer.flush();
+                    reader.poll(Duration.ofMillis(100)).forEach(r -> last[0] = r.value());
+                    return true;
+                };
+                streamUntil(step, () -> last[0] != null, "a prediction from model a");
+                assertThat(last[0].protocol().scales()).isEqualTo(List.of(37));
+
+                replace(b.dir(), serving);
+                streamUntil(step, () -> running.engine().metrics().modelSwaps() == 1, "the replacement b swapped in");
+                long swapped = seq[0];
+                // A frame sent after the swap is inferred at b's scale, and its prediction must say so.
+                streamUntil(step, () -> last[0] != null && last[0].seq() > swapped, "a prediction of a frame sent after the swap");
+                assertThat(last[0].protocol().scales()).as("the scales of the model that answered").isEqualTo(List.of(45));
+            }
+        }
+    }
+
     private static double topOf(EngineSettings base, Path model, byte[] image) throws Exception {
         try (Engine e = Engine.start(base.withModels(List.of(model)).withModelWatchInterval(Duration.ZERO), CONFIG)) {
-            return ((Aggregator.Classified) e.classify(image).toCompletableFuture().get(60, TimeUnit.SECONDS)).top().get(0).p();
+            return ((Classification.Ok) e.classify(image).toCompletableFuture().get(60, TimeUnit.SECONDS)).top().get(0).p();
         }
     }
 

@@ -2,7 +2,7 @@ package io.vggstream.engine.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vggstream.engine.EngineMetrics;
+import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.actors.InferenceWorker;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.infer.OrtModel;

@@ -6,10 +6,10 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.vggstream.broker.junit.KafkaBrokerExtension;
 import io.vggstream.broker.junit.LocalKafka;
-import io.vggstream.engine.Engine;
-import io.vggstream.engine.EngineSettings;
-import io.vggstream.engine.StreamingEngine;
-import io.vggstream.engine.actors.Aggregator;
+import io.vggstream.engine.runtime.Engine;
+import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.runtime.StreamingEngine;
+import io.vggstream.engine.api.Classification;
 import io.vggstream.engine.eval.Evaluation;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.protocol.Protocol;
@@ -56,7 +56,7 @@ class SamePosteriorIT {
             double[][] classify = new double[images.size()][];
             try (Engine e = Engine.start(settings, CONFIG)) {
                 for (int i = 0; i < images.size(); i++) {
-                    classify[i] = ((Aggregator.Classified) e.classify(images.get(i)).toCompletableFuture().get(60, TimeUnit.SECONDS)).posterior();
+                    classify[i] = ((Classification.Ok) e.classify(images.get(i)).toCompletableFuture().get(60, TimeUnit.SECONDS)).posterior();
                 }
             }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.typesafe.config.ConfigFactory;
-import io.vggstream.engine.EnrichSettings;
+import io.vggstream.engine.settings.EnrichSettings;
 
 /**
  * Fuzzes the enrichment event parser: {@link Enrichment#find} answers every event value with an

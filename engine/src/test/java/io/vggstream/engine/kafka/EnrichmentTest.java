@@ -3,7 +3,7 @@ package io.vggstream.engine.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
-import io.vggstream.engine.EnrichSettings;
+import io.vggstream.engine.settings.EnrichSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
+import io.vggstream.engine.settings.EngineSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,9 @@ class FrameAgeTest {
 
     @Test
     void shouldReadTheSkewFromTheDocumentedDefaultsAndRefuseANegativeOne() {
-        assertThat(FrameAge.of(Duration.ofSeconds(3), ConfigFactory.load()).maxClockSkew()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(EngineSettings.from(ConfigFactory.load()).maxClockSkew()).isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> EngineSettings.from(ConfigFactory.parseString("vggstream.engine.max-clock-skew = -1 s")
+            .withFallback(ConfigFactory.load()))).hasMessageContaining("vggstream.engine.max-clock-skew");
         assertThatThrownBy(() -> new FrameAge(Duration.ofSeconds(3), Duration.ofSeconds(-1))).hasMessageContaining("max-clock-skew");
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import com.typesafe.config.ConfigFactory;
-import io.vggstream.engine.EnrichSettings;
+import io.vggstream.engine.settings.EnrichSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

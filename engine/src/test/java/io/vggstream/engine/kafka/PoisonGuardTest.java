@@ -3,6 +3,7 @@ package io.vggstream.engine.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vggstream.engine.settings.PoisonPillSettings;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,7 +17,7 @@ class PoisonGuardTest {
     private static final int WINDOW = 4;
 
     private static PoisonGuard guard(int maxDeaths) {
-        return new PoisonGuard(new PoisonGuard.Settings(true, maxDeaths, WINDOW));
+        return new PoisonGuard(new PoisonPillSettings(true, maxDeaths, WINDOW));
     }
 
     private static ConsumerRecord<byte[], byte[]> at(long offset) {
@@ -100,6 +101,6 @@ class PoisonGuardTest {
 
     @Test
     void shouldRefuseMaxDeathsUnderTwo() {
-        assertThatThrownBy(() -> new PoisonGuard.Settings(true, 1, 64)).hasMessageContaining("max-deaths");
+        assertThatThrownBy(() -> new PoisonPillSettings(true, 1, 64)).hasMessageContaining("max-deaths");
     }
 }

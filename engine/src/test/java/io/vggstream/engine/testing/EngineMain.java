@@ -2,13 +2,13 @@ package io.vggstream.engine.testing;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.vggstream.engine.Engine;
-import io.vggstream.engine.EngineSettings;
-import io.vggstream.engine.StopSignals;
-import io.vggstream.engine.StreamingEngine;
+import io.vggstream.engine.runtime.Engine;
+import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.runtime.StopSignals;
+import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.infer.OrtModel;
 import io.vggstream.engine.infer.Device;
-import io.vggstream.engine.kafka.KafkaPipe;
+import io.vggstream.engine.settings.Delivery;
 import io.vggstream.engine.ops.OpsServer;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.topics.KafkaSettings;
@@ -38,7 +38,7 @@ public final class EngineMain {
         EngineSettings settings = EngineSettings.from(config).withModels(List.of(Path.of(a[5]))).withProtocol(Protocol.parse(a[6]))
             .withDevices(List.of(Device.parse("cpu"))).withGroupId(a[4]);
         // TXN_ID "default": the settings' own, "<group>-<host name>" (HOSTNAME in the environment names the host).
-        settings = settings.withDelivery(new KafkaPipe.Delivery(a[7].equals("exactly-once"),
+        settings = settings.withDelivery(new Delivery(a[7].equals("exactly-once"),
             a[8].equals("default") ? settings.delivery().transactionalId() : a[8]));
         System.out.println("TXN " + settings.delivery().transactionalId());
         // Client properties from -Dvggstream.kafka.clients... (a test's session timeout), like the CLI's config.

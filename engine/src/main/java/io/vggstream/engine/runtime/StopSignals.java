@@ -1,4 +1,4 @@
-package io.vggstream.engine;
+package io.vggstream.engine.runtime;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

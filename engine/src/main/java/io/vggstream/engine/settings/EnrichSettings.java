@@ -1,4 +1,4 @@
-package io.vggstream.engine;
+package io.vggstream.engine.settings;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.typesafe.config.Config;

@@ -1,4 +1,4 @@
-package io.vggstream.engine;
+package io.vggstream.engine.metrics;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;

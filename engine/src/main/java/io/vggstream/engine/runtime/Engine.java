@@ -1,39 +1,43 @@
-package io.vggstream.engine;
+package io.vggstream.engine.runtime;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.vggstream.engine.actors.Aggregator;
 import io.vggstream.engine.actors.EngineGuardian;
+import io.vggstream.engine.api.Classification;
+import io.vggstream.engine.api.Classifier;
+import io.vggstream.engine.api.Served;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.infer.OrtModel;
+import io.vggstream.engine.infer.Warmup;
+import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.model.Model;
 import io.vggstream.engine.preprocess.Plan;
 import io.vggstream.engine.protocol.Protocol;
+import io.vggstream.engine.settings.EngineSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * The engine without Kafka: models loaded, sessions open, actors running, frames in, fused
- * posteriors out. The streaming path ({@code run}), {@code classify} and {@code evaluate} all go
- * through {@link #classify}, so they share preprocessing, batching and fusion.
+ * posteriors out. It owns the actor system and its guardian ({@link EngineGuardian}); as a
+ * {@link Classifier} it asks the guardian's aggregator. The streaming path ({@code run}),
+ * {@code classify} and {@code evaluate} all go through the same {@link Classifier}, so they share
+ * preprocessing, batching and fusion.
  */
-public final class Engine implements AutoCloseable {
+public final class Engine implements Classifier, AutoCloseable {
 
     private final EngineSettings settings;
     private final List<Model> models;
     private final ActorSystem<EngineGuardian.Command> system;
-    private final ActorRef<Aggregator.Command> aggregator;
+    private final Classifier classifier;
     private final EngineMetrics metrics;
     private final List<String> providers;
-    private final Duration askTimeout;
     private final List<String> warmed;
     private final List<Protocol> levels;
 
@@ -53,17 +57,16 @@ public final class Engine implements AutoCloseable {
     }
 
     private Engine(EngineSettings settings, List<Model> models, ActorSystem<EngineGuardian.Command> system,
-                   ActorRef<Aggregator.Command> aggregator, EngineMetrics metrics, List<String> providers, List<String> warmed,
+                   Classifier classifier, EngineMetrics metrics, List<String> providers, List<String> warmed,
                    List<Protocol> levels) {
         this.warmed = warmed;
         this.levels = levels;
         this.settings = settings;
         this.models = models;
         this.system = system;
-        this.aggregator = aggregator;
+        this.classifier = classifier;
         this.metrics = metrics;
         this.providers = providers;
-        this.askTimeout = settings.frameDeadline().plusSeconds(10);
     }
 
     /**
@@ -103,10 +106,10 @@ public final class Engine implements AutoCloseable {
             }
             plansByLevel.add(plans);
         }
-        int workersPerModel = settings.devices().size() * settings.workersPerDevice();
-        int cpuWorkers = (int) settings.devices().stream().filter(d -> d.kind() != Device.Kind.CUDA).count()
-            * settings.workersPerDevice() * models.size();
-        int threads = settings.effectiveThreads(Math.max(1, cpuWorkers));
+        int workersPerModel = settings.inference().devices().size() * settings.inference().workersPerDevice();
+        int cpuWorkers = (int) settings.inference().devices().stream().filter(d -> d.kind() != Device.Kind.CUDA).count()
+            * settings.inference().workersPerDevice() * models.size();
+        int threads = settings.inference().effectiveThreads(Math.max(1, cpuWorkers));
         List<List<OrtModel>> sessions = new ArrayList<>();
         List<String> providers = new ArrayList<>();
         try {
@@ -114,8 +117,8 @@ public final class Engine implements AutoCloseable {
                 Model m = models.get(i);
                 long t0 = System.nanoTime();
                 List<OrtModel> perModel = new ArrayList<>();
-                for (Device d : settings.devices()) {
-                    for (int w = 0; w < settings.workersPerDevice(); w++) {
+                for (Device d : settings.inference().devices()) {
+                    for (int w = 0; w < settings.inference().workersPerDevice(); w++) {
                         OrtModel s = OrtModel.open(m, d, threads);
                         perModel.add(s);
                         providers.add(m.name() + "@" + s.provider());
@@ -137,19 +140,26 @@ public final class Engine implements AutoCloseable {
             throw e;
         }
         for (int i = 0; i < models.size(); i++) {
-            logModelLoaded(models.get(i), sessions.get(i).size(), loadNanos[i], warmNanos[i], false);
+            models.get(i).logLoaded(sessions.get(i).size(), loadNanos[i], warmNanos[i], false);
         }
         int totalWorkers = workersPerModel * models.size();
         Config sized = ConfigFactory.parseMap(Map.of(
             EngineGuardian.INFERENCE_DISPATCHER + ".thread-pool-executor.fixed-pool-size", totalWorkers,
-            EngineGuardian.PREPROCESS_DISPATCHER + ".thread-pool-executor.fixed-pool-size", settings.effectivePreprocessWorkers()))
+            EngineGuardian.PREPROCESS_DISPATCHER + ".thread-pool-executor.fixed-pool-size", settings.preprocess().effectiveWorkers()))
             .withFallback(config);
-        EngineMetrics metrics = new EngineMetrics(settings.maxBatchSize());
-        CompletableFuture<ActorRef<Aggregator.Command>> aggregator = new CompletableFuture<>();
+        EngineMetrics metrics = new EngineMetrics(settings.inference().maxBatchSize());
+        List<Served.Level> served = new ArrayList<>();
+        for (Protocol level : levels) {
+            served.add(new Served.Level(level, level.scalesFor(first.card())));
+        }
+        Served what = new Served(models.stream().map(Model::name).toList(), first.card().classes(), served);
         ActorSystem<EngineGuardian.Command> system = ActorSystem.create(
-            EngineGuardian.create(settings, models, plansByLevel, sessions, first.card().numClasses(), threads, metrics, aggregator), "vggstream", sized);
+            EngineGuardian.create(settings, models, plansByLevel, sessions, what, threads, metrics), "vggstream", sized);
         try {
-            return new Engine(settings, models, system, aggregator.get(30, TimeUnit.SECONDS), metrics, providers, warmed, levels);
+            // The guardian answers once its children run: the classifier asks the aggregator it spawned.
+            Classifier classifier = AskPattern.<EngineGuardian.Command, Classifier>ask(system, EngineGuardian.GetClassifier::new,
+                Duration.ofSeconds(30), system.scheduler()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return new Engine(settings, models, system, classifier, metrics, providers, warmed, levels);
         } catch (Exception e) {
             system.terminate();
             throw new IllegalStateException("the engine's actors did not start: " + e.getMessage(), e);
@@ -167,61 +177,7 @@ public final class Engine implements AutoCloseable {
 
     /** As {@link #warmUp(EngineSettings, List, List)}, adding each model's warm-up time to {@code nanosByModel}. */
     private static List<String> warmUp(EngineSettings settings, List<Plan> plans, List<List<OrtModel>> sessions, long[] nanosByModel) {
-        long t0 = System.nanoTime();
-        java.util.Set<String> all = new java.util.TreeSet<>();
-        for (Plan plan : plans) {
-            java.util.Set<List<Integer>> shapes = new java.util.LinkedHashSet<>();
-            if (plan.crops()) {
-                shapes.add(List.of(plan.crop(), plan.crop()));
-            }
-            if (plan.dense()) {
-                for (int[] wh : settings.warmupFrameSizes()) {
-                    for (int q : plan.scales()) {
-                        int[] size = io.vggstream.engine.preprocess.Preprocessing.scaledSize(wh[0], wh[1], q);
-                        shapes.add(List.of(size[1], size[0]));
-                    }
-                }
-            }
-            long planStart = System.nanoTime();
-            for (OrtModel session : sessions.get(plan.model())) {
-                for (List<Integer> hw : shapes) {
-                    try {
-                        session.run(List.of(new float[3 * hw.get(0) * hw.get(1)]), hw.get(0), hw.get(1), settings.includeFeatures());
-                    } catch (ai.onnxruntime.OrtException e) {
-                        throw new io.vggstream.engine.model.ModelLoadException(session.model().onnx(),
-                            "fails on a " + hw.get(0) + "x" + hw.get(1) + " input during warm-up: " + e.getMessage());
-                    }
-                }
-            }
-            nanosByModel[plan.model()] += System.nanoTime() - planStart;
-            shapes.forEach(hw -> all.add(hw.get(0) + "x" + hw.get(1)));
-        }
-        org.slf4j.LoggerFactory.getLogger(Engine.class).info("warm: {} input shapes {} on every session in {} ms; ready", all.size(), all,
-            (System.nanoTime() - t0) / 1_000_000);
-        return List.copyOf(all);
-    }
-
-    /**
-     * The model-load event: one INFO line, its fields also as key-values (for JSON logs).
-     *
-     * @param replacement a hot swap's replacement (logged once it is swapped in), not a model loaded at start
-     */
-    public static void logModelLoaded(Model m, int workers, long loadNanos, long warmNanos, boolean replacement) {
-        long loadMs = loadNanos / 1_000_000;
-        long warmMs = warmNanos / 1_000_000;
-        org.slf4j.LoggerFactory.getLogger(Engine.class).atInfo()
-            .addKeyValue("event", "model-loaded")
-            .addKeyValue("model", m.name())
-            .addKeyValue("file", m.onnx().toString())
-            .addKeyValue("config", m.card().config())
-            .addKeyValue("classes", m.card().numClasses())
-            .addKeyValue("workers", workers)
-            .addKeyValue("load_ms", loadMs)
-            .addKeyValue("warmup_ms", warmMs)
-            .addKeyValue("replacement", replacement)
-            .log("model loaded{}: {} from {}, config {}, {} classes, {} worker session(s); load {} ms, warm-up {} ms",
-                replacement ? " (hot swap, now serving)" : "", m.name(), m.onnx(), m.card().config(), m.card().numClasses(), workers,
-                loadMs, warmMs);
+        return Warmup.run(plans, sessions, settings.warmupFrameSizes(), settings.includeFeatures(), nanosByModel);
     }
 
     /** The input shapes ({@code HxW}) every session ran once before the engine was ready. */
@@ -229,17 +185,16 @@ public final class Engine implements AutoCloseable {
         return warmed;
     }
 
-    /** Classifies one encoded image with the configured protocol: the fused posterior and top-k, or why not. Never fails the stage. */
-    public CompletionStage<Aggregator.Outcome> classify(byte[] image) {
-        return classify(image, 0);
+    /** Classifies one encoded image with the protocol of {@code level} (see {@link #levels()}). Never fails the stage. */
+    @Override
+    public CompletionStage<Classification> classify(byte[] image, int level) {
+        return classifier.classify(image, level);
     }
 
-    /** Classifies one encoded image with the protocol of {@code level} (see {@link #levels()}). */
-    public CompletionStage<Aggregator.Outcome> classify(byte[] image, int level) {
-        return AskPattern.<Aggregator.Command, Aggregator.Outcome>ask(aggregator,
-                replyTo -> new Aggregator.Classify(image, level, replyTo), askTimeout, system.scheduler())
-            .exceptionally(e -> new Aggregator.Failed(io.vggstream.topics.deadletter.ErrorKind.INFERENCE,
-                "no answer from the engine within " + askTimeout + ": " + e.getMessage()));
+    /** The models' names, their classes and the protocol levels, as the prediction records describe them. */
+    @Override
+    public Served served() {
+        return classifier.served();
     }
 
     public List<Model> models() {
@@ -273,7 +228,8 @@ public final class Engine implements AutoCloseable {
         return settings.protocol().scalesFor(models.get(0).card());
     }
 
-    public ActorSystem<?> system() {
+    /** The actor system (its guardian is {@link EngineGuardian}): for the streams' start and the ops server's liveness. */
+    public ActorSystem<EngineGuardian.Command> system() {
         return system;
     }
 

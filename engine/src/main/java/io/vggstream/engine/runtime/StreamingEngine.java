@@ -1,7 +1,9 @@
-package io.vggstream.engine;
+package io.vggstream.engine.runtime;
 
-import io.vggstream.engine.actors.Enricher;
+import io.vggstream.engine.actors.EngineGuardian;
 import io.vggstream.engine.actors.Ingest;
+import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.EnrichSettings;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
 import java.time.Duration;
@@ -13,25 +15,24 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * The engine with its Kafka streams: the frames path, and event enrichment when enabled. What
- * {@code vggstream run} is. {@link #close()} drains (no new records, those in flight finished,
- * produced and committed), then stops the actors and closes the sessions.
+ * {@code vggstream run} is. The streams' owners (Ingest, Enricher) are children of the engine's
+ * guardian; this facade only asks the guardian. {@link #close()} drains (no new records, those in
+ * flight finished, produced and committed), then stops the actors and closes the sessions.
  */
 public final class StreamingEngine implements AutoCloseable {
 
     private final Engine engine;
     private final ActorRef<Ingest.Command> ingest;
-    private final Optional<ActorRef<Enricher.Command>> enricher;
     private final CompletableFuture<Done> ended;
     private boolean closed;
 
-    private StreamingEngine(Engine engine, ActorRef<Ingest.Command> ingest, Optional<ActorRef<Enricher.Command>> enricher,
-                            CompletableFuture<Done> ended) {
+    private StreamingEngine(Engine engine, ActorRef<Ingest.Command> ingest, CompletableFuture<Done> ended) {
         this.engine = engine;
         this.ingest = ingest;
-        this.enricher = enricher;
         this.ended = ended;
     }
 
@@ -42,31 +43,36 @@ public final class StreamingEngine implements AutoCloseable {
 
     /** Starts consuming frames, and events when {@code enrich} is given and enabled. */
     public static StreamingEngine start(Engine engine, KafkaSettings kafka, TopicsSettings topics, Optional<EnrichSettings> enrich) {
-        CompletableFuture<Done> framesEnded = new CompletableFuture<>();
-        ActorRef<Ingest.Command> ingest = engine.system().systemActorOf(
-            Ingest.create(engine, kafka, topics, framesEnded), "ingest", Props.empty());
-        Optional<ActorRef<Enricher.Command>> enricher = Optional.empty();
-        CompletableFuture<Done> ended = framesEnded;
-        if (enrich.isPresent() && enrich.get().enabled()) {
-            CompletableFuture<Done> eventsEnded = new CompletableFuture<>();
-            enricher = Optional.of(engine.system().systemActorOf(
-                Enricher.create(engine, enrich.get(), kafka, topics, eventsEnded), "enricher", Props.empty()));
-            // The engine runs until both streams end; either failing ends it.
-            ended = framesEnded.thenCombine(eventsEnded, (a, b) -> a);
-            eventsEnded.exceptionally(e -> {
-                framesEnded.completeExceptionally(e);
-                return null;
-            });
+        var system = engine.system();
+        EngineGuardian.Streams streams;
+        try {
+            streams = AskPattern.<EngineGuardian.Command, EngineGuardian.Streams>ask(system,
+                    replyTo -> new EngineGuardian.StartStreams(kafka, topics, enrich, replyTo), Duration.ofSeconds(30), system.scheduler())
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the Kafka streams", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("the Kafka streams did not start: " + e.getMessage(), e);
         }
+        // The end of the streams is the guardian's to tell (it watches their owners); this one-message listener turns it into
+        // the stage run waits on: a failure as soon as one stream fails, else done when every stream has stopped.
+        CompletableFuture<Done> ended = new CompletableFuture<>();
+        ActorRef<EngineGuardian.StreamsEnded> listener = system.systemActorOf(
+            Behaviors.receive(EngineGuardian.StreamsEnded.class).onMessage(EngineGuardian.StreamsEnded.class, m -> {
+                m.failure().ifPresentOrElse(ended::completeExceptionally, () -> ended.complete(Done.getInstance()));
+                return Behaviors.stopped();
+            }).build(), "streams-ended", Props.empty());
+        system.tell(new EngineGuardian.WatchStreams(listener));
         logStart(engine, kafka, topics);
-        return new StreamingEngine(engine, ingest, enricher, ended);
+        return new StreamingEngine(engine, streams.ingest(), ended);
     }
 
     /** The engine-start event: one INFO line with what it serves and where, its fields also as key-values (for JSON logs). */
     private static void logStart(Engine engine, KafkaSettings kafka, TopicsSettings topics) {
         EngineSettings s = engine.settings();
         java.util.List<String> models = engine.models().stream().map(m -> m.name() + " (config " + m.card().config() + ")").toList();
-        java.util.List<String> devices = s.devices().stream().map(Object::toString).toList();
+        java.util.List<String> devices = s.inference().devices().stream().map(Object::toString).toList();
         String delivery = s.delivery().exactlyOnce() ? "exactly-once (transactional id " + s.delivery().transactionalId() + ")" : "at-least-once";
         org.slf4j.LoggerFactory.getLogger(StreamingEngine.class).atInfo()
             .addKeyValue("event", "engine-start")
@@ -91,7 +97,7 @@ public final class StreamingEngine implements AutoCloseable {
         return engine;
     }
 
-    /** Completes when the streams end: after {@link #close()}, or exceptionally if Kafka fails one. */
+    /** Completes when the streams end: after {@link #close()}, or exceptionally as soon as Kafka fails one. */
     public CompletionStage<Done> ended() {
         return ended;
     }
@@ -132,15 +138,13 @@ public final class StreamingEngine implements AutoCloseable {
         closed = true;
         Duration wait = engine.settings().frameDeadline().plusSeconds(30);
         try {
-            CompletableFuture<Done> frames = AskPattern.<Ingest.Command, Done>ask(ingest, Ingest.Drain::new, wait,
-                engine.system().scheduler()).toCompletableFuture();
-            CompletableFuture<Done> events = enricher.map(e -> AskPattern.<Enricher.Command, Done>ask(e, Enricher.Drain::new, wait,
-                engine.system().scheduler()).toCompletableFuture()).orElse(CompletableFuture.completedFuture(Done.getInstance()));
-            CompletableFuture.allOf(frames, events).get();
+            // Answered once every stream's owner has stopped: at once for a stream that had already ended.
+            AskPattern.<EngineGuardian.Command, Done>ask(engine.system(), EngineGuardian.DrainStreams::new, wait,
+                engine.system().scheduler()).toCompletableFuture().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            // A stream had already ended (e.g. Kafka failed it): nothing left to drain there.
+            // The drain took longer than the wait: stop anyway (what was not committed is consumed again).
         } finally {
             engine.close();
         }

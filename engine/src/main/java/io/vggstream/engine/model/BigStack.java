@@ -1,4 +1,4 @@
-package io.vggstream.engine.infer;
+package io.vggstream.engine.model;
 
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;

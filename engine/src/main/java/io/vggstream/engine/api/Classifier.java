@@ -1,0 +1,29 @@
+package io.vggstream.engine.api;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The engine as the streams and the tools see it: a frame's encoded bytes in, one
+ * {@link Classification} out. The stage never fails: a timeout or a refusal is a
+ * {@link Classification.NotClassified}.
+ */
+public interface Classifier {
+
+    /**
+     * Classifies one encoded image with the protocol of {@code level}: 0 is the configured
+     * protocol, higher levels the cheaper rungs of the degradation ladder ({@link Served#levels()}).
+     */
+    CompletionStage<Classification> classify(byte[] image, int level);
+
+    /** Classifies with the configured protocol (level 0). */
+    default CompletionStage<Classification> classify(byte[] image) {
+        return classify(image, 0);
+    }
+
+    /**
+     * What was served at start: the models, their classes and the protocol levels. The number of
+     * levels holds for the engine's life; after a hot swap each {@link Classification.Ok#served()}
+     * describes the models that answered.
+     */
+    Served served();
+}

@@ -1,0 +1,75 @@
+package io.vggstream.engine.settings;
+
+import com.typesafe.config.Config;
+import io.vggstream.engine.infer.Device;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code vggstream.engine.inference}: where inference runs and how it batches; what the inference
+ * workers are made from.
+ *
+ * @param devices where sessions run ({@code auto}, {@code cpu}, {@code cuda:N})
+ * @param workersPerDevice sessions per model per device
+ * @param threadsPerWorker ONNX Runtime intra-op threads per worker; 0: the cores shared among the CPU workers
+ * @param maxBatchSize the most same-shaped inputs in one batch
+ * @param maxDelay the longest a partial batch waits for company (0: it runs as soon as the worker is free)
+ * @param slowBatch a batch whose run takes longer is logged as a warning (0: every batch)
+ */
+public record InferenceSettings(List<Device> devices, int workersPerDevice, int threadsPerWorker, int maxBatchSize, Duration maxDelay,
+                                Duration slowBatch) {
+
+    private static final String KEY = "vggstream.engine.inference.";
+
+    public InferenceSettings {
+        devices = List.copyOf(devices);
+        require(!devices.isEmpty(), "devices must name at least one device");
+        require(workersPerDevice >= 1, "workers-per-device must be at least 1, got " + workersPerDevice);
+        require(threadsPerWorker >= 0, "threads-per-worker must not be negative, got " + threadsPerWorker);
+        require(maxBatchSize >= 1, "max-batch-size must be at least 1, got " + maxBatchSize);
+        require(!maxDelay.isNegative(), "max-delay must not be negative, got " + maxDelay);
+        require(!slowBatch.isNegative(), "slow-batch must not be negative (0 warns of every batch), got " + slowBatch);
+    }
+
+    /** The {@code vggstream.engine.inference} block of {@code config}. */
+    public static InferenceSettings from(Config config) {
+        Config c = config.getConfig("vggstream.engine.inference");
+        return new InferenceSettings(c.getStringList("devices").stream().map(Device::parse).toList(), c.getInt("workers-per-device"),
+            c.getInt("threads-per-worker"), c.getInt("max-batch-size"), c.getDuration("max-delay"), c.getDuration("slow-batch"));
+    }
+
+    /** ONNX Runtime threads per worker: the setting, or the cores shared among {@code workers}. */
+    public int effectiveThreads(int workers) {
+        return threadsPerWorker > 0 ? threadsPerWorker : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, workers));
+    }
+
+    public InferenceSettings withDevices(List<Device> d) {
+        return new InferenceSettings(d, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, slowBatch);
+    }
+
+    public InferenceSettings withWorkersPerDevice(int n) {
+        return new InferenceSettings(devices, n, threadsPerWorker, maxBatchSize, maxDelay, slowBatch);
+    }
+
+    public InferenceSettings withThreadsPerWorker(int n) {
+        return new InferenceSettings(devices, workersPerDevice, n, maxBatchSize, maxDelay, slowBatch);
+    }
+
+    public InferenceSettings withMaxBatchSize(int n) {
+        return new InferenceSettings(devices, workersPerDevice, threadsPerWorker, n, maxDelay, slowBatch);
+    }
+
+    public InferenceSettings withMaxDelay(Duration d) {
+        return new InferenceSettings(devices, workersPerDevice, threadsPerWorker, maxBatchSize, d, slowBatch);
+    }
+
+    public InferenceSettings withSlowBatch(Duration d) {
+        return new InferenceSettings(devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, d);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(KEY + message);
+        }
+    }
+}
