@@ -41,7 +41,7 @@ class PackageFloorsTest {
         Set.of("actors"),
         Set.of("runtime"),
         Set.of("eval", "ops"),
-        Set.of("cli"));
+        Set.of("serve"));
 
     private static final Set<String> PURE = Set.of("model", "protocol", "preprocess", "infer", "fusion", "metrics", "settings", "api");
 
