@@ -24,8 +24,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * its shape. A queue runs as soon as the worker is free: when it opens, the worker sends itself a
  * {@code Drained} marker, so the inputs already in the mailbox (those that arrived while the
  * previous batch ran) join it, and a lone frame on an idle worker does not wait. A queue also runs
- * at {@code max-batch-size}. Only after a full batch, when company is likely, a partial queue waits
- * for it at most {@code max-delay} (0: never). One reply per {@link Infer}, once all its inputs ran:
+ * at {@code max-batch-size}. Only a queue opened right after a full batch, when company is likely,
+ * waits for it, at most {@code max-delay} from its opening (0: never). One reply per {@link Infer}, once all its inputs ran:
  * a {@link Done} with their posteriors in input order, and a {@link Failed} for those of a failed
  * run. Runs on the inference dispatcher (it blocks in native code).
  */
@@ -213,10 +213,16 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
                 openings.remove(shape);
                 run(full.batch());
             } else if (added instanceof Batcher.Added.Opened<Item>) {
-                long opening = nextOpening++;
-                openings.put(shape, opening);
-                // Behind whatever is already in the mailbox: those inputs join this queue before it runs.
-                getContext().getSelf().tell(new Drained(shape, opening));
+                if (lastFull && !maxDelay.isZero()) {
+                    // Busy: batches have been filling; wait a little for company rather than run a small one. Timed
+                    // from the opening, not from the mailbox's end: a full mailbox must not lengthen the wait.
+                    timers.startSingleTimer(shape, new Flush(shape), maxDelay);
+                } else {
+                    long opening = nextOpening++;
+                    openings.put(shape, opening);
+                    // Behind whatever is already in the mailbox: those inputs join this queue before it runs.
+                    getContext().getSelf().tell(new Drained(shape, opening));
+                }
             }
         }
         return this;
@@ -227,13 +233,8 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
         if (open == null || open != d.opening()) {
             return this; // that queue already ran (full)
         }
-        if (lastFull && !maxDelay.isZero()) {
-            // Busy: batches have been filling; wait a little for company rather than run a small one.
-            timers.startSingleTimer(d.shape(), new Flush(d.shape()), maxDelay);
-        } else {
-            openings.remove(d.shape());
-            batcher.flush(d.shape()).ifPresent(this::run);
-        }
+        openings.remove(d.shape());
+        batcher.flush(d.shape()).ifPresent(this::run);
         return this;
     }
 
@@ -246,7 +247,6 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
     }
 
     private Behavior<Command> onFlush(Flush flush) {
-        openings.remove(flush.shape());
         batcher.flush(flush.shape()).ifPresent(this::run);
         return this;
     }
