@@ -6,7 +6,6 @@ import io.vggstream.engine.preprocess.Plan;
 import io.vggstream.engine.preprocess.Preprocessing;
 import io.vggstream.engine.preprocess.Variant;
 import io.vggstream.topics.deadletter.ErrorKind;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -98,21 +97,13 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
         metrics.latency(EngineMetrics.Stage.DECODE, ok.decodeNanos());
         metrics.latency(EngineMetrics.Stage.PREPROCESS, System.nanoTime() - t0 - ok.decodeNanos());
         p.aggregator().tell(new Aggregator.Planned(p.frameId(), ok.variants().size(), ok.width(), ok.height()));
-        // One message per model for the whole frame (its variants in plan order), to one of the model's workers.
-        List<List<InferenceWorker.Input>> byModel = new ArrayList<>(workers.size());
-        for (int m = 0; m < workers.size(); m++) {
-            byModel.add(new ArrayList<>());
-        }
+        // One message per variant. One per frame (all its variants in one Infer, one reply) measured slower at saturation
+        // in 4 of 4 back-to-back pairs (D: -22%, docs/results/issue13-engine-cost.md), for a reason not yet found; the
+        // worker and the aggregator take either.
         for (Variant v : ok.variants()) {
-            byModel.get(v.model()).add(new InferenceWorker.Input(v.crop(), v.h(), v.w(), v.chw()));
-        }
-        for (int m = 0; m < workers.size(); m++) {
-            if (byModel.get(m).isEmpty()) {
-                continue;
-            }
-            List<ActorRef<InferenceWorker.Command>> pool = workers.get(m);
-            ActorRef<InferenceWorker.Command> w = pool.get(Math.floorMod(next[m]++, pool.size()));
-            w.tell(new InferenceWorker.Infer(p.frameId(), m, byModel.get(m), p.replies()));
+            List<ActorRef<InferenceWorker.Command>> pool = workers.get(v.model());
+            ActorRef<InferenceWorker.Command> w = pool.get(Math.floorMod(next[v.model()]++, pool.size()));
+            w.tell(new InferenceWorker.Infer(p.frameId(), v.model(), v.crop(), v.h(), v.w(), v.chw(), p.replies()));
         }
         return this;
     }
