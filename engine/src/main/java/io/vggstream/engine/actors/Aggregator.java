@@ -174,21 +174,25 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
             return this;
         }
         if (w.reply() instanceof InferenceWorker.Done d) {
-            f.sums.get(d.model()).add(d.crop(), d.posterior());
-            if (d.feature() != null && d.model() == 0 && !d.crop()) {
-                if (f.featureSum == null) {
-                    f.featureSum = new double[d.feature().length];
+            Fusion.ModelSum sum = f.sums.get(d.model());
+            for (int k = 0; k < d.posteriors().length; k++) {
+                sum.add(d.crops()[k], d.posteriors()[k]);
+                float[] feature = d.features() == null ? null : d.features()[k];
+                if (feature != null && d.model() == 0 && !d.crops()[k]) {
+                    if (f.featureSum == null) {
+                        f.featureSum = new double[feature.length];
+                    }
+                    for (int i = 0; i < feature.length; i++) {
+                        f.featureSum[i] += feature[i];
+                    }
+                    f.featureCount++;
                 }
-                for (int i = 0; i < d.feature().length; i++) {
-                    f.featureSum[i] += d.feature()[i];
-                }
-                f.featureCount++;
             }
         } else if (w.reply() instanceof InferenceWorker.Failed x) {
-            f.failed++;
+            f.failed += x.inputs();
             f.lastFailure = x.reason();
         }
-        f.arrived++;
+        f.arrived += w.reply().inputs();
         completeIfDone(w.reply().frameId(), f);
         return this;
     }

@@ -7,7 +7,9 @@ import io.vggstream.engine.infer.OrtModel;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -18,10 +20,15 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
- * One ONNX Runtime session of one model on one device, with dynamic batching: inputs of the same
- * shape wait together until {@code max-batch-size} of them are there or the first has waited
- * {@code max-delay}; then one session run answers each of them once. A failed run answers every
- * input of the batch with the failure. Runs on the inference dispatcher (it blocks in native code).
+ * One ONNX Runtime session of one model on one device, with adaptive batching. One {@link Infer}
+ * carries all the inputs of one frame for this worker (any shapes); each input joins the queue of
+ * its shape. A queue runs as soon as the worker is free: when it opens, the worker sends itself a
+ * {@code Drained} marker, so the inputs already in the mailbox (those that arrived while the
+ * previous batch ran) join it, and a lone frame on an idle worker does not wait. A queue also runs
+ * at {@code max-batch-size}. Only a queue opened right after a full batch, when company is likely,
+ * waits for it, at most {@code max-delay} from its opening (0: never). One reply per {@link Infer}, once all its inputs ran:
+ * a {@link Done} with their posteriors in input order, and a {@link Failed} for those of a failed
+ * run. Runs on the inference dispatcher (it blocks in native code).
  */
 public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Command> {
 
@@ -29,24 +36,45 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
     public sealed interface Command {
     }
 
+    /** One input tensor {@code [3, h, w]}; {@code crop}: whether it is a grid crop (echoed in the reply). */
+    public record Input(boolean crop, int h, int w, float[] chw) {
+    }
+
     /**
-     * One input tensor {@code [3, h, w]} to classify.
+     * The inputs of one frame for one model, answered with one reply.
      *
-     * @param frameId the frame it belongs to
+     * @param frameId the frame they belong to
      * @param model the model's index in the ensemble (echoed in the reply)
-     * @param crop whether it is a grid crop (echoed)
+     * @param inputs the tensors, in the order their posteriors come back
      * @param sentNanos when it was handed to the worker ({@code System.nanoTime()}): its queue time runs from here to its batch's run
      */
-    public record Infer(long frameId, int model, boolean crop, int h, int w, float[] chw, ActorRef<Reply> replyTo, long sentNanos)
+    public record Infer(long frameId, int model, List<Input> inputs, ActorRef<Reply> replyTo, long sentNanos)
         implements Command {
 
+        public Infer {
+            inputs = List.copyOf(inputs);
+            if (inputs.isEmpty()) {
+                throw new IllegalArgumentException("an Infer needs at least one input");
+            }
+        }
+
         /** Sent now. */
+        public Infer(long frameId, int model, List<Input> inputs, ActorRef<Reply> replyTo) {
+            this(frameId, model, inputs, replyTo, System.nanoTime());
+        }
+
+        /** One input, sent now. */
         public Infer(long frameId, int model, boolean crop, int h, int w, float[] chw, ActorRef<Reply> replyTo) {
-            this(frameId, model, crop, h, w, chw, replyTo, System.nanoTime());
+            this(frameId, model, List.of(new Input(crop, h, w, chw)), replyTo, System.nanoTime());
         }
     }
 
+    /** The max-delay timer of a queue that waits for company. */
     private record Flush(Shape shape) implements Command {
+    }
+
+    /** Sent to itself when the queue of {@code shape} opened as number {@code opening}: everything queued before it is in. */
+    private record Drained(Shape shape, long opening) implements Command {
     }
 
     /**
@@ -60,17 +88,40 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
     private record Shape(int h, int w) {
     }
 
-    /** The one answer each {@link Infer} gets. */
+    /** The answers to one {@link Infer}; every reply counts the inputs it answers. */
     public sealed interface Reply {
         long frameId();
+
+        /** How many of the frame's inputs this reply answers. */
+        int inputs();
     }
 
-    /** The input's softmax posterior and, when asked for, its feature vector. */
-    public record Done(long frameId, int model, boolean crop, float[] posterior, float[] feature) implements Reply {
+    /**
+     * The softmax posteriors of inputs of one {@link Infer}, in input order, and, when asked for, their feature vectors.
+     *
+     * @param crops per posterior, whether its input was a grid crop
+     * @param features null when not asked for; else one row per posterior (a row may be null)
+     */
+    public record Done(long frameId, int model, boolean[] crops, float[][] posteriors, float[][] features) implements Reply {
+
+        /** One input's answer. */
+        public Done(long frameId, int model, boolean crop, float[] posterior, float[] feature) {
+            this(frameId, model, new boolean[] {crop}, new float[][] {posterior}, feature == null ? null : new float[][] {feature});
+        }
+
+        @Override
+        public int inputs() {
+            return posteriors.length;
+        }
     }
 
-    /** The batch holding the input failed. */
-    public record Failed(long frameId, int model, String reason) implements Reply {
+    /** The batch (or batches) holding {@code inputs} inputs of the frame failed. */
+    public record Failed(long frameId, int model, String reason, int inputs) implements Reply {
+
+        /** For one input. */
+        public Failed(long frameId, int model, String reason) {
+            this(frameId, model, reason, 1);
+        }
     }
 
     /** A worker owning {@code session}: it closes it when it stops. Never warns of slow batches. */
@@ -95,13 +146,44 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
             new InferenceWorker(ctx, timers, session, maxBatchSize, maxDelay, withFeatures, metrics, slowBatch)));
     }
 
+    /** One {@link Infer} being answered: its posteriors fill in as its inputs' batches run. */
+    private static final class Job {
+        final Infer infer;
+        final float[][] posteriors;
+        final float[][] features;
+        final boolean[] failed;
+        int left;
+        String reason;
+
+        Job(Infer infer) {
+            this.infer = infer;
+            int n = infer.inputs().size();
+            this.posteriors = new float[n][];
+            this.features = new float[n][];
+            this.failed = new boolean[n];
+            this.left = n;
+        }
+    }
+
+    /** Input {@code index} of {@code job}: what the batcher queues. */
+    private record Item(Job job, int index) {
+        Input input() {
+            return job.infer.inputs().get(index);
+        }
+    }
+
     private final TimerScheduler<Command> timers;
     private OrtModel session;
-    private final Batcher<Shape, Infer> batcher;
+    private final Batcher<Shape, Item> batcher;
     private final Duration maxDelay;
     private final boolean withFeatures;
     private final EngineMetrics metrics;
     private final long slowBatchNanos;
+    /** Per shape, the number of its open queue's opening (a Drained for an older one is stale). */
+    private final Map<Shape, Long> openings = new HashMap<>();
+    private long nextOpening;
+    /** Whether the last batch that ran was full: the worker is busy, and a partial queue may wait max-delay for company. */
+    private boolean lastFull;
 
     private InferenceWorker(ActorContext<Command> ctx, TimerScheduler<Command> timers, OrtModel session, int maxBatchSize,
                             Duration maxDelay, boolean withFeatures, EngineMetrics metrics, Duration slowBatch) {
@@ -119,6 +201,7 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
             .onMessage(Infer.class, this::onInfer)
+            .onMessage(Drained.class, this::onDrained)
             .onMessage(Flush.class, this::onFlush)
             .onMessage(Swap.class, this::onSwap)
             .onSignal(PostStop.class, s -> stopped())
@@ -126,18 +209,38 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
     }
 
     private Behavior<Command> onInfer(Infer infer) {
-        Shape shape = new Shape(infer.h(), infer.w());
-        Batcher.Added<Infer> added = batcher.add(shape, infer);
-        if (added instanceof Batcher.Added.Full<Infer> full) {
-            timers.cancel(shape);
-            run(full.batch());
-        } else if (added instanceof Batcher.Added.Opened<Infer>) {
-            if (maxDelay.isZero()) {
-                batcher.flush(shape).ifPresent(this::run);
-            } else {
-                timers.startSingleTimer(shape, new Flush(shape), maxDelay);
+        Job job = new Job(infer);
+        for (int k = 0; k < infer.inputs().size(); k++) {
+            Input in = infer.inputs().get(k);
+            Shape shape = new Shape(in.h(), in.w());
+            Batcher.Added<Item> added = batcher.add(shape, new Item(job, k));
+            if (added instanceof Batcher.Added.Full<Item> full) {
+                timers.cancel(shape);
+                openings.remove(shape);
+                run(full.batch());
+            } else if (added instanceof Batcher.Added.Opened<Item>) {
+                if (lastFull && !maxDelay.isZero()) {
+                    // Busy: batches have been filling; wait a little for company rather than run a small one. Timed
+                    // from the opening, not from the mailbox's end: a full mailbox must not lengthen the wait.
+                    timers.startSingleTimer(shape, new Flush(shape), maxDelay);
+                } else {
+                    long opening = nextOpening++;
+                    openings.put(shape, opening);
+                    // Behind whatever is already in the mailbox: those inputs join this queue before it runs.
+                    getContext().getSelf().tell(new Drained(shape, opening));
+                }
             }
         }
+        return this;
+    }
+
+    private Behavior<Command> onDrained(Drained d) {
+        Long open = openings.get(d.shape());
+        if (open == null || open != d.opening()) {
+            return this; // that queue already ran (full)
+        }
+        openings.remove(d.shape());
+        batcher.flush(d.shape()).ifPresent(this::run);
         return this;
     }
 
@@ -154,16 +257,17 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
         return this;
     }
 
-    private void run(List<Infer> batch) {
-        Infer first = batch.get(0);
+    private void run(List<Item> batch) {
+        lastFull = batch.size() >= batcher.maxBatchSize();
+        Input first = batch.get(0).input();
         List<float[]> inputs = new ArrayList<>(batch.size());
-        for (Infer i : batch) {
-            inputs.add(i.chw());
+        for (Item i : batch) {
+            inputs.add(i.input().chw());
         }
         try {
             long t0 = System.nanoTime();
-            for (Infer i : batch) {
-                metrics.latency(EngineMetrics.Stage.QUEUE, t0 - i.sentNanos());
+            for (Item i : batch) {
+                metrics.latency(EngineMetrics.Stage.QUEUE, t0 - i.job().infer.sentNanos());
             }
             OrtModel.Outputs out = session.run(inputs, first.h(), first.w(), withFeatures);
             long took = System.nanoTime() - t0;
@@ -173,23 +277,58 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
                 slowBatch(batch.size(), first, took);
             }
             for (int k = 0; k < batch.size(); k++) {
-                Infer i = batch.get(k);
-                i.replyTo().tell(new Done(i.frameId(), i.model(), i.crop(), out.posteriors()[k],
-                    out.features() == null ? null : out.features()[k]));
+                Item i = batch.get(k);
+                i.job().posteriors[i.index()] = out.posteriors()[k];
+                i.job().features[i.index()] = out.features() == null ? null : out.features()[k];
+                answered(i.job());
             }
         } catch (Exception e) {
             metrics.failedBatch();
             String reason = "inference failed on " + session.model().name() + " (batch of " + batch.size() + " at "
                 + first.h() + "x" + first.w() + "): " + e.getMessage();
             getContext().getLog().warn(reason);
-            for (Infer i : batch) {
-                i.replyTo().tell(new Failed(i.frameId(), i.model(), reason));
+            for (Item i : batch) {
+                i.job().failed[i.index()] = true;
+                i.job().reason = reason;
+                answered(i.job());
             }
         }
     }
 
+    /** One more input of {@code job} ran; when it was the last, the job's replies go out. */
+    private void answered(Job job) {
+        if (--job.left > 0) {
+            return;
+        }
+        Infer infer = job.infer;
+        int n = infer.inputs().size();
+        int bad = 0;
+        for (boolean f : job.failed) {
+            bad += f ? 1 : 0;
+        }
+        if (bad < n) {
+            boolean[] crops = new boolean[n - bad];
+            float[][] posteriors = new float[n - bad][];
+            float[][] features = withFeatures ? new float[n - bad][] : null;
+            for (int k = 0, j = 0; k < n; k++) {
+                if (!job.failed[k]) {
+                    crops[j] = infer.inputs().get(k).crop();
+                    posteriors[j] = job.posteriors[k];
+                    if (features != null) {
+                        features[j] = job.features[k];
+                    }
+                    j++;
+                }
+            }
+            infer.replyTo().tell(new Done(infer.frameId(), infer.model(), crops, posteriors, features));
+        }
+        if (bad > 0) {
+            infer.replyTo().tell(new Failed(infer.frameId(), infer.model(), job.reason, bad));
+        }
+    }
+
     /** One WARN line per slow batch: the model, provider, size, input shape and time, as text and as key-values. */
-    private void slowBatch(int size, Infer first, long nanos) {
+    private void slowBatch(int size, Input first, long nanos) {
         String shape = "[" + size + ",3," + first.h() + "," + first.w() + "]";
         long ms = nanos / 1_000_000;
         getContext().getLog().atWarn()
@@ -214,9 +353,12 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
 
     private Behavior<Command> stopped() {
         // Whatever still waits gets its one answer before the session goes.
-        for (List<Infer> left : batcher.drain()) {
-            for (Infer i : left) {
-                i.replyTo().tell(new Failed(i.frameId(), i.model(), "the inference worker of " + session.model().name() + " stopped"));
+        String reason = "the inference worker of " + session.model().name() + " stopped";
+        for (List<Item> left : batcher.drain()) {
+            for (Item i : left) {
+                i.job().failed[i.index()] = true;
+                i.job().reason = reason;
+                answered(i.job());
             }
         }
         session.close();

@@ -97,6 +97,9 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
         metrics.latency(EngineMetrics.Stage.DECODE, ok.decodeNanos());
         metrics.latency(EngineMetrics.Stage.PREPROCESS, System.nanoTime() - t0 - ok.decodeNanos());
         p.aggregator().tell(new Aggregator.Planned(p.frameId(), ok.variants().size(), ok.width(), ok.height()));
+        // One message per variant. One per frame (all its variants in one Infer, one reply) measured slower at saturation
+        // in 4 of 4 back-to-back pairs (D: -22%, docs/results/issue13-engine-cost.md), for a reason not yet found; the
+        // worker and the aggregator take either.
         for (Variant v : ok.variants()) {
             List<ActorRef<InferenceWorker.Command>> pool = workers.get(v.model());
             ActorRef<InferenceWorker.Command> w = pool.get(Math.floorMod(next[v.model()]++, pool.size()));

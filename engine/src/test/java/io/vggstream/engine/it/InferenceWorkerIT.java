@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Dynamic batching on a real ONNX Runtime session, with virtual time for max-delay. */
+/** Adaptive batching on a real ONNX Runtime session, with virtual time for max-delay. */
 class InferenceWorkerIT {
 
     private static final ActorTestKit kit = ActorTestKit.create(ManualTime.config());
@@ -54,9 +54,21 @@ class InferenceWorkerIT {
         return x;
     }
 
+    private static InferenceWorker.Input in(boolean crop, int h, int w, float[] x) {
+        return new InferenceWorker.Input(crop, h, w, x);
+    }
+
     private record Worker(ActorRef<InferenceWorker.Command> ref, EngineMetrics metrics, TestProbe<InferenceWorker.Reply> replies) {
         void infer(long frame, int h, int w, float[] x) {
             ref.tell(new InferenceWorker.Infer(frame, 0, false, h, w, x, replies.getRef()));
+        }
+
+        void infer(long frame, InferenceWorker.Input... inputs) {
+            ref.tell(new InferenceWorker.Infer(frame, 0, java.util.List.of(inputs), replies.getRef()));
+        }
+
+        InferenceWorker.Done done() {
+            return replies.expectMessageClass(InferenceWorker.Done.class, Duration.ofSeconds(30));
         }
     }
 
@@ -68,60 +80,104 @@ class InferenceWorkerIT {
     }
 
     @Test
-    void shouldRunAFullBatchAtOnceAndAnswerEachInputOnce() {
+    void shouldRunAFullBatchAtOnceAndAnswerTheFrameOnceWithEveryPosterior() {
         Worker w = worker(3);
-        for (int i = 0; i < 3; i++) {
-            w.infer(i, 32, 32, input(32, 32, i));
+        w.infer(0, in(false, 32, 32, input(32, 32, 0)), in(false, 32, 32, input(32, 32, 1)), in(false, 32, 32, input(32, 32, 2)));
+        InferenceWorker.Done d = w.done();
+        assertThat(d.frameId()).isZero();
+        assertThat(d.inputs()).isEqualTo(3);
+        for (float[] p : d.posteriors()) {
+            assertThat(p).hasSize(TestModels.CLASSES);
         }
-        java.util.Set<Long> answered = new java.util.HashSet<>();
-        for (int i = 0; i < 3; i++) {
-            InferenceWorker.Done d = w.replies().expectMessageClass(InferenceWorker.Done.class, Duration.ofSeconds(30));
-            assertThat(d.posterior()).hasSize(TestModels.CLASSES);
-            answered.add(d.frameId());
-        }
-        assertThat(answered).containsExactlyInAnyOrder(0L, 1L, 2L);
+        w.replies().expectNoMessage(Duration.ofMillis(100));
         assertThat(w.metrics().batchSizeHistogram()[3]).isEqualTo(1);
     }
 
     @Test
-    void shouldCloseAPartBatchOnlyAtMaxDelay() {
-        Worker w = worker(4);
-        w.infer(7, 32, 32, input(32, 32, 7));
-        w.infer(8, 32, 32, input(32, 32, 8));
-        w.replies().expectNoMessage(Duration.ofMillis(200));
-        time.timePasses(DELAY);
-        w.replies().expectMessageClass(InferenceWorker.Done.class, Duration.ofSeconds(30));
-        w.replies().expectMessageClass(InferenceWorker.Done.class, Duration.ofSeconds(30));
+    void shouldRunALoneFrameOnAnIdleWorkerWithoutWaitingForMaxDelay() {
+        Worker w = worker(8);
+        // No virtual time passes: the part batch runs as soon as the worker has read its mailbox.
+        w.infer(7, in(false, 32, 32, input(32, 32, 7)), in(false, 32, 32, input(32, 32, 8)));
+        assertThat(w.done().inputs()).isEqualTo(2);
         assertThat(w.metrics().batchSizeHistogram()[2]).isEqualTo(1);
     }
 
     @Test
-    void shouldBatchOnlySameShapedInputsTogether() {
+    void shouldWaitMaxDelayForCompanyOnlyAfterAFullBatch() {
         Worker w = worker(2);
-        w.infer(1, 32, 32, input(32, 32, 1));
-        w.infer(2, 32, 40, input(32, 40, 2));
+        w.infer(1, in(false, 32, 32, input(32, 32, 1)), in(false, 32, 32, input(32, 32, 2)));
+        w.done();
+        // Busy (the last batch was full): a lone input waits for company, at most max-delay.
+        w.infer(2, 32, 32, input(32, 32, 3));
         w.replies().expectNoMessage(Duration.ofMillis(200));
-        w.infer(3, 32, 40, input(32, 40, 3));
-        assertThat(w.replies().expectMessageClass(InferenceWorker.Done.class, Duration.ofSeconds(30)).frameId()).isIn(2L, 3L);
-        assertThat(w.replies().expectMessageClass(InferenceWorker.Done.class, Duration.ofSeconds(30)).frameId()).isIn(2L, 3L);
         time.timePasses(DELAY);
-        assertThat(w.replies().expectMessageClass(InferenceWorker.Done.class, Duration.ofSeconds(30)).frameId()).isEqualTo(1L);
+        assertThat(w.done().frameId()).isEqualTo(2L);
+        // That batch was partial: the next lone input runs at once.
+        w.infer(3, 32, 32, input(32, 32, 4));
+        assertThat(w.done().frameId()).isEqualTo(3L);
+        assertThat(w.metrics().batchSizeHistogram()[1]).isEqualTo(2);
+        assertThat(w.metrics().batchSizeHistogram()[2]).isEqualTo(1);
     }
 
     @Test
-    void shouldFailEveryInputOfAFailedBatch() {
-        Worker w = worker(3);
-        w.infer(1, 32, 32, input(32, 32, 1));
-        w.infer(2, 32, 32, new float[5]);
-        w.infer(3, 32, 32, input(32, 32, 3));
-        for (int i = 0; i < 3; i++) {
-            InferenceWorker.Failed f = w.replies().expectMessageClass(InferenceWorker.Failed.class, Duration.ofSeconds(30));
-            assertThat(f.reason()).contains("inference failed");
+    void shouldBatchOnlySameShapedInputsTogetherAndAnswerInInputOrder() {
+        Worker w = worker(2);
+        float[] a = input(32, 32, 1);
+        float[] b = input(32, 40, 2);
+        float[] c = input(32, 40, 3);
+        w.infer(1, in(true, 32, 32, a), in(false, 32, 40, b), in(false, 32, 40, c));
+        // The 32x40 pair fills a batch and runs; the lone 32x32 input's queue opened before it, on an idle worker, and
+        // runs once the mailbox is read, without max-delay.
+        InferenceWorker.Done d = w.done();
+        assertThat(d.crops()).containsExactly(true, false, false);
+        assertThat(w.metrics().batchSizeHistogram()[2]).isEqualTo(1);
+        assertThat(w.metrics().batchSizeHistogram()[1]).isEqualTo(1);
+        // Each posterior is its own input's: the same as that input run alone.
+        Worker alone = worker(1);
+        for (int k = 0; k < 3; k++) {
+            float[] x = k == 0 ? a : k == 1 ? b : c;
+            alone.infer(10 + k, 32, k == 0 ? 32 : 40, x); // a batch of one is full: it runs at once
+            assertThat(alone.done().posteriors()[0]).containsExactly(d.posteriors()[k], org.assertj.core.data.Offset.offset(1e-5f));
         }
+    }
+
+    @Test
+    void shouldFailEveryInputOfAFailedBatchAndGoOn() {
+        Worker w = worker(3);
+        w.infer(1, in(false, 32, 32, input(32, 32, 1)), in(false, 32, 32, new float[5]), in(false, 32, 32, input(32, 32, 3)));
+        InferenceWorker.Failed f = w.replies().expectMessageClass(InferenceWorker.Failed.class, Duration.ofSeconds(30));
+        assertThat(f.inputs()).isEqualTo(3);
+        assertThat(f.reason()).contains("inference failed");
+        w.replies().expectNoMessage(Duration.ofMillis(100));
         assertThat(w.metrics().failedBatches()).isEqualTo(1);
         // The worker goes on.
         w.infer(4, 32, 32, input(32, 32, 4));
         time.timePasses(DELAY);
-        assertThat(w.replies().expectMessageClass(InferenceWorker.Done.class, Duration.ofSeconds(30)).frameId()).isEqualTo(4L);
+        assertThat(w.done().frameId()).isEqualTo(4L);
+    }
+
+    @Test
+    void shouldAnswerTheInputsOfAFrameThatRanAndThoseThatFailedOnceEach() {
+        Worker w = worker(4);
+        w.infer(5, in(false, 32, 32, input(32, 32, 5)), in(false, 32, 40, new float[5]));
+        InferenceWorker.Done d = w.done();
+        InferenceWorker.Failed f = w.replies().expectMessageClass(InferenceWorker.Failed.class, Duration.ofSeconds(30));
+        assertThat(d.inputs()).isEqualTo(1);
+        assertThat(f.inputs()).isEqualTo(1);
+        assertThat(f.frameId()).isEqualTo(5L);
+        w.replies().expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
+    void shouldAnswerWhatStillWaitsWhenTheWorkerStops() {
+        Worker w = worker(2);
+        w.infer(1, in(false, 32, 32, input(32, 32, 1)), in(false, 32, 32, input(32, 32, 2)));
+        w.done();
+        w.infer(2, 32, 32, input(32, 32, 3));
+        w.replies().expectNoMessage(Duration.ofMillis(100));
+        kit.stop(w.ref());
+        InferenceWorker.Failed f = w.replies().expectMessageClass(InferenceWorker.Failed.class, Duration.ofSeconds(30));
+        assertThat(f.frameId()).isEqualTo(2L);
+        assertThat(f.reason()).contains("stopped");
     }
 }
