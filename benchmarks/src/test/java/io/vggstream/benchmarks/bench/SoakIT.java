@@ -38,9 +38,10 @@ class SoakIT {
         Duration duration = Duration.ofSeconds(15);
         // The memory rule: the last quarter's mean at most max(10%, 50 MB) over the second's, and the slope over the last
         // three quarters at most maxSlope. Over minutes, 5 MB/min is the stricter half; over 15 s, a slope from a dozen
-        // noisy samples says little, so it is held to the growth allowed between the two quarters' middles (half the
-        // run), and the growth rule decides.
-        double maxSlope = Trend.GROWTH_MB / (duration.toMillis() / 2 / 60_000.0);
+        // noisy samples says little, so the growth rule decides: the slope may reach twice the rate of the growth
+        // allowed between the two quarters' middles (half the run). At exactly that rate, a loaded CI run failed on the
+        // slope alone (+427 MB/min against 400) while its growth, +47.1 MB, was within the 50 MB allowed.
+        double maxSlope = 2 * Trend.GROWTH_MB / (duration.toMillis() / 2 / 60_000.0);
         SoakSpec spec = new SoakSpec("./vggstream bench soak (SoakIT)", Protocol.parse("single"), new SyntheticFrames.Resolution(64, 48), 1, 4,
             Duration.ofMillis(5), 0, 2, Optional.empty(), 10, duration, Duration.ofSeconds(1), Optional.empty(),
             Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(500), maxSlope, Duration.ofSeconds(60), dir.resolve("out"));
