@@ -22,9 +22,14 @@ import java.util.regex.Pattern;
  * graph and to read its answers. It travels as {@code model.json} beside {@code model.onnx} and,
  * identical, inside the ONNX file under the metadata key {@link #ONNX_METADATA_KEY}.
  *
- * <p>The graph's input is {@code [N, 3, H, W]} float32 RGB in 0-255 pixel units with
- * {@link #meanRgb()} already subtracted; H and W are symbolic and must be at least {@link #crop()}.
- * The paper's single-scale test rescales the smallest side to {@link Scale#testScale()}.
+ * <p>The graph's input is {@code [N, 3, H, W]} float32, normalised as {@link #normalisation()} says
+ * (for the trainer's own exports: RGB in 0-255 pixel units with {@link #meanRgb()} subtracted); H and
+ * W are symbolic and must be at least {@link #crop()}. The paper's single-scale test rescales the
+ * smallest side to {@link Scale#testScale()}.
+ *
+ * <p>Two formats: {@link #FORMAT} ({@code /1}) and {@link #FORMAT_2} ({@code /2}). A card with an
+ * {@code input} block, a {@code source} or a custom stack must say {@code /2}, so that an engine that
+ * predates those fields refuses the card instead of feeding the graph the wrong pixels.
  *
  * @param format schema tag, always {@link #FORMAT}
  * @param config the paper's configuration letter: A, A-LRN, B, C, D or E
@@ -39,10 +44,15 @@ import java.util.regex.Pattern;
  * @param recipe every training flag, as given or defaulted
  * @param versions library versions that produced the weights (DJL, PyTorch, opset, ...)
  * @param weightsSha256 SHA-256 (hex) of the weights as stored in the ONNX initializers
+ * @param input how pixels become the graph's input; null means the /1 convention (RGB, 0-255,
+ *     {@code mean_rgb} subtracted, no division)
+ * @param source the file a model was imported from; null for the trainer's own exports
+ * @param stack the conv stack layer by layer (e.g. {@code conv3-64}, {@code pool}) when
+ *     {@code config} is {@code custom}; null otherwise
  */
 @JsonPropertyOrder({
     "format", "config", "width", "fc", "classes", "mean_rgb", "crop", "training_scale", "io",
-    "accuracy", "recipe", "versions", "weights_sha256"})
+    "accuracy", "recipe", "versions", "weights_sha256", "input", "source", "stack"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelCard(
         @JsonProperty("format") String format,
@@ -57,10 +67,19 @@ public record ModelCard(
         @JsonProperty("accuracy") Accuracy accuracy,
         @JsonProperty("recipe") Map<String, String> recipe,
         @JsonProperty("versions") Map<String, String> versions,
-        @JsonProperty("weights_sha256") String weightsSha256) {
+        @JsonProperty("weights_sha256") String weightsSha256,
+        @JsonProperty("input") Input input,
+        @JsonProperty("source") Source source,
+        @JsonProperty("stack") List<String> stack) {
 
-    /** Schema tag written into every card; a reader refuses any other. */
+    /** Schema tag of the trainer's cards (no input block, no source, a paper configuration). */
     public static final String FORMAT = "vggstream-model-card/1";
+
+    /** Schema tag of cards that carry an input block, a source or a custom stack. */
+    public static final String FORMAT_2 = "vggstream-model-card/2";
+
+    /** The config of an imported conv stack that is none of the paper's; {@code stack} lists it. */
+    public static final String CUSTOM = "custom";
 
     /** Metadata key under which the card's JSON travels inside the ONNX file. */
     public static final String ONNX_METADATA_KEY = "vggstream.model_card";
@@ -78,9 +97,18 @@ public record ModelCard(
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
+    /** A card in the /1 form: no input block, no source, a paper configuration. */
+    public ModelCard(String format, String config, double width, int fc, List<String> classes, List<Double> meanRgb,
+            int crop, Scale trainingScale, Io io, Accuracy accuracy, Map<String, String> recipe,
+            Map<String, String> versions, String weightsSha256) {
+        this(format, config, width, fc, classes, meanRgb, crop, trainingScale, io, accuracy, recipe, versions,
+                weightsSha256, null, null, null);
+    }
+
     /** Copies the collections, so a card is immutable once built. */
     public ModelCard {
         classes = classes == null ? null : List.copyOf(classes);
+        stack = stack == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(stack));
         meanRgb = meanRgb == null ? null : List.copyOf(meanRgb);
         recipe = recipe == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(recipe));
         versions = versions == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(versions));
@@ -117,6 +145,58 @@ public record ModelCard(
     }
 
     /**
+     * How a decoded image's pixels (0-255 per channel) become the graph's input. For the input
+     * channel k, taken from the image's channel {@code channelOrder.charAt(k)}:
+     * {@code x = (pixel * scale - mean[k]) / std[k]}. Mean and std are listed in the input's
+     * channel order. torchvision: rgb, 1/255, mean 0.485/0.456/0.406, std 0.229/0.224/0.225.
+     * The Caffe release: bgr, 1, mean 103.939/116.779/123.68, std 1/1/1.
+     *
+     * @param channelOrder {@code rgb} or {@code bgr}: which image channel feeds input channel 0, 1, 2
+     * @param scale multiplies the 0-255 pixel before the mean is subtracted
+     * @param mean per input channel, in scaled units
+     * @param std per input channel, positive
+     */
+    @JsonPropertyOrder({"channel_order", "scale", "mean", "std"})
+    public record Input(
+            @JsonProperty("channel_order") String channelOrder,
+            @JsonProperty("scale") double scale,
+            @JsonProperty("mean") List<Double> mean,
+            @JsonProperty("std") List<Double> std) {
+
+        /** The channel orders a card may name. */
+        public static final Set<String> ORDERS = Set.of("rgb", "bgr");
+
+        /** Copies the lists. */
+        public Input {
+            mean = mean == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(mean));
+            std = std == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(std));
+        }
+
+        /** The /1 convention: RGB, 0-255, the given mean subtracted, no division. */
+        public static Input pixelsMinus(List<Double> meanRgb) {
+            return new Input("rgb", 1.0, meanRgb, List.of(1.0, 1.0, 1.0));
+        }
+
+        /** True when input channel 0 is the image's blue channel. */
+        public boolean bgr() {
+            return "bgr".equals(channelOrder);
+        }
+    }
+
+    /**
+     * The file a model was imported from.
+     *
+     * @param file the source file's name (no folder)
+     * @param layout the exporter's layout: {@code torchvision}, {@code zoo} or {@code caffe}
+     * @param sha256 SHA-256 (hex) of the source file's bytes
+     */
+    @JsonPropertyOrder({"file", "layout", "sha256"})
+    public record Source(
+            @JsonProperty("file") String file,
+            @JsonProperty("layout") String layout,
+            @JsonProperty("sha256") String sha256) {}
+
+    /**
      * Names of the graph's tensors.
      *
      * @param input {@code [N, 3, H, W]} float32, mean-subtracted RGB in 0-255 units
@@ -151,6 +231,11 @@ public record ModelCard(
             @JsonProperty("top5") double top5,
             @JsonProperty("test_scale") int testScale,
             @JsonProperty("protocol") String protocol) {}
+
+    /** How pixels become the graph's input: the card's input block, or the /1 convention. */
+    public Input normalisation() {
+        return input != null ? input : Input.pixelsMinus(meanRgb);
+    }
 
     /** The number of classes, the posterior's length. */
     public int numClasses() {
@@ -219,9 +304,20 @@ public record ModelCard(
      * @throws InvalidModelCardException naming {@code source} and the first bad field
      */
     public ModelCard validate(String source) {
-        require(source, "format", FORMAT.equals(format), "must be \"" + FORMAT + "\", was " + quote(format));
-        require(source, "config", config != null && CONFIGS.contains(config),
-                "must be one of A, A-LRN, B, C, D, E, B-5x5, was " + quote(config));
+        require(source, "format", FORMAT.equals(format) || FORMAT_2.equals(format),
+                "must be \"" + FORMAT + "\" or \"" + FORMAT_2 + "\", was " + quote(format));
+        boolean v2 = input != null || this.source != null || stack != null || CUSTOM.equals(config);
+        require(source, "format", !v2 || FORMAT_2.equals(format),
+                "must be \"" + FORMAT_2 + "\" when the card has input, source or a custom stack, was " + quote(format));
+        require(source, "config", config != null && (CONFIGS.contains(config) || CUSTOM.equals(config)),
+                "must be one of A, A-LRN, B, C, D, E, B-5x5, custom, was " + quote(config));
+        require(source, "stack", CUSTOM.equals(config) == (stack != null && !stack.isEmpty()),
+                "must list the layers when (and only when) config is custom, was " + stack);
+        if (stack != null) {
+            for (int i = 0; i < stack.size(); i++) {
+                require(source, "stack[" + i + "]", nonBlank(stack.get(i)), "must name a layer");
+            }
+        }
         require(source, "width", width > 0 && width <= 1 && Double.isFinite(width),
                 "must be in (0, 1], was " + width);
         require(source, "fc", fc > 0, "must be positive, was " + fc);
@@ -264,6 +360,30 @@ public record ModelCard(
         require(source, "versions", versions != null, "is missing");
         require(source, "weights_sha256", weightsSha256 != null && SHA256.matcher(weightsSha256).matches(),
                 "must be 64 lower-case hex digits, was " + quote(weightsSha256));
+        if (input != null) {
+            require(source, "input.channel_order", input.channelOrder() != null
+                    && Input.ORDERS.contains(input.channelOrder()), "must be rgb or bgr, was " + quote(input.channelOrder()));
+            require(source, "input.scale", input.scale() > 0 && Double.isFinite(input.scale()),
+                    "must be a positive number, was " + input.scale());
+            require(source, "input.mean", input.mean() != null && input.mean().size() == 3,
+                    "must hold three numbers, was " + input.mean());
+            require(source, "input.std", input.std() != null && input.std().size() == 3,
+                    "must hold three numbers, was " + input.std());
+            for (int c = 0; c < 3; c++) {
+                Double m = input.mean().get(c);
+                Double d = input.std().get(c);
+                require(source, "input.mean[" + c + "]", m != null && Double.isFinite(m), "must be a number, was " + m);
+                require(source, "input.std[" + c + "]", d != null && d > 0 && Double.isFinite(d),
+                        "must be a positive number, was " + d);
+            }
+        }
+        if (this.source != null) {
+            require(source, "source.file", nonBlank(this.source.file()), "must name the imported file");
+            require(source, "source.layout", nonBlank(this.source.layout()), "must name the layout");
+            require(source, "source.sha256", this.source.sha256() != null
+                    && SHA256.matcher(this.source.sha256()).matches(),
+                    "must be 64 lower-case hex digits, was " + quote(this.source.sha256()));
+        }
         return this;
     }
 

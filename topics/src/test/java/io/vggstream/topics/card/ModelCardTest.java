@@ -141,4 +141,71 @@ class ModelCardTest {
         assertThatThrownBy(() -> unnamed.validate("x")).isInstanceOf(InvalidModelCardException.class)
                 .hasMessageContaining("accuracy.dataset");
     }
+
+    static ModelCard imported(String format, ModelCard.Input input) {
+        ModelCard c = card();
+        return new ModelCard(format, "D", 1.0, 4096, c.classes(), List.of(123.675, 116.28, 103.53), 224,
+                ModelCard.Scale.fixed(256), c.io(), null, Map.of(), Map.of(), c.weightsSha256(), input,
+                new ModelCard.Source("vgg16.onnx", "torchvision", "cd".repeat(32)), null);
+    }
+
+    static final ModelCard.Input TORCHVISION = new ModelCard.Input("rgb", 1 / 255.0,
+            List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225));
+
+    @Test
+    void shouldReadBackInputAndSourceWhenTheCardIsFormat2() {
+        ModelCard c = imported(ModelCard.FORMAT_2, TORCHVISION);
+
+        ModelCard back = ModelCard.fromJson(c.toJson(), "x");
+
+        assertThat(back).isEqualTo(c);
+        assertThat(back.normalisation()).isEqualTo(TORCHVISION);
+        assertThat(c.toJson()).contains("\"channel_order\"", "\"source\"", "\"layout\"");
+    }
+
+    @Test
+    void shouldMeanPixelsMinusMeanRgbWhenACardHasNoInputBlock() {
+        ModelCard c = card();
+
+        assertThat(c.normalisation()).isEqualTo(new ModelCard.Input("rgb", 1.0, c.meanRgb(), List.of(1.0, 1.0, 1.0)));
+        assertThat(c.toJson()).doesNotContain("\"channel_order\"", "\"source\"", "\"stack\"");
+    }
+
+    @Test
+    void shouldRefuseFormat1WhenTheCardCarriesAnInputBlock() {
+        ModelCard c = imported(ModelCard.FORMAT, TORCHVISION);
+
+        assertThatThrownBy(() -> c.validate("m.json"))
+                .isInstanceOf(InvalidModelCardException.class)
+                .hasMessageContaining("field 'format'").hasMessageContaining(ModelCard.FORMAT_2);
+    }
+
+    @Test
+    void shouldNameTheChannelOrderWhenItIsNeitherRgbNorBgr() {
+        ModelCard c = imported(ModelCard.FORMAT_2, new ModelCard.Input("grb", 1, TORCHVISION.mean(), TORCHVISION.std()));
+
+        assertThatThrownBy(() -> c.validate("m.json")).hasMessageContaining("field 'input.channel_order'");
+    }
+
+    @Test
+    void shouldNameTheStdWhenItIsNotPositive() {
+        ModelCard c = imported(ModelCard.FORMAT_2,
+                new ModelCard.Input("bgr", 1, List.of(103.939, 116.779, 123.68), List.of(1.0, 0.0, 1.0)));
+
+        assertThatThrownBy(() -> c.validate("m.json")).hasMessageContaining("field 'input.std[1]'");
+    }
+
+    @Test
+    void shouldRequireTheStackWhenTheConfigIsCustom() {
+        ModelCard c = imported(ModelCard.FORMAT_2, TORCHVISION);
+        ModelCard custom = new ModelCard(c.format(), ModelCard.CUSTOM, 1.0, 4096, c.classes(), c.meanRgb(), 224,
+                c.trainingScale(), c.io(), null, c.recipe(), c.versions(), c.weightsSha256(), c.input(), c.source(),
+                null);
+        ModelCard listed = new ModelCard(c.format(), ModelCard.CUSTOM, 1.0, 4096, c.classes(), c.meanRgb(), 224,
+                c.trainingScale(), c.io(), null, c.recipe(), c.versions(), c.weightsSha256(), c.input(), c.source(),
+                List.of("conv3-64", "pool", "conv3-128", "pool"));
+
+        assertThatThrownBy(() -> custom.validate("m.json")).hasMessageContaining("field 'stack'");
+        assertThat(ModelCard.fromJson(listed.toJson(), "x").stack()).containsExactly("conv3-64", "pool", "conv3-128", "pool");
+    }
 }
