@@ -1,7 +1,7 @@
 package io.vggstream.engine.actors;
 
 import io.vggstream.engine.api.Classification;
-import io.vggstream.engine.api.Load;
+import io.vggstream.engine.api.Degradation;
 import io.vggstream.engine.api.Served;
 import io.vggstream.engine.protocol.LoadGovernor;
 import io.vggstream.engine.settings.EngineSettings;
@@ -52,7 +52,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     }
 
     /** The governor's level and smoothed latency, for the status line. */
-    public record GetLoad(ActorRef<Load> replyTo) implements Command {
+    public record GetDegradation(ActorRef<Degradation> replyTo) implements Command {
     }
 
     /** From the model watcher: a hot swap changed what is served; answers from now on describe it. */
@@ -158,8 +158,8 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         return newReceiveBuilder()
             .onMessage(Classify.class, c -> classify(c.image(), c.level(), false, 0, c.replyTo()))
             .onMessage(ClassifyGoverned.class, c -> classify(c.image(), governor.level(), true, c.askedNanos(), c.replyTo()))
-            .onMessage(GetLoad.class, g -> {
-                g.replyTo().tell(new Load(governor.level(), governor.smoothedLatencyMs(), governor.steps()));
+            .onMessage(GetDegradation.class, g -> {
+                g.replyTo().tell(new Degradation(governor.level(), governor.smoothedLatencyMs(), governor.steps()));
                 return this;
             })
             .onMessage(Planned.class, this::onPlanned)

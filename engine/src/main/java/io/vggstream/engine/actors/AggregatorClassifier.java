@@ -2,7 +2,7 @@ package io.vggstream.engine.actors;
 
 import io.vggstream.engine.api.Classification;
 import io.vggstream.engine.api.Classifier;
-import io.vggstream.engine.api.Load;
+import io.vggstream.engine.api.Degradation;
 import io.vggstream.engine.api.Served;
 import io.vggstream.topics.deadletter.ErrorKind;
 import java.time.Duration;
@@ -49,8 +49,8 @@ public final class AggregatorClassifier implements Classifier {
     }
 
     @Override
-    public CompletionStage<Load> load() {
-        return AskPattern.<Aggregator.Command, Load>ask(aggregator, Aggregator.GetLoad::new, timeout, scheduler);
+    public CompletionStage<Degradation> degradation() {
+        return AskPattern.<Aggregator.Command, Degradation>ask(aggregator, Aggregator.GetDegradation::new, timeout, scheduler);
     }
 
     @Override

@@ -24,7 +24,7 @@ public interface Classifier {
     CompletionStage<Classification> classifyGoverned(byte[] image);
 
     /** The load governor's level and the latency it steers by (see {@link #classifyGoverned}). */
-    CompletionStage<Load> load();
+    CompletionStage<Degradation> degradation();
 
     /** Classifies with the configured protocol (level 0). */
     default CompletionStage<Classification> classify(byte[] image) {

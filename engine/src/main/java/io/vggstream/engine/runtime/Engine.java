@@ -5,7 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.vggstream.engine.actors.EngineGuardian;
 import io.vggstream.engine.api.Classification;
 import io.vggstream.engine.api.Classifier;
-import io.vggstream.engine.api.Load;
+import io.vggstream.engine.api.Degradation;
 import io.vggstream.engine.api.Served;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.infer.OrtModel;
@@ -200,8 +200,8 @@ public final class Engine implements Classifier, AutoCloseable {
 
     /** The load governor's level and the smoothed latency it steers by. */
     @Override
-    public CompletionStage<Load> load() {
-        return classifier.load();
+    public CompletionStage<Degradation> degradation() {
+        return classifier.degradation();
     }
 
     /** The models' names, their classes and the protocol levels, as the prediction records describe them. */

@@ -2,7 +2,7 @@ package io.vggstream.engine.runtime;
 
 import io.vggstream.engine.actors.EngineGuardian;
 import io.vggstream.engine.actors.Ingest;
-import io.vggstream.engine.api.Load;
+import io.vggstream.engine.api.Degradation;
 import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.settings.EnrichSettings;
 import io.vggstream.topics.KafkaSettings;
@@ -132,9 +132,9 @@ public final class StreamingEngine implements AutoCloseable {
     public Status status() {
         CompletableFuture<Ingest.Lag> lag = AskPattern.<Ingest.Command, Ingest.Lag>ask(ingest, Ingest.GetLag::new, Duration.ofSeconds(5),
                 engine.system().scheduler()).toCompletableFuture().exceptionally(e -> new Ingest.Lag(-1));
-        CompletableFuture<Load> load = engine.load().toCompletableFuture().exceptionally(e -> new Load(0, Double.NaN, 0));
+        CompletableFuture<Degradation> degradation = engine.degradation().toCompletableFuture().exceptionally(e -> new Degradation(0, Double.NaN, 0));
         try {
-            return lag.thenCombine(load, (l, g) -> new Status(l.maxRecords(), g.level(), g.latencyMs())).get(6, TimeUnit.SECONDS);
+            return lag.thenCombine(degradation, (l, g) -> new Status(l.maxRecords(), g.level(), g.latencyMs())).get(6, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Status(-1, 0, Double.NaN);

@@ -3,7 +3,7 @@ package io.vggstream.engine.actors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vggstream.engine.api.Classification;
-import io.vggstream.engine.api.Load;
+import io.vggstream.engine.api.Degradation;
 import io.vggstream.engine.api.Served;
 import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.protocol.Protocol;
@@ -111,7 +111,7 @@ class AggregatorTest {
     void shouldStepTheStreamsLevelDownWhenTheirLatencyIsOverBudgetAndLeaveFixedLevelsAlone() {
         TestProbe<Preprocessor.Command> pre = kit.createTestProbe();
         TestProbe<Classification> out = kit.createTestProbe();
-        TestProbe<Load> load = kit.createTestProbe();
+        TestProbe<Degradation> degradation = kit.createTestProbe();
         Served served = new Served(List.of("model-0"), List.of("0", "1"), List.of(
             new Served.Level(Protocol.parse("multi-scale"), List.of()), new Served.Level(Protocol.parse("single"), List.of())));
         EngineSettings.Degrade degrade = new EngineSettings.Degrade(true, Duration.ofMillis(100), List.of(), Duration.ZERO);
@@ -122,8 +122,8 @@ class AggregatorTest {
         Preprocessor.Preprocess fixed = pre.expectMessageClass(Preprocessor.Preprocess.class);
         aggregator.tell(new Aggregator.Rejected(fixed.frameId(), ErrorKind.DECODE, "not an image"));
         out.expectMessageClass(Classification.Rejected.class);
-        aggregator.tell(new Aggregator.GetLoad(load.getRef()));
-        assertThat(load.receiveMessage().level()).isZero();
+        aggregator.tell(new Aggregator.GetDegradation(degradation.getRef()));
+        assertThat(degradation.receiveMessage().level()).isZero();
 
         // A streamed frame asked for a second ago: its answer is over the 100 ms budget, so the next one is a rung down.
         aggregator.tell(new Aggregator.ClassifyGoverned(new byte[] {1}, System.nanoTime() - 1_000_000_000L, out.getRef()));
@@ -131,8 +131,8 @@ class AggregatorTest {
         assertThat(first.level()).isZero();
         aggregator.tell(new Aggregator.Rejected(first.frameId(), ErrorKind.DECODE, "not an image"));
         out.expectMessageClass(Classification.Rejected.class);
-        aggregator.tell(new Aggregator.GetLoad(load.getRef()));
-        Load after = load.receiveMessage();
+        aggregator.tell(new Aggregator.GetDegradation(degradation.getRef()));
+        Degradation after = degradation.receiveMessage();
         assertThat(after.level()).isEqualTo(1);
         assertThat(after.latencyMs()).isGreaterThanOrEqualTo(1000);
         assertThat(after.steps()).isEqualTo(1);

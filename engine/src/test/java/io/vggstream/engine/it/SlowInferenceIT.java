@@ -78,7 +78,9 @@ class SlowInferenceIT {
         // scale is calibrated so that a batch takes about three poll intervals on whatever machine runs the test.
         try (TestModels.Exported model = TestModels.export(VggConfig.A, 1.0, 256, 5, dir.resolve("m"), new TrainScale(37, 37))) {
             int q = slowScale(model.dir(), 3 * MAX_POLL_INTERVAL_MS);
-            EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir())).withInference(InferenceSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu"))).withMaxBatchSize(8).withMaxDelay(Duration.ofMillis(200)))
+            EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir()))
+                .withInference(InferenceSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu"))).withMaxBatchSize(8)
+                    .withMaxDelay(Duration.ofMillis(200)))
                 .withProtocol(Protocol.parse("single,scales=" + q))
                 .withGroupId(kafka.uniqueName("g"))
                 // On a loaded machine a batch can take longer than the default 30 s frame-deadline, and the frames would come
