@@ -113,7 +113,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path readme;
 
     @CommandLine.Mixin
-    SettingsFileFlags settingsFile = new SettingsFileFlags(letter -> modelFlags.vggConfig = letter);
+    SettingsFileFlags settingsFile = new SettingsFileFlags(letter -> modelFlags.arch = letter);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -89,7 +89,7 @@ public final class SoakCommand implements Callable<Integer> {
     Path out = Path.of("bench-results", "soak");
 
     @CommandLine.Mixin
-    SettingsFileFlags settingsFile = new SettingsFileFlags(letter -> modelFlags.vggConfig = letter);
+    SettingsFileFlags settingsFile = new SettingsFileFlags(letter -> modelFlags.arch = letter);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

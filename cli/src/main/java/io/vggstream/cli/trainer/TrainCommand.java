@@ -35,7 +35,7 @@ public final class TrainCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     // A field default, not defaultValue: picocli would apply that after the parse, over an old-style --config letter.
-    @Option(names = "--arch", description = "the VGG configuration: A, A-LRN, B, C, D, E, or B-5x5"
+    @Option(names = "--arch", paramLabel = "LETTER", description = "the VGG configuration: A, A-LRN, B, C, D, E, or B-5x5"
             + " (B with one 5x5 conv per pair of 3x3) (default: A)")
     String arch = "A";
 

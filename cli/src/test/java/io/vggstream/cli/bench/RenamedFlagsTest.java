@@ -35,7 +35,7 @@ class RenamedFlagsTest {
         Path conf = Files.writeString(dir.resolve("bench.conf"), "");
         BenchCommand bench = parse(new BenchCommand(), "--arch", "E", "--config", conf.toString(), "-b", "h:1");
 
-        assertThat(bench.modelFlags.vggConfig).isEqualTo("E");
+        assertThat(bench.modelFlags.arch).isEqualTo("E");
         assertThat(bench.settingsFile.file()).contains(conf);
         assertThat(bench.bootstrap).isEqualTo("h:1");
         assertThat(err.toString()).isEmpty();
@@ -45,7 +45,7 @@ class RenamedFlagsTest {
     void shouldStillTakeTheVggLetterAfterConfigWithAWarningNamingArch() {
         BenchCommand bench = parse(new BenchCommand(), "--config", "A-LRN");
 
-        assertThat(bench.modelFlags.vggConfig).isEqualTo("A-LRN");
+        assertThat(bench.modelFlags.arch).isEqualTo("A-LRN");
         assertThat(bench.settingsFile.file()).isEmpty();
         assertThat(err.toString()).contains("bench: warning: --config A-LRN (a VGG configuration) is deprecated")
             .contains("use --arch A-LRN");
@@ -66,7 +66,7 @@ class RenamedFlagsTest {
     void shouldTakeTheRenamedFlagsInBenchSoakToo() {
         SoakCommand soak = parse(new SoakCommand(), "--config", "C", "--settings", "s.conf", "--bootstrap", "h:3");
 
-        assertThat(soak.modelFlags.vggConfig).isEqualTo("C");
+        assertThat(soak.modelFlags.arch).isEqualTo("C");
         assertThat(soak.settingsFile.file()).contains(Path.of("s.conf"));
         assertThat(soak.bootstrap).isEqualTo("h:3");
         assertThat(err.toString()).contains("use --arch C").contains("use --config").contains("use --bootstrap-server");
