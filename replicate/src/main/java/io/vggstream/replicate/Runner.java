@@ -2,6 +2,7 @@ package io.vggstream.replicate;
 
 import com.typesafe.config.Config;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.replicate.DatasetSamples;
 import io.vggstream.engine.eval.Evaluation;
 import io.vggstream.engine.fusion.Fusion;
@@ -65,8 +66,8 @@ final class Runner {
         this.trainerSettings = TrainerSettings.load();
         this.engineConfig = StrictConfig.load(Optional.empty());
         // CPU, batches of up to 32 variants; one ONNX Runtime worker using every core.
-        this.engineBase = EngineSettings.from(engineConfig).withDevices(List.of(Device.parse("cpu")))
-                .withBatching(32, Duration.ofMillis(2));
+        this.engineBase = EngineSettings.from(engineConfig).withInference(InferenceSettings.from(engineConfig)
+                .withDevices(List.of(Device.parse("cpu"))).withMaxBatchSize(32).withMaxDelay(Duration.ofMillis(2)));
     }
 
     Path trainDir(Plan.Net net, long seed) {

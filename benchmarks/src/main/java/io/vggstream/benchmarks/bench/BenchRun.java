@@ -104,7 +104,7 @@ public final class BenchRun {
                 if (b == spec.batch()) {
                     mainInFlight = inFlight;
                 }
-                EngineSettings s = engineSettings(inFlight).withBatching(b, spec.maxDelay());
+                EngineSettings s = engineSettings(inFlight, b, spec.maxDelay());
                 boolean main = b == spec.batch();
                 List<Point> engine = new ArrayList<>();
                 if (spec.runs('b')) {
@@ -144,7 +144,7 @@ public final class BenchRun {
                 if (d.equals(spec.maxDelay()) || mainCeiling == null) {
                     continue;
                 }
-                EngineSettings s = engineSettings(mainInFlight).withBatching(spec.batch(), d);
+                EngineSettings s = engineSettings(mainInFlight, spec.batch(), d);
                 if (spec.runs('b')) {
                     Point p = InProcess.run(s, config, frames, perFrame, Double.NaN, spec.warmup(), spec.measure(), burst(spec.batch(), perFrame));
                     points.add(report(p.withRatio(p.framesPerSecond() / mainCeiling.framesPerSecond())));
@@ -156,7 +156,7 @@ public final class BenchRun {
             }
             if (mainCeiling != null) {
                 double ceilingFps = mainCeiling.framesPerSecond();
-                EngineSettings s = engineSettings(mainInFlight).withBatching(spec.batch(), spec.maxDelay());
+                EngineSettings s = engineSettings(mainInFlight, spec.batch(), spec.maxDelay());
                 // Offered rates, each with the modes it runs: fractions of the ceiling (b and the first full path), fractions of
                 // the full path's own capacity (the full path), and the floor, where frames arrive alone (b and every full path).
                 List<Latency> runs = new ArrayList<>();
@@ -193,7 +193,7 @@ public final class BenchRun {
                 if (!paths.contains(broker)) {
                     brokerTexts.add("(scale-out) " + broker.description());
                 }
-                ScaleOut.Child child = ScaleOut.childOf(engineSettings(mainInFlight).withBatching(spec.batch(), spec.maxDelay()), model.model().onnx().getParent(),
+                ScaleOut.Child child = ScaleOut.childOf(engineSettings(mainInFlight, spec.batch(), spec.maxDelay()), model.model().onnx().getParent(),
                     spec.resolution().toString());
                 List<Integer> counts = spec.scaleOutProcesses() == 1 ? List.of(1) : List.of(1, spec.scaleOutProcesses());
                 for (int n : counts) {
@@ -281,5 +281,11 @@ public final class BenchRun {
 
     private EngineSettings engineSettings(int maxInFlight) {
         return RunSetup.engineSettings(spec, model, config, maxInFlight);
+    }
+
+    /** The run's settings with batches of up to {@code batch} inputs, a partial one waiting at most {@code maxDelay}. */
+    private EngineSettings engineSettings(int maxInFlight, int batch, Duration maxDelay) {
+        EngineSettings s = engineSettings(maxInFlight);
+        return s.withInference(s.inference().withMaxBatchSize(batch).withMaxDelay(maxDelay));
     }
 }

@@ -71,7 +71,7 @@ public final class BenchSuite {
         say.println("report: " + written.toAbsolutePath());
         say.println("csv:    " + out.resolve(BenchReport.CSV).toAbsolutePath());
         if (readme != null) {
-            BenchReport.updateReadme(readme, report.readmeSection());
+            BenchReport.updateReadme(readme, report.readmeSection(readme));
             say.println("README: updated the Benchmarks section of " + readme);
         }
         say.flush();

@@ -93,7 +93,7 @@ final class FullPath {
                     note += "; frames answered partial: the engine fell behind the frame deadline (" + settings.frameDeadline().toSeconds()
                         + " s); lower --max-in-flight";
                 }
-                return new Point(broker.mode(), settings.maxBatchSize(), settings.maxDelay().toNanos() / 1e6, rate, consumed,
+                return new Point(broker.mode(), settings.inference().maxBatchSize(), settings.inference().maxDelay().toNanos() / 1e6, rate, consumed,
                     out.count() - out.partial(), out.partial(), metrics.deadLetters(), w.seconds(), fps, fps * variantsPerFrame, Double.NaN, out.capture().summary(),
                     out.engine().summary(), Double.NaN, InProcess.minus(histAtEnd, histAtStart), total, InProcess.inputs(total), usage,
                     InProcess.overheadMs(usage, fps), InProcess.preprocessMs(usage, fps), note);

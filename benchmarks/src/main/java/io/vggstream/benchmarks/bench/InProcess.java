@@ -95,7 +95,7 @@ final class InProcess {
             double overhead = overheadMs(usage, fps);
             String note = partial.get() + failed.get() > 0 ? "frames answered partial or failed: the engine fell behind the frame"
                 + " deadline (" + settings.frameDeadline().toSeconds() + " s); lower --max-in-flight" : "";
-            return new Point(Point.Mode.IN_PROCESS, settings.maxBatchSize(), settings.maxDelay().toNanos() / 1e6, rate,
+            return new Point(Point.Mode.IN_PROCESS, settings.inference().maxBatchSize(), settings.inference().maxDelay().toNanos() / 1e6, rate,
                 submitted.get(), ok.get(), partial.get(), failed.get(), w.seconds(), fps, fps * variantsPerFrame, Double.NaN, latency.summary(), null,
                 Double.NaN, minus(histAtEnd, histAtStart), total, inputs(total), usage, overhead, preprocessMs(usage, fps), note);
         }

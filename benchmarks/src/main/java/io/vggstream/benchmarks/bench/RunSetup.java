@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.vggstream.benchmarks.frames.SyntheticFrames;
 import io.vggstream.benchmarks.frames.SyntheticFrames.Resolution;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.preprocess.Plan;
 import io.vggstream.engine.preprocess.Preprocessing;
@@ -53,8 +54,8 @@ final class RunSetup {
         return EngineSettings.from(c)
             .withModels(List.of(model.model().onnx().getParent()))
             .withProtocol(spec.protocol())
-            .withDevices(List.of(Device.parse("cpu")))
-            .withBatching(spec.batch(), spec.maxDelay());
+            .withInference(InferenceSettings.from(c).withDevices(List.of(Device.parse("cpu")))
+                .withMaxBatchSize(spec.batch()).withMaxDelay(spec.maxDelay()));
     }
 
     /**

@@ -268,6 +268,6 @@ final class ScaleOut {
 
     /** The children run what the parent measured in-process: its model, protocol, batching and in-flight bound. */
     static Child childOf(EngineSettings s, Path model, String resolution) {
-        return new Child(model, s.protocol().toString(), s.maxBatchSize(), s.maxDelay(), s.maxInFlight(), resolution);
+        return new Child(model, s.protocol().toString(), s.inference().maxBatchSize(), s.inference().maxDelay(), s.maxInFlight(), resolution);
     }
 }

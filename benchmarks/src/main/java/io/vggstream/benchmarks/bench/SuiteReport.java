@@ -77,6 +77,14 @@ final class SuiteReport {
 
     /** The README's Benchmarks section body (between the markers): how to run, and this run's figures per workload. */
     String readmeSection() {
+        return readmeSection(null);
+    }
+
+    /**
+     * The README's section; when the run's {@code --out} folder is inside the README's repository (e.g.
+     * {@code docs/results/bench-<date>}), the section links its report, so that the figures point to their result file.
+     */
+    String readmeSection(Path readme) {
         StringBuilder b = new StringBuilder();
         b.append(BenchReport.BEGIN).append('\n');
         b.append("<!-- Written by `./vggstream bench ... --update-readme README.md`; edits between the markers are replaced. -->\n\n");
@@ -103,8 +111,17 @@ final class SuiteReport {
         for (int i = 0; i < reports.size(); i++) {
             b.append("\n#### `").append(r.workloads().get(i).spec().workload()).append("`\n\n").append(reports.get(i).readmeWorkload());
         }
-        b.append("\nThe full report of that run, with the sweeps, histograms and plots: `").append(BenchReport.REPORT)
-            .append("` in its `--out` folder. Figures move with the load on the machine; compare ratios within one run.\n");
+        Path report = out.resolve(BenchReport.REPORT).toAbsolutePath().normalize();
+        Path home = readme == null ? null : readme.toAbsolutePath().normalize().getParent();
+        if (home != null && report.startsWith(home)) {
+            String link = home.relativize(report).toString().replace('\\', '/');
+            b.append("\nThe full report of that run, with the sweeps, histograms and plots: [").append(link).append("](").append(link)
+                .append("). Figures move with the load on the machine; compare ratios within one run.\n");
+        } else {
+            b.append("\nThe full report of that run, with the sweeps, histograms and plots: `").append(BenchReport.REPORT)
+                .append("` in its `--out` folder (give `--out docs/results/bench-<date>` to keep it beside the README's figures)."
+                    + " Figures move with the load on the machine; compare ratios within one run.\n");
+        }
         b.append(BenchReport.END).append('\n');
         return b.toString();
     }

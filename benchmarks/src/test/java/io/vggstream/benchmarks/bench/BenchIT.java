@@ -163,5 +163,8 @@ class BenchIT {
         // Ports and pids of this run mean nothing in the README.
         // (127.0.0.1:9092 is the example command's broker.)
         assertThat(report.readmeSection()).doesNotContain("pid ").doesNotContainPattern("127\\.0\\.0\\.1:(?!9092\\b)\\d+");
+        // A run whose --out is inside the README's repository is linked from its section; one elsewhere is named only.
+        assertThat(report.readmeSection(readme)).contains("[out/" + BenchReport.REPORT + "](out/" + BenchReport.REPORT + ")");
+        assertThat(report.readmeSection()).contains("`" + BenchReport.REPORT + "` in its `--out` folder");
     }
 }

@@ -6,7 +6,8 @@ import io.vggstream.benchmarks.bench.BenchSpec;
 import io.vggstream.benchmarks.bench.BenchSuite;
 import io.vggstream.benchmarks.bench.Workload;
 import io.vggstream.benchmarks.frames.SyntheticFrames.Resolution;
-import io.vggstream.cli.Renamed;
+import io.vggstream.cli.RenamedBootstrapFlag;
+import io.vggstream.cli.SettingsFileFlags;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.topics.config.StrictConfig;
 import java.io.PrintWriter;
@@ -96,11 +97,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-b", "--bootstrap-server"}, paramLabel = "HOST:PORT", description = "Use this broker instead of an in-process one.")
     String bootstrap;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", hidden = true, description = "Renamed --bootstrap-server.")
-    void bootstrap(String servers) {
-        Renamed.warn(spec, "--bootstrap", "--bootstrap-server");
-        bootstrap = servers;
-    }
+    @CommandLine.Mixin
+    RenamedBootstrapFlag oldBootstrap = new RenamedBootstrapFlag(servers -> bootstrap = servers);
 
     @Option(names = "--scale-out", paramLabel = "N", description = "Engine processes of the scale-out run, against one (default 2; 0 skips it).")
     int scaleOut = 2;
@@ -114,28 +112,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--update-readme", paramLabel = "FILE", description = "Also write the summary into FILE's Benchmarks section (between its bench markers).")
     Path readme;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "A HOCON settings file over the defaults (engine, topics, Kafka clients).")
-    void config(String value) {
-        if (Renamed.isVggLetter(value)) {
-            // Before 0.1, --config was the VGG letter.
-            Renamed.warn(spec, "--config " + value + " (a VGG configuration)", "--arch " + value);
-            modelFlags.vggConfig = value;
-        } else {
-            settingsFile = Path.of(value);
-            configIsFile = true;
-        }
-    }
-
-    @Option(names = "--settings", paramLabel = "FILE", hidden = true, description = "Renamed --config.")
-    void settings(Path file) {
-        Renamed.warn(spec, "--settings", "--config");
-        settingsFile = file;
-    }
-
-    Path settingsFile;
-
-    /** Whether --config named a settings file (a machine's path, left out of the command the report quotes). */
-    boolean configIsFile;
+    @CommandLine.Mixin
+    SettingsFileFlags settingsFile = new SettingsFileFlags(letter -> modelFlags.arch = letter);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -148,7 +126,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Config config = StrictConfig.load(Optional.ofNullable(settingsFile));
+        Config config = StrictConfig.load(settingsFile.file());
         List<BenchSpec> specs = new ArrayList<>();
         List<BenchModel> models = new ArrayList<>();
         for (Workload w : workloads(config, out)) {
@@ -256,7 +234,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private List<String> placeFlags(String... flags) {
         List<String> all = new ArrayList<>(List.of(flags));
-        if (configIsFile) {
+        // A settings file given by --config is a machine's path: the command the report quotes leaves it out.
+        if (settingsFile.file().isPresent() && settingsFile.flag().equals("--config")) {
             all.add("--config");
         }
         return all;

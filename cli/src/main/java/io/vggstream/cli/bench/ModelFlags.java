@@ -15,9 +15,9 @@ final class ModelFlags {
     @Option(names = {"-m", "--model"}, paramLabel = "DIR", description = "An exported model (folder with model.onnx and model.json).")
     Path modelDir;
 
-    @Option(names = "--arch", paramLabel = "CONFIG",
+    @Option(names = "--arch", paramLabel = "LETTER",
         description = "Without --model: the VGG configuration to make with random weights (A, A-LRN, B, C, D, E, B-5x5; default D).")
-    String vggConfig = "D";
+    String arch = "D";
 
     @Option(names = "--width", paramLabel = "W", description = "Without --model: its width multiplier (default 0.125; 1 is the paper's VGG).")
     double width = 0.125;
@@ -54,7 +54,7 @@ final class ModelFlags {
         }
         VggConfig c;
         try {
-            c = VggConfig.of(vggConfig);
+            c = VggConfig.of(arch);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, "--arch: " + e.getMessage());
         }

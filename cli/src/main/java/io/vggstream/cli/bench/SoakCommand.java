@@ -7,7 +7,8 @@ import io.vggstream.benchmarks.bench.SoakReport;
 import io.vggstream.benchmarks.bench.SoakResult;
 import io.vggstream.benchmarks.bench.SoakSpec;
 import io.vggstream.benchmarks.frames.SyntheticFrames.Resolution;
-import io.vggstream.cli.Renamed;
+import io.vggstream.cli.RenamedBootstrapFlag;
+import io.vggstream.cli.SettingsFileFlags;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.topics.config.StrictConfig;
 import java.io.PrintWriter;
@@ -81,37 +82,14 @@ public final class SoakCommand implements Callable<Integer> {
     @Option(names = {"-b", "--bootstrap-server"}, paramLabel = "HOST:PORT", description = "Use this broker instead of an in-process one.")
     String bootstrap;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", hidden = true, description = "Renamed --bootstrap-server.")
-    void bootstrap(String servers) {
-        Renamed.warn(spec, "--bootstrap", "--bootstrap-server");
-        bootstrap = servers;
-    }
+    @CommandLine.Mixin
+    RenamedBootstrapFlag oldBootstrap = new RenamedBootstrapFlag(servers -> bootstrap = servers);
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where the report, CSV and plots go (default bench-results/soak).")
     Path out = Path.of("bench-results", "soak");
 
-    @Option(names = "--config", paramLabel = "FILE", description = "A HOCON settings file over the defaults (engine, topics, Kafka clients).")
-    void config(String value) {
-        if (Renamed.isVggLetter(value)) {
-            // Before 0.1, --config was the VGG letter.
-            Renamed.warn(spec, "--config " + value + " (a VGG configuration)", "--arch " + value);
-            modelFlags.vggConfig = value;
-        } else {
-            settingsFile = Path.of(value);
-            configIsFile = true;
-        }
-    }
-
-    @Option(names = "--settings", paramLabel = "FILE", hidden = true, description = "Renamed --config.")
-    void settings(Path file) {
-        Renamed.warn(spec, "--settings", "--config");
-        settingsFile = file;
-    }
-
-    Path settingsFile;
-
-    /** Whether --config named a settings file (a machine's path, left out of the command the report quotes). */
-    boolean configIsFile;
+    @CommandLine.Mixin
+    SettingsFileFlags settingsFile = new SettingsFileFlags(letter -> modelFlags.arch = letter);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -121,7 +99,7 @@ public final class SoakCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         // Flags that need no model are checked before the model is made (which may take minutes the first time).
         SoakSpec checked = soakSpec(Protocol.parse("single"), Runtime.getRuntime().availableProcessors());
-        Config config = StrictConfig.load(Optional.ofNullable(settingsFile));
+        Config config = StrictConfig.load(settingsFile.file());
         BenchModel model = modelFlags.load(spec.commandLine(), config, w);
         SoakSpec s = soakSpec(runFlags.protocol(spec.commandLine(), model), checked.threads());
         long start = System.nanoTime();
@@ -176,7 +154,8 @@ public final class SoakCommand implements Callable<Integer> {
 
     private List<String> placeFlags(String... flags) {
         List<String> all = new ArrayList<>(List.of(flags));
-        if (configIsFile) {
+        // A settings file given by --config is a machine's path: the command the report quotes leaves it out.
+        if (settingsFile.file().isPresent() && settingsFile.flag().equals("--config")) {
             all.add("--config");
         }
         return all;

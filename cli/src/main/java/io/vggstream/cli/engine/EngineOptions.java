@@ -2,6 +2,7 @@ package io.vggstream.cli.engine;
 
 import com.typesafe.config.Config;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.topics.config.StrictConfig;
@@ -75,10 +76,12 @@ public final class EngineOptions {
             s = s.withProtocol(Protocol.parse(protocols.get(0)));
         }
         if (!devices.isEmpty()) {
-            s = s.withDevices(devices.stream().map(Device::parse).toList());
+            s = s.withInference(s.inference().withDevices(devices.stream().map(Device::parse).toList()));
         }
         if (batchSize != null || maxDelay != null) {
-            s = s.withBatching(batchSize != null ? batchSize : s.maxBatchSize(), maxDelay != null ? duration(maxDelay) : s.maxDelay());
+            InferenceSettings i = s.inference();
+            s = s.withInference(i.withMaxBatchSize(batchSize != null ? batchSize : i.maxBatchSize())
+                .withMaxDelay(maxDelay != null ? duration(maxDelay) : i.maxDelay()));
         }
         return s;
     }

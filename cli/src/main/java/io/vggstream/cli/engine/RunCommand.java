@@ -1,6 +1,6 @@
 package io.vggstream.cli.engine;
 
-import io.vggstream.cli.Renamed;
+import io.vggstream.cli.RenamedBootstrapFlag;
 import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.settings.EnrichSettings;
 import io.vggstream.engine.ops.OpsSettings;
@@ -26,11 +26,8 @@ public final class RunCommand implements Callable<Integer> {
         description = "Kafka bootstrap servers (default: vggstream.kafka.bootstrap-servers, 127.0.0.1:9092).")
     String bootstrap;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", hidden = true, description = "Renamed --bootstrap-server.")
-    void bootstrap(String servers) {
-        Renamed.warn(spec, "--bootstrap", "--bootstrap-server");
-        bootstrap = servers;
-    }
+    @Mixin
+    RenamedBootstrapFlag oldBootstrap = new RenamedBootstrapFlag(servers -> bootstrap = servers);
 
     @Option(names = "--group-id", paramLabel = "ID", description = "Consumer group (default: vggstream.engine.group-id).")
     String groupId;

@@ -2,9 +2,10 @@ package io.vggstream.cli.evaluate;
 
 import io.vggstream.cli.engine.EngineOptions;
 import io.vggstream.engine.settings.EngineSettings;
-import io.vggstream.engine.eval.Evaluation;
+import io.vggstream.engine.eval.EvaluateOptions;
+import io.vggstream.engine.eval.EvaluateResult;
+import io.vggstream.engine.eval.Evaluator;
 import io.vggstream.engine.model.Model;
-import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.replicate.DatasetSamples;
 import io.vggstream.trainer.data.FashionMnist;
 import io.vggstream.trainer.data.ImageFolder;
@@ -12,10 +13,9 @@ import io.vggstream.trainer.data.LabeledImages;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,8 +24,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code vggstream evaluate}: top-1 and top-5 error of each model and protocol, and of the
  * ensemble of the models, on a labelled dataset, without Kafka but through the engine's own
- * preprocessing, batching and fusion. Lives in the cli module because it joins the trainer's
- * dataset readers to the engine, which must not import the trainer.
+ * preprocessing, batching and fusion. The job is the engine's {@link Evaluator}; this command
+ * reads the dataset with the trainer's readers (the engine must not import the trainer) and prints
+ * the table.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = {"Measure the top-1 and top-5 error of models, protocols and their ensemble on a labelled dataset (no Kafka).",
@@ -55,7 +56,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         EngineSettings base = options.settingsForAnyProtocol();
         if (base.models().isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing --model: give one or more models to evaluate.");
@@ -63,46 +63,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (limit < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--limit must not be negative");
         }
-        List<Protocol> protocols = options.protocols();
-        List<Model> models = base.models().stream().map(Model::load).toList();
-        // Every protocol must fit every model before hours of evaluation start.
-        for (Protocol protocol : protocols) {
-            models.forEach(m -> protocol.scalesFor(m.card()));
+        List<String> classes = Model.load(base.models().get(0)).card().classes();
+        DatasetSamples samples = new DatasetSamples(dataset(), classes, limit);
+        EvaluateResult result = Evaluator.run(new EvaluateOptions(options.config(), base, options.protocols(), samples,
+            Optional.ofNullable(out)), spec.commandLine().getErr());
+        stdout.print(result.markdown());
+        if (!result.written().isEmpty()) {
+            stdout.printf("%nwritten: %s%n", String.join(", ", result.written().stream().map(Path::toString).toList()));
         }
-        List<String> classes = models.get(0).card().classes();
-        LabeledImages images = dataset();
-        DatasetSamples samples = new DatasetSamples(images, classes, limit);
-        List<Evaluation.Row> rows = new ArrayList<>();
-        for (Protocol protocol : protocols) {
-            List<Evaluation.Run> runs = new ArrayList<>();
-            for (Path model : base.models()) {
-                AtomicInteger done = new AtomicInteger();
-                int tick = Math.max(1, samples.size() / 10);
-                err.printf("evaluating %s with %s on %d images of %s%n", model.getFileName(), protocol, samples.size(), samples.name());
-                err.flush();
-                Evaluation.Run run = Evaluation.run(options.config(), base, model, protocol, samples, i -> {
-                    int d = done.incrementAndGet();
-                    if (d % tick == 0) {
-                        err.printf("  %d/%d%n", d, samples.size());
-                        err.flush();
-                    }
-                });
-                runs.add(run);
-                rows.add(Evaluation.row(run, samples));
-            }
-            if (runs.size() > 1) {
-                rows.add(Evaluation.ensemble(runs, samples));
-            }
-        }
-        String md = Evaluation.markdown(samples.name(), rows);
-        stdout.print(md);
         stdout.flush();
-        if (out != null) {
-            Files.createDirectories(out);
-            Files.writeString(out.resolve("evaluation.md"), md);
-            Files.writeString(out.resolve("evaluation.csv"), Evaluation.csv(rows));
-            stdout.printf("%nwritten: %s, %s%n", out.resolve("evaluation.md"), out.resolve("evaluation.csv"));
-        }
         return 0;
     }
 

@@ -1,7 +1,7 @@
 package io.vggstream.cli.trainer;
 
 import com.typesafe.config.ConfigException;
-import io.vggstream.cli.Renamed;
+import io.vggstream.cli.SettingsFileFlags;
 import io.vggstream.trainer.BadInputException;
 import io.vggstream.trainer.train.DivergedException;
 import io.vggstream.trainer.train.ProgressBar;
@@ -35,9 +35,9 @@ public final class TrainCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     // A field default, not defaultValue: picocli would apply that after the parse, over an old-style --config letter.
-    @Option(names = "--arch", description = "the VGG configuration: A, A-LRN, B, C, D, E, or B-5x5"
+    @Option(names = "--arch", paramLabel = "LETTER", description = "the VGG configuration: A, A-LRN, B, C, D, E, or B-5x5"
             + " (B with one 5x5 conv per pair of 3x3) (default: A)")
-    String config = "A";
+    String arch = "A";
 
     @Option(names = "--width", defaultValue = "1", description = "conv width multiplier in (0, 1]: 1, 0.5, 0.25, ..."
             + " (default: ${DEFAULT-VALUE})")
@@ -123,30 +123,8 @@ public final class TrainCommand implements Callable<Integer> {
             + " spaced (default: all)")
     Integer testImages;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "a HOCON settings file over the defaults"
-            + " (vggstream.trainer.*: loader threads, checkpoints kept, ...); an unknown key fails naming it")
-    void config(String value) {
-        if (Renamed.isVggLetter(value)) {
-            // Before 0.1, --config was the VGG letter.
-            Renamed.warn(spec, "--config " + value + " (a VGG configuration)", "--arch " + value);
-            config = value;
-        } else {
-            settingsFile = Path.of(value);
-            settingsFlag = "--config";
-        }
-    }
-
-    @Option(names = "--settings", paramLabel = "FILE", hidden = true, description = "renamed --config")
-    void settings(Path file) {
-        Renamed.warn(spec, "--settings", "--config");
-        settingsFile = file;
-        settingsFlag = "--settings";
-    }
-
-    Path settingsFile;
-
-    /** The flag that gave the settings file, for the error that names it. */
-    String settingsFlag = "--config";
+    @CommandLine.Mixin
+    SettingsFileFlags settingsFile = new SettingsFileFlags(letter -> arch = letter);
 
     @Option(names = "--out", required = true, description = "run folder: model.onnx, model.json, metrics.csv,"
             + " curve.png, checkpoints/")
@@ -162,14 +140,14 @@ public final class TrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--data=<data>'"
                     + " (fashion-mnist or a dataset folder)");
         }
-        Recipe recipe = new Recipe(config, width, fc, data, crop, scale, epochs, batchSize, lr, init,
+        Recipe recipe = new Recipe(arch, width, fc, data, crop, scale, epochs, batchSize, lr, init,
                 initRest.toLowerCase(Locale.ROOT), patience, minImprovement, momentum, weightDecay, dropout, alphaStd, gpus, seed, out, trainImages, valImages, testImages);
         TrainerSettings settings;
         try {
-            settings = TrainerSettings.load(Optional.ofNullable(settingsFile));
+            settings = TrainerSettings.load(settingsFile.file());
         } catch (ConfigException | IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "settings: " + e.getMessage(), e, null,
-                    settingsFile == null ? null : settingsFlag);
+                    settingsFile.file().isPresent() ? settingsFile.flag() : null);
         }
         if (loaderThreads != null) {
             if (loaderThreads < 0) {

@@ -1,7 +1,10 @@
 package io.vggstream.engine.actors;
 
 import io.vggstream.engine.api.Classification;
+import io.vggstream.engine.api.Degradation;
 import io.vggstream.engine.api.Served;
+import io.vggstream.engine.protocol.LoadGovernor;
+import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.fusion.Fusion;
 import io.vggstream.topics.deadletter.ErrorKind;
@@ -23,6 +26,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * collects the posterior of every variant of every model, fuses them (the paper's averaging)
  * when all have arrived or at the frame's deadline (then marked partial), and answers the asker
  * exactly once with the top-k or the reason the frame failed.
+ *
+ * <p>It owns the load governor: the streams' frames ({@link ClassifyGoverned}) are classified at
+ * the governor's level, and each one's latency, from the ask to the answer, is what the governor
+ * steers by. Only this actor reads or changes it.
  */
 public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
 
@@ -35,6 +42,17 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
      * cheaper rungs of the degradation ladder); the answer is one {@link Classification}.
      */
     public record Classify(byte[] image, int level, ActorRef<Classification> replyTo) implements Command {
+    }
+
+    /**
+     * Classify one encoded image at the level the load governor picks, and feed the governor this
+     * frame's latency from {@code askedNanos} (the asker's {@link System#nanoTime()}) to the answer.
+     */
+    public record ClassifyGoverned(byte[] image, long askedNanos, ActorRef<Classification> replyTo) implements Command {
+    }
+
+    /** The governor's level and smoothed latency, for the status line. */
+    public record GetDegradation(ActorRef<Degradation> replyTo) implements Command {
     }
 
     /** From the model watcher: a hot swap changed what is served; answers from now on describe it. */
@@ -66,23 +84,27 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         Served served = new Served(java.util.stream.IntStream.range(0, models).mapToObj(i -> "model-" + i).toList(),
             java.util.stream.IntStream.range(0, classes).mapToObj(String::valueOf).toList(),
             List.of(new Served.Level(io.vggstream.engine.protocol.Protocol.parse("single"), List.of())));
-        return create(served, topK, deadline, preprocessors, new EngineMetrics(1));
+        return create(served, topK, deadline, new EngineSettings.Degrade(false, deadline, List.of(), Duration.ZERO), preprocessors, new EngineMetrics(1));
     }
 
     /**
      * @param served the models (how many; their classes, the same for every model) as answers describe them, until a {@link Serve}
+     * @param degrade the governor's latency budget and cooldown (its ladder is {@code served}'s levels)
      * @param preprocessors the preprocessor pool
      * @param metrics where the fusion's time per frame goes
      */
-    public static Behavior<Command> create(Served served, int topK, Duration deadline, ActorRef<Preprocessor.Command> preprocessors,
-                                           EngineMetrics metrics) {
+    public static Behavior<Command> create(Served served, int topK, Duration deadline, EngineSettings.Degrade degrade,
+                                           ActorRef<Preprocessor.Command> preprocessors, EngineMetrics metrics) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-            new Aggregator(ctx, timers, served, topK, deadline, preprocessors, metrics)));
+            new Aggregator(ctx, timers, served, topK, deadline, degrade, preprocessors, metrics)));
     }
 
     private static final class Pending {
         final ActorRef<Classification> replyTo;
         final int level;
+        /** Whether the governor sees this frame's latency, counted from the asker's clock at {@code askedNanos}. */
+        final boolean governed;
+        final long askedNanos;
         final List<Fusion.ModelSum> sums = new ArrayList<>();
         int expected = -1;
         int arrived;
@@ -91,9 +113,11 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         double[] featureSum;
         int featureCount;
 
-        Pending(ActorRef<Classification> replyTo, int level, int models, int classes) {
+        Pending(ActorRef<Classification> replyTo, int level, boolean governed, long askedNanos, int models, int classes) {
             this.replyTo = replyTo;
             this.level = level;
+            this.governed = governed;
+            this.askedNanos = askedNanos;
             for (int i = 0; i < models; i++) {
                 sums.add(new Fusion.ModelSum(classes));
             }
@@ -109,12 +133,15 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     private final ActorRef<InferenceWorker.Reply> replies;
     private final Map<Long, Pending> pending = new HashMap<>();
     private final EngineMetrics metrics;
+    private final LoadGovernor governor;
     private long nextId;
     private Served served;
 
     private Aggregator(ActorContext<Command> ctx, TimerScheduler<Command> timers, Served served, int topK,
-                       Duration deadline, ActorRef<Preprocessor.Command> preprocessors, EngineMetrics metrics) {
+                       Duration deadline, EngineSettings.Degrade degrade, ActorRef<Preprocessor.Command> preprocessors,
+                       EngineMetrics metrics) {
         super(ctx);
+        this.governor = new LoadGovernor(served.levels().size(), degrade.latencyBudget(), degrade.cooldown(), System.nanoTime());
         this.metrics = metrics;
         this.timers = timers;
         this.served = served;
@@ -129,7 +156,12 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-            .onMessage(Classify.class, this::onClassify)
+            .onMessage(Classify.class, c -> classify(c.image(), c.level(), false, 0, c.replyTo()))
+            .onMessage(ClassifyGoverned.class, c -> classify(c.image(), governor.level(), true, c.askedNanos(), c.replyTo()))
+            .onMessage(GetDegradation.class, g -> {
+                g.replyTo().tell(new Degradation(governor.level(), governor.smoothedLatencyMs(), governor.steps()));
+                return this;
+            })
             .onMessage(Planned.class, this::onPlanned)
             .onMessage(Rejected.class, this::onRejected)
             .onMessage(FromWorker.class, this::onReply)
@@ -141,12 +173,21 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
             .build();
     }
 
-    private Behavior<Command> onClassify(Classify c) {
+    private Behavior<Command> classify(byte[] image, int level, boolean governed, long askedNanos, ActorRef<Classification> replyTo) {
         long id = nextId++;
-        pending.put(id, new Pending(c.replyTo(), c.level(), models, classes));
+        pending.put(id, new Pending(replyTo, level, governed, askedNanos, models, classes));
         timers.startSingleTimer(id, new Deadline(id), deadline);
-        preprocessors.tell(new Preprocessor.Preprocess(id, c.image(), c.level(), getContext().getSelf(), replies));
+        preprocessors.tell(new Preprocessor.Preprocess(id, image, level, getContext().getSelf(), replies));
         return this;
+    }
+
+    /** Answers the frame, and lets the governor see its latency when it came from a stream. */
+    private void answer(Pending f, Classification answer) {
+        f.replyTo.tell(answer);
+        if (f.governed) {
+            long now = System.nanoTime();
+            governor.observe((now - f.askedNanos) / 1e6, now);
+        }
     }
 
     private Behavior<Command> onPlanned(Planned p) {
@@ -162,7 +203,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         Pending f = pending.remove(r.frameId());
         if (f != null) {
             timers.cancel(r.frameId());
-            f.replyTo.tell(new Classification.Rejected(r.kind(), r.reason()));
+            answer(f, new Classification.Rejected(r.kind(), r.reason()));
         }
         return this;
     }
@@ -218,7 +259,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
             String why = f.lastFailure != null ? f.lastFailure
                 : f.expected < 0 ? "the frame was not preprocessed within " + deadline + " (vggstream.engine.frame-deadline)"
                 : "no variant was inferred within " + deadline + " (vggstream.engine.frame-deadline)";
-            f.replyTo.tell(new Classification.Failed(ErrorKind.INFERENCE, why));
+            answer(f, new Classification.Failed(ErrorKind.INFERENCE, why));
             return;
         }
         long t0 = System.nanoTime();
@@ -233,6 +274,6 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         int used = f.sums.stream().mapToInt(Fusion.ModelSum::count).sum();
         List<Fusion.Ranked> top = Fusion.top(posterior, topK);
         metrics.latency(EngineMetrics.Stage.FUSION, System.nanoTime() - t0);
-        f.replyTo.tell(new Classification.Ok(posterior, top, partial, used, Math.max(f.expected, used), feature, f.level, served));
+        answer(f, new Classification.Ok(posterior, top, partial, used, Math.max(f.expected, used), feature, f.level, served));
     }
 }

@@ -2,6 +2,7 @@ package io.vggstream.engine.actors;
 
 import io.vggstream.engine.api.Classification;
 import io.vggstream.engine.api.Classifier;
+import io.vggstream.engine.api.Degradation;
 import io.vggstream.engine.api.Served;
 import io.vggstream.topics.deadletter.ErrorKind;
 import java.time.Duration;
@@ -35,6 +36,21 @@ public final class AggregatorClassifier implements Classifier {
                 replyTo -> new Aggregator.Classify(image, level, replyTo), timeout, scheduler)
             .exceptionally(e -> new Classification.Failed(ErrorKind.INFERENCE,
                 "no answer from the engine within " + timeout + ": " + e.getMessage()));
+    }
+
+    @Override
+    public CompletionStage<Classification> classifyGoverned(byte[] image) {
+        // Stamped here: the governor steers by the latency from the ask, the aggregator's mailbox included.
+        long asked = System.nanoTime();
+        return AskPattern.<Aggregator.Command, Classification>ask(aggregator,
+                replyTo -> new Aggregator.ClassifyGoverned(image, asked, replyTo), timeout, scheduler)
+            .exceptionally(e -> new Classification.Failed(ErrorKind.INFERENCE,
+                "no answer from the engine within " + timeout + ": " + e.getMessage()));
+    }
+
+    @Override
+    public CompletionStage<Degradation> degradation() {
+        return AskPattern.<Aggregator.Command, Degradation>ask(aggregator, Aggregator.GetDegradation::new, timeout, scheduler);
     }
 
     @Override

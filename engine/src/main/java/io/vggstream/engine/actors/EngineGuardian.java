@@ -133,7 +133,7 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
             .withRouteeProps(DispatcherSelector.fromConfig(PREPROCESS_DISPATCHER));
         ActorRef<Preprocessor.Command> preprocessors = ctx.spawn(pool, "preprocess");
         Behavior<Aggregator.Command> agg = Behaviors.supervise(Aggregator.create(served, settings.topK(),
-                settings.frameDeadline(), preprocessors, metrics))
+                settings.frameDeadline(), settings.degrade(), preprocessors, metrics))
             .onFailure(Exception.class, SupervisorStrategy.resume());
         ActorRef<Aggregator.Command> aggregator = ctx.spawn(agg, "aggregator");
         // An ask waits past the frame's deadline, at which the aggregator answers anyway (partial or failed).

@@ -3,7 +3,6 @@ package io.vggstream.engine.actors;
 import io.vggstream.engine.api.Classification;
 import io.vggstream.engine.api.Classifier;
 import io.vggstream.engine.metrics.EngineMetrics;
-import io.vggstream.engine.protocol.LoadGovernor;
 import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.fusion.TemporalFusion;
 import io.vggstream.engine.kafka.ConsumerMetrics;
@@ -65,12 +64,8 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
     public record GetLag(ActorRef<Lag> replyTo) implements Command {
     }
 
-    /**
-     * @param maxRecords the largest lag over the assigned partitions, in records (-1 when unknown)
-     * @param level the protocol level frames use now (0: the configured protocol)
-     * @param latencyMs the engine latency the governor sees (smoothed)
-     */
-    public record Lag(double maxRecords, int level, double latencyMs) {
+    /** @param maxRecords the largest lag over the assigned partitions, in records (-1 when unknown) */
+    public record Lag(double maxRecords) {
     }
 
     private record StreamEnded(Throwable failure) implements Command {
@@ -89,7 +84,6 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
     }
 
     private final Consumer.DrainingControl<Done> control;
-    private final LoadGovernor governor;
     private boolean draining;
 
     private Ingest(ActorContext<Command> ctx, Classifier classifier, EngineSettings settings, EngineMetrics metrics, KafkaSettings kafka,
@@ -98,12 +92,9 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
         OutputRecords out = new OutputRecords(topics, classifier.served());
         int maxFrame = topics.maxFrameBytes();
 
-        EngineSettings.Degrade degrade = settings.degrade();
-        governor = new LoadGovernor(classifier.served().levels().size(), degrade.latencyBudget(), degrade.cooldown(), System.nanoTime());
-        LoadGovernor g = governor;
         FrameAge frameAge = new FrameAge(settings.maxFrameAge(), settings.maxClockSkew());
         control = KafkaPipe.run(ctx.getSystem(), kafka, topics, settings.groupId(), topics.frames().name(),
-            settings.maxInFlight(), settings.commitInterval(), record -> answer(classifier, metrics, out, record, maxFrame, g, frameAge),
+            settings.maxInFlight(), settings.commitInterval(), record -> answer(classifier, metrics, out, record, maxFrame, frameAge),
             inOrder(settings, out), settings.delivery(),
             nanos -> metrics.latency(EngineMetrics.Stage.PRODUCE, nanos),
             settings.poisonPill(),
@@ -128,7 +119,7 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
 
     /** One frame in, one answer out: never a failed stage, so one bad frame cannot stop the stream. */
     private static CompletionStage<Answer> answer(Classifier classifier, EngineMetrics metrics, OutputRecords out,
-                                                  ConsumerRecord<byte[], byte[]> record, int maxFrame, LoadGovernor governor, FrameAge frameAge) {
+                                                  ConsumerRecord<byte[], byte[]> record, int maxFrame, FrameAge frameAge) {
         long consumed = System.nanoTime();
         metrics.frameIn();
         FrameRecords.Parsed parsed = FrameRecords.parse(record, maxFrame);
@@ -142,9 +133,9 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
             metrics.frameDropped();
             return CompletableFuture.completedFuture(new Letter(out.deadLetterRecord(record, DeadLetter.of(record, ErrorKind.DROPPED, tooOld.get()))));
         }
-        return classifier.classify(frame.frame().image(), governor.level()).thenApply(outcome -> {
+        // The engine picks the level (its load governor, in the aggregator, steers by each frame's latency).
+        return classifier.classifyGoverned(frame.frame().image()).thenApply(outcome -> {
             long answered = System.nanoTime();
-            governor.observe((answered - consumed) / 1e6, answered);
             metrics.latency(EngineMetrics.Stage.END_TO_END, answered - consumed);
             if (outcome instanceof Classification.Ok c) {
                 metrics.frameOut(true, c.partial());
@@ -200,10 +191,8 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
 
     private Behavior<Command> onGetLag(GetLag g) {
         // The answer goes straight to the asker; nothing here changes the actor's state.
-        int level = governor.level();
-        double latency = governor.smoothedLatencyMs();
         consumerMetrics().whenComplete((metrics, failure) ->
-            g.replyTo().tell(new Lag(failure == null ? ConsumerMetrics.windowLagMax(metrics) : -1, level, latency)));
+            g.replyTo().tell(new Lag(failure == null ? ConsumerMetrics.windowLagMax(metrics) : -1)));
         return this;
     }
 

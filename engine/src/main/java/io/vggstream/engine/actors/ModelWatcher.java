@@ -31,6 +31,12 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * and warmed off the actor (on a thread of its own), and only then swapped into its workers. A
  * replacement that cannot be served (corrupt, no card, other classes, another crop) is refused
  * with its reason logged, and the running model keeps serving.
+ *
+ * <p>Supervised with restart. Its loader thread and the sessions of a load never swapped in are
+ * its own, released on {@code PreRestart} as on {@code PostStop} ({@code ModelWatcherRestartIT}).
+ * A restarted watcher starts from what was served at the engine's start: it loads again whatever
+ * changed since, so a load the restart cut short is redone, and an answer to the previous
+ * incarnation's load is ignored (its sessions are already closed).
  */
 public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
 
@@ -41,11 +47,11 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
     private record Tick() implements Command {
     }
 
-    private record Loaded(int model, Fingerprint at, List<OrtModel> sessions, List<Plan> plans, Model next, long loadNanos, long warmNanos)
+    private record Loaded(long load, int model, Fingerprint at, List<OrtModel> sessions, List<Plan> plans, Model next, long loadNanos, long warmNanos)
         implements Command {
     }
 
-    private record Refused(int model, Fingerprint at, String reason) implements Command {
+    private record Refused(long load, int model, Fingerprint at, String reason) implements Command {
     }
 
     /** What a model's files looked like: sizes and modification times. */
@@ -67,9 +73,11 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
                                            List<io.vggstream.engine.protocol.Protocol> levels,
                                            List<List<ActorRef<InferenceWorker.Command>>> workers, ActorRef<Preprocessor.Command> preprocessors,
                                            ActorRef<Aggregator.Command> aggregator, int threads, EngineMetrics metrics) {
+        // Taken once, outside setup: a restarted watcher compares the files with what the engine started with.
+        List<Fingerprint> atStart = models.stream().map(Fingerprint::of).toList();
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(new Tick(), settings.modelWatchInterval());
-            return new ModelWatcher(ctx, settings, models, plans, levels, workers, preprocessors, aggregator, threads, metrics);
+            return new ModelWatcher(ctx, settings, models, atStart, plans, levels, workers, preprocessors, aggregator, threads, metrics);
         }));
     }
 
@@ -89,13 +97,14 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
     private final List<CompletableFuture<Command>> pending = new ArrayList<>();
     /** The longest the watcher's stop waits for a replacement's load (a full VGG's session and warm-up: seconds). */
     private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(60);
-    private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "model-loader");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Numbers loads and loader threads over every incarnation: an answer to a load this one did not start is known by its number. */
+    private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
+    /** Per model, the number of the load in progress (0: none). */
+    private final long[] loadIds;
+    private final ExecutorService loader;
 
-    private ModelWatcher(ActorContext<Command> ctx, EngineSettings settings, List<Model> models, List<List<Plan>> plans,
+    private ModelWatcher(ActorContext<Command> ctx, EngineSettings settings, List<Model> models, List<Fingerprint> atStart,
+                         List<List<Plan>> plans,
                          List<io.vggstream.engine.protocol.Protocol> levels, List<List<ActorRef<InferenceWorker.Command>>> workers, ActorRef<Preprocessor.Command> preprocessors,
                          ActorRef<Aggregator.Command> aggregator, int threads, EngineMetrics metrics) {
         super(ctx);
@@ -110,11 +119,16 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
         this.threads = threads;
         this.metrics = metrics;
         this.loading = new boolean[models.size()];
+        this.loadIds = new long[models.size()];
         models.forEach(m -> pending.add(null));
-        for (Model m : models) {
-            serving.add(Fingerprint.of(m));
-            seen.add(Fingerprint.of(m));
-        }
+        serving.addAll(atStart);
+        seen.addAll(atStart);
+        String thread = "model-loader-" + SEQUENCE.incrementAndGet();
+        this.loader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, thread);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
@@ -136,12 +150,15 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
             if (!loading[i] && now.equals(before) && !now.equals(serving.get(i))) {
                 loading[i] = true;
                 int index = i;
+                long id = SEQUENCE.incrementAndGet();
+                loadIds[i] = id;
                 Path path = settings.models().get(i);
+                Model running = models.get(i);
                 getContext().getLog().info("{}: its files changed; loading the replacement", models.get(i).name());
-                CompletableFuture<Command> load = CompletableFuture.supplyAsync(() -> load(index, path, now), loader);
+                CompletableFuture<Command> load = CompletableFuture.supplyAsync(() -> load(id, index, running, path, now), loader);
                 pending.set(i, load);
                 getContext().pipeToSelf(load, (cmd, failure) ->
-                    failure != null ? new Refused(index, now, String.valueOf(failure.getCause() != null ? failure.getCause().getMessage()
+                    failure != null ? new Refused(id, index, now, String.valueOf(failure.getCause() != null ? failure.getCause().getMessage()
                         : failure.getMessage())) : cmd);
             }
         }
@@ -149,20 +166,19 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
     }
 
     /** Loads, checks and warms the replacement: off the actor, since it blocks for seconds on a full VGG. */
-    private Command load(int index, Path folder, Fingerprint at) {
-        Model current = models.get(index);
+    private Command load(long id, int index, Model current, Path folder, Fingerprint at) {
         Model next;
         long t0 = System.nanoTime();
         try {
             next = Model.load(folder);
         } catch (RuntimeException e) {
-            return new Refused(index, at, e.getMessage());
+            return new Refused(id, index, at, e.getMessage());
         }
         if (!next.card().classes().equals(current.card().classes())) {
-            return new Refused(index, at, "its classes differ from the running model's; restart the engine to change them");
+            return new Refused(id, index, at, "its classes differ from the running model's; restart the engine to change them");
         }
         if (next.card().crop() != current.card().crop()) {
-            return new Refused(index, at, "its crop " + next.card().crop() + " differs from the running " + current.card().crop()
+            return new Refused(id, index, at, "its crop " + next.card().crop() + " differs from the running " + current.card().crop()
                 + "; restart the engine to change it");
         }
         List<Plan> newPlans = new ArrayList<>();
@@ -171,7 +187,7 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
                 newPlans.add(Plan.of(index, next, p));
             }
         } catch (IllegalArgumentException e) {
-            return new Refused(index, at, e.getMessage());
+            return new Refused(id, index, at, e.getMessage());
         }
         List<OrtModel> sessions = new ArrayList<>();
         try {
@@ -184,14 +200,24 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
             }
             long warmStart = System.nanoTime();
             Warmup.run(newPlans, bySlot, settings.warmupFrameSizes(), settings.includeFeatures(), new long[models.size()]);
-            return new Loaded(index, at, sessions, newPlans, next, warmStart - t0, System.nanoTime() - warmStart);
+            return new Loaded(id, index, at, sessions, newPlans, next, warmStart - t0, System.nanoTime() - warmStart);
         } catch (RuntimeException e) {
             sessions.forEach(OrtModel::close);
-            return new Refused(index, at, e.getMessage());
+            return new Refused(id, index, at, e.getMessage());
         }
     }
 
+    /** Whether an answer belongs to this incarnation's load in progress (an earlier incarnation's was closed by its stop). */
+    private boolean current(long load, int model) {
+        return loading[model] && loadIds[model] == load;
+    }
+
     private Behavior<Command> onLoaded(Loaded l) {
+        if (!current(l.load(), l.model())) {
+            // Closed by the earlier incarnation's stop unless it gave up waiting; a second close does nothing.
+            l.sessions().forEach(OrtModel::close);
+            return this;
+        }
         loading[l.model()] = false;
         pending.set(l.model(), null);
         for (int level = 0; level < l.plans().size(); level++) {
@@ -250,6 +276,9 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
     }
 
     private Behavior<Command> onRefused(Refused r) {
+        if (!current(r.load(), r.model())) {
+            return this;
+        }
         loading[r.model()] = false;
         pending.set(r.model(), null);
         // Remember the refused files: they are not tried again until they change.

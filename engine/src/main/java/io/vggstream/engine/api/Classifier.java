@@ -15,6 +15,17 @@ public interface Classifier {
      */
     CompletionStage<Classification> classify(byte[] image, int level);
 
+    /**
+     * Classifies at the level the engine's load governor picks (the streams' way in): the
+     * configured protocol until the engine's smoothed latency passes the degradation budget, then
+     * a rung down the ladder at a time, and back up once the latency falls. Without degradation,
+     * level 0.
+     */
+    CompletionStage<Classification> classifyGoverned(byte[] image);
+
+    /** The load governor's level and the latency it steers by (see {@link #classifyGoverned}). */
+    CompletionStage<Degradation> degradation();
+
     /** Classifies with the configured protocol (level 0). */
     default CompletionStage<Classification> classify(byte[] image) {
         return classify(image, 0);

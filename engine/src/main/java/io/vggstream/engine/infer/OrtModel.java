@@ -44,6 +44,9 @@ public final class OrtModel implements AutoCloseable {
     /** Runs in progress in this process, over all sessions. */
     private static final java.util.concurrent.atomic.AtomicInteger RUNNING = new java.util.concurrent.atomic.AtomicInteger();
 
+    /** Sessions open in this process, over all models: what a leak check counts. */
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
+
     /** The outputs of one batch: row i belongs to input i. */
     public record Outputs(float[][] posteriors, float[][] features) {
     }
@@ -57,6 +60,12 @@ public final class OrtModel implements AutoCloseable {
         this.input = io.input();
         this.posterior = io.posterior();
         this.feature = io.feature();
+        OPEN.incrementAndGet();
+    }
+
+    /** Sessions open in this process now, over all models (opened and not yet closed). */
+    public static int openSessions() {
+        return OPEN.get();
     }
 
     /**
@@ -212,6 +221,7 @@ public final class OrtModel implements AutoCloseable {
                 return;
             }
             closed = true;
+            OPEN.decrementAndGet();
             session.close();
         } catch (OrtException e) {
             log.warn("{}: closing the ONNX Runtime session failed: {}", model.name(), e.getMessage());

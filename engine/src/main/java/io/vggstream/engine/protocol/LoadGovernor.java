@@ -6,7 +6,8 @@ import java.time.Duration;
  * Graceful degradation: picks the protocol level for the next frame from the engine's smoothed
  * latency. Above the budget it steps down a rung (cheaper protocol), under half the budget it
  * steps back up, never twice within the cooldown, so each step's effect shows before the next.
- * Thread-safe: frames complete on many threads.
+ * Not thread-safe, on purpose: one actor (the aggregator, where each frame's latency is observed)
+ * owns it, feeds it and reads it.
  */
 public final class LoadGovernor {
 
@@ -33,12 +34,12 @@ public final class LoadGovernor {
     }
 
     /** The level the next frame should use. */
-    public synchronized int level() {
+    public int level() {
         return level;
     }
 
     /** Records one frame's engine latency and steps the level when due. */
-    public synchronized void observe(double latencyMs, long nowNanos) {
+    public void observe(double latencyMs, long nowNanos) {
         ewmaMs = Double.isNaN(ewmaMs) ? latencyMs : ALPHA * latencyMs + (1 - ALPHA) * ewmaMs;
         if (nowNanos - lastStep < cooldownNanos) {
             return;
@@ -54,11 +55,11 @@ public final class LoadGovernor {
         }
     }
 
-    public synchronized double smoothedLatencyMs() {
+    public double smoothedLatencyMs() {
         return ewmaMs;
     }
 
-    public synchronized long steps() {
+    public long steps() {
         return steps;
     }
 }

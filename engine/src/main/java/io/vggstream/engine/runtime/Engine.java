@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.vggstream.engine.actors.EngineGuardian;
 import io.vggstream.engine.api.Classification;
 import io.vggstream.engine.api.Classifier;
+import io.vggstream.engine.api.Degradation;
 import io.vggstream.engine.api.Served;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.infer.OrtModel;
@@ -189,6 +190,18 @@ public final class Engine implements Classifier, AutoCloseable {
     @Override
     public CompletionStage<Classification> classify(byte[] image, int level) {
         return classifier.classify(image, level);
+    }
+
+    /** Classifies at the load governor's level (the streams' way in). Never fails the stage. */
+    @Override
+    public CompletionStage<Classification> classifyGoverned(byte[] image) {
+        return classifier.classifyGoverned(image);
+    }
+
+    /** The load governor's level and the smoothed latency it steers by. */
+    @Override
+    public CompletionStage<Degradation> degradation() {
+        return classifier.degradation();
     }
 
     /** The models' names, their classes and the protocol levels, as the prediction records describe them. */

@@ -2,6 +2,7 @@ package io.vggstream.engine.runtime;
 
 import io.vggstream.engine.actors.EngineGuardian;
 import io.vggstream.engine.actors.Ingest;
+import io.vggstream.engine.api.Degradation;
 import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.settings.EnrichSettings;
 import io.vggstream.topics.KafkaSettings;
@@ -117,16 +118,28 @@ public final class StreamingEngine implements AutoCloseable {
             .exceptionally(e -> java.util.Map.of());
     }
 
-    /** Lag, protocol level and smoothed latency, for the status line. */
-    public Ingest.Lag status() {
+    /**
+     * For the status line.
+     *
+     * @param maxRecords the frames consumer's largest partition lag in records (-1 when unknown)
+     * @param level the protocol level the load governor has streamed frames use now (0: the configured protocol)
+     * @param latencyMs the smoothed engine latency the governor steers by (NaN when unknown)
+     */
+    public record Status(double maxRecords, int level, double latencyMs) {
+    }
+
+    /** Lag (from the stream's owner), protocol level and smoothed latency (from the aggregator's governor). */
+    public Status status() {
+        CompletableFuture<Ingest.Lag> lag = AskPattern.<Ingest.Command, Ingest.Lag>ask(ingest, Ingest.GetLag::new, Duration.ofSeconds(5),
+                engine.system().scheduler()).toCompletableFuture().exceptionally(e -> new Ingest.Lag(-1));
+        CompletableFuture<Degradation> degradation = engine.degradation().toCompletableFuture().exceptionally(e -> new Degradation(0, Double.NaN, 0));
         try {
-            return AskPattern.<Ingest.Command, Ingest.Lag>ask(ingest, Ingest.GetLag::new, Duration.ofSeconds(5),
-                engine.system().scheduler()).toCompletableFuture().get(6, TimeUnit.SECONDS);
+            return lag.thenCombine(degradation, (l, g) -> new Status(l.maxRecords(), g.level(), g.latencyMs())).get(6, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Ingest.Lag(-1, 0, Double.NaN);
+            return new Status(-1, 0, Double.NaN);
         } catch (Exception e) {
-            return new Ingest.Lag(-1, 0, Double.NaN);
+            return new Status(-1, 0, Double.NaN);
         }
     }
 

@@ -3,8 +3,14 @@ package io.vggstream.engine.actors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vggstream.engine.api.Classification;
+import io.vggstream.engine.api.Degradation;
+import io.vggstream.engine.api.Served;
+import io.vggstream.engine.metrics.EngineMetrics;
+import io.vggstream.engine.protocol.Protocol;
+import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.topics.deadletter.ErrorKind;
 import java.time.Duration;
+import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -99,5 +105,40 @@ class AggregatorTest {
         p.replies().tell(new InferenceWorker.Failed(p.frameId(), 0, "boom"));
         p.replies().tell(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.5f, 0.5f}, null));
         assertThat(s.out().expectMessageClass(Classification.Ok.class).partial()).isTrue();
+    }
+
+    @Test
+    void shouldStepTheStreamsLevelDownWhenTheirLatencyIsOverBudgetAndLeaveFixedLevelsAlone() {
+        TestProbe<Preprocessor.Command> pre = kit.createTestProbe();
+        TestProbe<Classification> out = kit.createTestProbe();
+        TestProbe<Degradation> degradation = kit.createTestProbe();
+        Served served = new Served(List.of("model-0"), List.of("0", "1"), List.of(
+            new Served.Level(Protocol.parse("multi-scale"), List.of()), new Served.Level(Protocol.parse("single"), List.of())));
+        EngineSettings.Degrade degrade = new EngineSettings.Degrade(true, Duration.ofMillis(100), List.of(), Duration.ZERO);
+        ActorRef<Aggregator.Command> aggregator = kit.spawn(Aggregator.create(served, 2, DEADLINE, degrade, pre.getRef(), new EngineMetrics(1)));
+
+        // A frame asked for at a fixed level is not the governor's: its latency, however long, steps nothing.
+        aggregator.tell(new Aggregator.Classify(new byte[] {1}, 0, out.getRef()));
+        Preprocessor.Preprocess fixed = pre.expectMessageClass(Preprocessor.Preprocess.class);
+        aggregator.tell(new Aggregator.Rejected(fixed.frameId(), ErrorKind.DECODE, "not an image"));
+        out.expectMessageClass(Classification.Rejected.class);
+        aggregator.tell(new Aggregator.GetDegradation(degradation.getRef()));
+        assertThat(degradation.receiveMessage().level()).isZero();
+
+        // A streamed frame asked for a second ago: its answer is over the 100 ms budget, so the next one is a rung down.
+        aggregator.tell(new Aggregator.ClassifyGoverned(new byte[] {1}, System.nanoTime() - 1_000_000_000L, out.getRef()));
+        Preprocessor.Preprocess first = pre.expectMessageClass(Preprocessor.Preprocess.class);
+        assertThat(first.level()).isZero();
+        aggregator.tell(new Aggregator.Rejected(first.frameId(), ErrorKind.DECODE, "not an image"));
+        out.expectMessageClass(Classification.Rejected.class);
+        aggregator.tell(new Aggregator.GetDegradation(degradation.getRef()));
+        Degradation after = degradation.receiveMessage();
+        assertThat(after.level()).isEqualTo(1);
+        assertThat(after.latencyMs()).isGreaterThanOrEqualTo(1000);
+        assertThat(after.steps()).isEqualTo(1);
+        aggregator.tell(new Aggregator.ClassifyGoverned(new byte[] {1}, System.nanoTime(), out.getRef()));
+        assertThat(pre.expectMessageClass(Preprocessor.Preprocess.class).level()).isEqualTo(1);
+        aggregator.tell(new Aggregator.Classify(new byte[] {1}, 0, out.getRef()));
+        assertThat(pre.expectMessageClass(Preprocessor.Preprocess.class).level()).as("a fixed level stays fixed").isZero();
     }
 }

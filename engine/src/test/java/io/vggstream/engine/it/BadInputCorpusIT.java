@@ -8,6 +8,7 @@ import io.vggstream.broker.junit.KafkaBrokerExtension;
 import io.vggstream.broker.junit.LocalKafka;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.testing.Frames;
@@ -247,7 +248,7 @@ class BadInputCorpusIT {
     private void run(LocalKafka kafka, KafkaSettings k, TopicsSettings topics, List<Case> corpus, Map<Long, Case> byOffset,
                      TestModels.Exported model, int good, int bad, int odd) throws Exception {
         EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir()))
-            .withDevices(List.of(Device.parse("cpu"))).withGroupId(kafka.uniqueName("g"));
+            .withInference(InferenceSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu")))).withGroupId(kafka.uniqueName("g"));
         List<ConsumerRecord<String, Prediction>> predictions;
         List<ConsumerRecord<byte[], byte[]>> letters;
         try (StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, topics)) {

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigFactory;
 import io.vggstream.broker.KraftBroker;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.protocol.Protocol;
@@ -56,7 +57,7 @@ class BrokerRestartIT {
         }
         produce(k, topics, 0, 60);
         try (TestModels.Exported model = TestModels.export(dir.resolve("m"))) {
-            EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir())).withDevices(List.of(Device.parse("cpu")))
+            EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir())).withInference(InferenceSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu"))))
                 .withProtocol(Protocol.parse("dense+crops")).withGroupId("engine");
             StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, topics);
             try {

@@ -8,6 +8,7 @@ import io.vggstream.broker.junit.KafkaBrokerExtension;
 import io.vggstream.broker.junit.LocalKafka;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.protocol.Protocol;
@@ -151,7 +152,7 @@ class DegradationIT {
 
     private EngineSettings settings(TestModels.Exported model, int maxInFlight, String group) {
         Config c = ConfigFactory.parseMap(Map.of("vggstream.engine.max-in-flight", maxInFlight)).withFallback(CONFIG);
-        return EngineSettings.from(c).withModels(List.of(model.dir())).withDevices(List.of(Device.parse("cpu"))).withGroupId(group)
+        return EngineSettings.from(c).withModels(List.of(model.dir())).withInference(InferenceSettings.from(c).withDevices(List.of(Device.parse("cpu")))).withGroupId(group)
             .withProtocol(TOP);
     }
 

@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.api.Classification;
 import io.vggstream.engine.model.Model;
 import io.vggstream.engine.model.ModelLoadException;
@@ -54,8 +55,8 @@ class EngineIT {
         EngineSettings s = EngineSettings.from(CONFIG)
             .withModels(List.of(model.dir()))
             .withProtocol(Protocol.parse(protocol))
-            .withDevices(List.of(io.vggstream.engine.infer.Device.parse("cpu")))
-            .withBatching(maxBatch, maxDelay);
+            .withInference(InferenceSettings.from(CONFIG).withDevices(List.of(io.vggstream.engine.infer.Device.parse("cpu")))
+                .withMaxBatchSize(maxBatch).withMaxDelay(maxDelay));
         return Engine.start(s, CONFIG);
     }
 
@@ -173,7 +174,7 @@ class EngineIT {
         Files.createDirectories(broken);
         Files.write(broken.resolve("model.onnx"), new byte[] {1, 2, 3, 4});
         Files.copy(model.dir().resolve("model.json"), broken.resolve("model.json"));
-        EngineSettings s = EngineSettings.from(CONFIG).withModels(List.of(broken)).withDevices(List.of(io.vggstream.engine.infer.Device.parse("cpu")));
+        EngineSettings s = EngineSettings.from(CONFIG).withModels(List.of(broken)).withInference(InferenceSettings.from(CONFIG).withDevices(List.of(io.vggstream.engine.infer.Device.parse("cpu"))));
         assertThatThrownBy(() -> Engine.start(s, CONFIG)).isInstanceOf(ModelLoadException.class)
             .hasMessageContaining(broken.resolve("model.onnx").toString());
     }

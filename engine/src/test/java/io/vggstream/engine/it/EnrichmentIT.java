@@ -12,6 +12,7 @@ import io.vggstream.broker.junit.LocalKafka;
 import io.vggstream.engine.settings.EnrichSettings;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.actors.Enricher;
 import io.vggstream.engine.infer.Device;
@@ -94,7 +95,7 @@ class EnrichmentIT {
                 p.flush();
             }
             EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir()))
-                .withDevices(List.of(Device.parse("cpu"))).withGroupId(kafka.uniqueName("frames-group"));
+                .withInference(InferenceSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu")))).withGroupId(kafka.uniqueName("frames-group"));
             EnrichSettings base64 = EnrichSettings.from(CONFIG).enabled(true).withTopics(in, out).withGroupId(kafka.uniqueName("enricher"));
             List<ConsumerRecord<byte[], byte[]>> got;
             try (StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, topics, java.util.Optional.of(base64))) {

@@ -8,6 +8,7 @@ import io.vggstream.broker.junit.KafkaBrokerExtension;
 import io.vggstream.broker.junit.LocalKafka;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.testing.Frames;
@@ -65,7 +66,7 @@ class FrameAgeIT {
         }
         int old = n / 3;
         try (TestModels.Exported model = TestModels.export(dir.resolve("m"))) {
-            EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir())).withDevices(List.of(Device.parse("cpu")))
+            EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir())).withInference(InferenceSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu"))))
                 .withGroupId(kafka.uniqueName("g")).withMaxFrameAge(Duration.ofMinutes(10));
             List<ConsumerRecord<String, Prediction>> predictions;
             List<ConsumerRecord<byte[], DeadLetter>> letters;

@@ -8,6 +8,7 @@ import io.vggstream.broker.junit.KafkaBrokerExtension;
 import io.vggstream.broker.junit.LocalKafka;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.testing.Frames;
@@ -67,7 +68,7 @@ class FutureFrameIT {
         List<ConsumerRecord<byte[], DeadLetter>> letters;
         try (TestModels.Exported model = TestModels.export(dir.resolve("m"))) {
             // An age limit far beyond this test's run: only the clock-skew rule can drop a frame here.
-            EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir())).withDevices(List.of(Device.parse("cpu")))
+            EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir())).withInference(InferenceSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu"))))
                 .withGroupId(kafka.uniqueName("g")).withMaxFrameAge(Duration.ofMinutes(30));
             try (StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, topics)) {
                 predictions = StreamingIT.consume(kafka, topics.predictions().name(), new StringDeserializer(), new PredictionDeserializer(),

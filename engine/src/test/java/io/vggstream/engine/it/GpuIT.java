@@ -46,10 +46,10 @@ class GpuIT {
             double[] cpu;
             double[] gpu;
             EngineSettings base = EngineSettings.from(CONFIG).withModels(List.of(m.dir())).withProtocol(Protocol.parse("multi-scale"));
-            try (Engine e = Engine.start(base.withDevices(List.of(Device.parse("cpu"))), CONFIG)) {
+            try (Engine e = Engine.start(base.withInference(base.inference().withDevices(List.of(Device.parse("cpu")))), CONFIG)) {
                 cpu = ((Classification.Ok) e.classify(png).toCompletableFuture().get(60, TimeUnit.SECONDS)).posterior();
             }
-            try (Engine e = Engine.start(base.withDevices(List.of(Device.parse("cuda:0"))), CONFIG)) {
+            try (Engine e = Engine.start(base.withInference(base.inference().withDevices(List.of(Device.parse("cuda:0")))), CONFIG)) {
                 assertThat(e.providers()).allMatch(p -> p.endsWith("CUDA:0"));
                 gpu = ((Classification.Ok) e.classify(png).toCompletableFuture().get(60, TimeUnit.SECONDS)).posterior();
             }

@@ -8,6 +8,7 @@ import io.vggstream.broker.junit.KafkaBrokerExtension;
 import io.vggstream.broker.junit.LocalKafka;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.api.Classification;
 import io.vggstream.engine.infer.Device;
@@ -61,7 +62,7 @@ class HotSwapIT {
         byte[] probe = Frames.jpeg(48, 40, 99);
         try (TestModels.Exported a = TestModels.export(VggConfig.A, 1, dir.resolve("a"), new TrainScale(37, 37));
              TestModels.Exported b = TestModels.export(VggConfig.A, 2, dir.resolve("b"), new TrainScale(37, 37))) {
-            EngineSettings base = EngineSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu")));
+            EngineSettings base = EngineSettings.from(CONFIG).withInference(InferenceSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu"))));
             double pa = topOf(base, a.dir(), probe);
             double pb = topOf(base, b.dir(), probe);
             assertThat(Math.abs(pa - pb)).as("the two models must tell apart").isGreaterThan(1e-3);
@@ -127,7 +128,7 @@ class HotSwapIT {
             replace(a.dir(), serving);
             KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
             TopicsSettings topics = TestTopics.created(kafka, k, CONFIG);
-            EngineSettings settings = EngineSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu"))).withModels(List.of(serving))
+            EngineSettings settings = EngineSettings.from(CONFIG).withInference(InferenceSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu")))).withModels(List.of(serving))
                 .withGroupId(kafka.uniqueName("g")).withModelWatchInterval(Duration.ofMillis(200));
             Map<String, Object> props = new HashMap<>();
             props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());

@@ -13,6 +13,7 @@ import io.vggstream.broker.junit.KafkaBrokerExtension;
 import io.vggstream.broker.junit.LocalKafka;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.ops.EngineStatus;
 import io.vggstream.engine.infer.Device;
@@ -135,7 +136,8 @@ class OpsEventsIT {
             p.flush();
         }
         // Every batch is slow at 0 ms: each one must give its warning.
-        EngineSettings settings = settings(group).withSlowBatch(Duration.ZERO);
+        EngineSettings base = settings(group);
+        EngineSettings settings = base.withInference(base.inference().withSlowBatch(Duration.ZERO));
         String partition = topics.frames().name() + "-0";
 
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
@@ -215,7 +217,7 @@ class OpsEventsIT {
         return EngineSettings.from(CONFIG)
             .withModels(List.of(model.dir()))
             .withProtocol(Protocol.parse("single"))
-            .withDevices(List.of(Device.parse("cpu")))
+            .withInference(InferenceSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu"))))
             .withGroupId(group);
     }
 

@@ -8,6 +8,7 @@ import io.vggstream.broker.junit.KafkaBrokerExtension;
 import io.vggstream.broker.junit.LocalKafka;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.ops.EngineStatus;
 import io.vggstream.engine.infer.Device;
@@ -88,7 +89,7 @@ class OpsIT {
         EngineSettings settings = EngineSettings.from(CONFIG)
             .withModels(List.of(model.dir()))
             .withProtocol(Protocol.parse("single"))
-            .withDevices(List.of(Device.parse("cpu")))
+            .withInference(InferenceSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu"))))
             .withGroupId(kafka.uniqueName("engine"));
         int port;
         try (OpsServer ops = OpsServer.start(0)) {

@@ -8,6 +8,7 @@ import io.vggstream.broker.junit.KafkaBrokerExtension;
 import io.vggstream.broker.junit.LocalKafka;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.api.Classification;
 import io.vggstream.engine.eval.Evaluation;
@@ -51,7 +52,7 @@ class SamePosteriorIT {
             List<byte[]> images = List.of(Frames.jpeg(64, 48, 1), Frames.jpeg(40, 56, 2), Frames.png(33, 33, 3));
             Protocol protocol = Protocol.parse("multi-scale");
             EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir())).withProtocol(protocol)
-                .withDevices(List.of(Device.parse("cpu"))).withGroupId(kafka.uniqueName("g"));
+                .withInference(InferenceSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu")))).withGroupId(kafka.uniqueName("g"));
 
             double[][] classify = new double[images.size()][];
             try (Engine e = Engine.start(settings, CONFIG)) {

@@ -8,6 +8,7 @@ import io.vggstream.broker.junit.KafkaBrokerExtension;
 import io.vggstream.broker.junit.LocalKafka;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.testing.Frames;
@@ -81,7 +82,7 @@ class SizeLimitIT {
         List<ConsumerRecord<byte[], byte[]>> letters;
         try (TestModels.Exported model = TestModels.export(dir.resolve("m"))) {
             EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir()))
-                .withDevices(List.of(Device.parse("cpu"))).withGroupId(kafka.uniqueName("g"));
+                .withInference(InferenceSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu")))).withGroupId(kafka.uniqueName("g"));
             try (StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, topics)) {
                 predictions = StreamingIT.consume(kafka, topics.predictions().name(), new StringDeserializer(),
                     new PredictionDeserializer(), 3);

@@ -9,6 +9,7 @@ import io.vggstream.broker.junit.LocalKafka;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.infer.OrtModel;
@@ -77,8 +78,10 @@ class SlowInferenceIT {
         // scale is calibrated so that a batch takes about three poll intervals on whatever machine runs the test.
         try (TestModels.Exported model = TestModels.export(VggConfig.A, 1.0, 256, 5, dir.resolve("m"), new TrainScale(37, 37))) {
             int q = slowScale(model.dir(), 3 * MAX_POLL_INTERVAL_MS);
-            EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir())).withDevices(List.of(Device.parse("cpu")))
-                .withProtocol(Protocol.parse("single,scales=" + q)).withBatching(8, Duration.ofMillis(200))
+            EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir()))
+                .withInference(InferenceSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu"))).withMaxBatchSize(8)
+                    .withMaxDelay(Duration.ofMillis(200)))
+                .withProtocol(Protocol.parse("single,scales=" + q))
                 .withGroupId(kafka.uniqueName("g"))
                 // On a loaded machine a batch can take longer than the default 30 s frame-deadline, and the frames would come
                 // out as deadline dead letters: this test is about the group, not the deadline.

@@ -8,6 +8,7 @@ import io.vggstream.broker.junit.KafkaBrokerExtension;
 import io.vggstream.broker.junit.LocalKafka;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.protocol.Protocol;
@@ -101,7 +102,7 @@ class StreamingIT {
         EngineSettings settings = EngineSettings.from(CONFIG)
             .withModels(List.of(model.dir()))
             .withProtocol(Protocol.parse("single"))
-            .withDevices(List.of(Device.parse("cpu")))
+            .withInference(InferenceSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu"))))
             .withGroupId(kafka.uniqueName("engine"));
         List<ConsumerRecord<String, Prediction>> predictions;
         List<ConsumerRecord<byte[], DeadLetter>> letters;

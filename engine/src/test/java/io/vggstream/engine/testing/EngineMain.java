@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.runtime.StopSignals;
 import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.infer.OrtModel;
@@ -36,7 +37,7 @@ public final class EngineMain {
         Config config = ConfigFactory.load();
         TopicsSettings topics = TopicsSettings.from(config).withNames(a[1], a[2], a[3]);
         EngineSettings settings = EngineSettings.from(config).withModels(List.of(Path.of(a[5]))).withProtocol(Protocol.parse(a[6]))
-            .withDevices(List.of(Device.parse("cpu"))).withGroupId(a[4]);
+            .withInference(InferenceSettings.from(config).withDevices(List.of(Device.parse("cpu")))).withGroupId(a[4]);
         // TXN_ID "default": the settings' own, "<group>-<host name>" (HOSTNAME in the environment names the host).
         settings = settings.withDelivery(new Delivery(a[7].equals("exactly-once"),
             a[8].equals("default") ? settings.delivery().transactionalId() : a[8]));

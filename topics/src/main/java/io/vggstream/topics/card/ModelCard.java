@@ -219,7 +219,7 @@ public record ModelCard(
      * @param top1 fraction of images whose top class is right, in [0, 1]
      * @param top5 fraction whose right class is among the top five, in [0, 1]
      * @param testScale Q, the smallest side the images were rescaled to
-     * @param protocol how the images were scored, in words (the trainer's {@code Evaluation.PROTOCOL});
+     * @param protocol how the images were scored, in words (the trainer's {@code DenseEvaluation.PROTOCOL});
      *     null in cards written before it was recorded
      */
     @JsonPropertyOrder({"dataset", "split", "images", "top1", "top5", "test_scale", "protocol"})

@@ -242,10 +242,10 @@ public final class Training {
                             + source.classes() + "; the checkpoint knows " + state.classes());
                 }
                 int batch = settings.evalBatchSize() > 0 ? settings.evalBatchSize() : Math.min(recipe.batchSize(), 256);
-                Evaluation.Score test = Evaluation.dense(net, source.test(), scale.testScale(), state.meanRgb(), batch,
+                DenseEvaluation.Score test = DenseEvaluation.dense(net, source.test(), scale.testScale(), state.meanRgb(), batch,
                         settings.loaderThreads(false), settings.loaderBuffers(), manager, Device.cpu());
                 accuracy = new ModelCard.Accuracy(source.name(), source.testSplit(), test.images(), test.top1(),
-                        test.top5(), scale.testScale(), Evaluation.PROTOCOL);
+                        test.top5(), scale.testScale(), DenseEvaluation.PROTOCOL);
             }
             ModelCard.Accuracy measured = accuracy;
             return OnnxExporter.export(net, sha -> ModelCards.card(spec, state.classes(), state.meanRgb(), scale,
@@ -310,7 +310,7 @@ public final class Training {
                     progress.println("interrupted: checkpoint " + saved + "; continue with --resume");
                     return new Result(out, epoch - 1, "interrupted", true, null, history, since(started));
                 }
-                Evaluation.Score val = Evaluation.dense(net, data.val(), scale.testScale(), mean, evalBatch,
+                DenseEvaluation.Score val = DenseEvaluation.dense(net, data.val(), scale.testScale(), mean, evalBatch,
                         loaderThreads(), settings.loaderBuffers(), trainer.getManager(), devices[0]);
                 PlateauSchedule.Decision decision = schedule.onEpochEnd(val.top1());
                 MetricsRow row = new MetricsRow(epoch, done.loss() / Math.max(1, done.images()),
@@ -331,10 +331,10 @@ public final class Training {
             progress.println("training stopped: " + reason);
             int q = scale.testScale();
             int evalBatchSize = settings.evalBatchSize() > 0 ? settings.evalBatchSize() : recipe.batchSize();
-            Evaluation.Score test = Evaluation.dense(net, data.test(), q, mean, evalBatchSize, loaderThreads(),
+            DenseEvaluation.Score test = DenseEvaluation.dense(net, data.test(), q, mean, evalBatchSize, loaderThreads(),
                     settings.loaderBuffers(), trainer.getManager(), devices[0]);
             ModelCard.Accuracy accuracy = new ModelCard.Accuracy(data.name(), data.testSplit(), test.images(),
-                    test.top1(), test.top5(), q, Evaluation.PROTOCOL);
+                    test.top1(), test.top5(), q, DenseEvaluation.PROTOCOL);
             ModelCard card = OnnxExporter.export(net, sha -> ModelCards.card(spec, data.classes(), mean, scale,
                     accuracy, recipe.asMap(), sha), out);
             progress.println(String.format(Locale.ROOT, "%s %s: top-1 %.2f%%, top-5 %.2f%% on %d images (dense, Q %d);"

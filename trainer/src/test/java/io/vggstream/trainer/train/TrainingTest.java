@@ -98,7 +98,7 @@ class TrainingTest {
         assertThat(card.accuracy().images()).isEqualTo(100);
         assertThat(card.accuracy().split()).isEqualTo("test");
         assertThat(card.accuracy().dataset()).isEqualTo("fashion-mnist");
-        assertThat(card.accuracy().protocol()).isEqualTo(Evaluation.PROTOCOL);
+        assertThat(card.accuracy().protocol()).isEqualTo(DenseEvaluation.PROTOCOL);
         assertThat(card.meanRgb().get(0)).isEqualTo(card.meanRgb().get(2));
         assertThat(card.recipe()).containsEntry("init", "glorot").containsEntry("epochs", "2");
         assertThat(Files.readString(out.resolve("checkpoints/latest")).trim()).isEqualTo("e0002");

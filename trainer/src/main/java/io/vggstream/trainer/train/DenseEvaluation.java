@@ -18,9 +18,9 @@ import java.util.stream.IntStream;
  * smallest side is Q, the central Q x Q square (so that images batch), the fully convolutional net,
  * class scores averaged over space, softmax.
  */
-public final class Evaluation {
+public final class DenseEvaluation {
 
-    private Evaluation() {}
+    private DenseEvaluation() {}
 
     /** What {@link #dense} does, in the words the model card records beside the accuracy it measured. */
     public static final String PROTOCOL = "dense evaluation at one scale: smallest side rescaled to Q, central Q x Q,"
