@@ -30,10 +30,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Poison-pill protection with a frame that kills the engine process (the test hook: a header that
  * ends the process when the hook's system property is set): it kills the engine twice (once among
  * many frames in flight, once alone in probation) and is then dead-lettered as {@code poison} by
- * whichever instance gets it next; every other frame, those before it included, is predicted.
+ * whichever instance gets it next; every other frame, those before it included, is predicted. Under
+ * both deliveries: exactly once, the marks travel in the transactions' offset commits, and every frame
+ * has exactly one answer for a read-committed reader.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class PoisonPillIT {
@@ -55,7 +59,12 @@ class PoisonPillIT {
     private static final long POISON = 5;
     /** The hook on; a dead instance leaves the group after 6 s (the broker's least session timeout), not 45 s. */
     private static final List<String> JVM = List.of("-D" + KafkaPipe.KILL_HOOK + "=true",
-        "-Dvggstream.kafka.clients.session.timeout.ms=6000", "-Dvggstream.kafka.clients.heartbeat.interval.ms=1000");
+        "-Dvggstream.kafka.clients.session.timeout.ms=6000", "-Dvggstream.kafka.clients.heartbeat.interval.ms=1000",
+        // Exactly once: a dead instance's open transaction (under another transactional id) holds read-committed readers
+        // back until it times out; 10 s, not the producer's 60.
+        "-Dvggstream.kafka.clients.transaction.timeout.ms=10000");
+    private static final String AT_LEAST_ONCE = "at-least-once";
+    private static final String EXACTLY_ONCE = "exactly-once";
 
     @TempDir
     Path dir;
@@ -69,26 +78,47 @@ class PoisonPillIT {
 
     @Test
     void shouldDeadLetterAFrameThatKilledTheEngineTwiceWhenTheEngineRestarts(LocalKafka kafka) throws Exception {
-        Setup s = setUp(kafka);
-        produce(kafka, s.topics());
-        ChildEngine first = start(s, "first");
-        assertThat(diedOfThePoison(first)).as("first death, frames in flight: %s", first.log()).isTrue();
-        ChildEngine second = start(s, "second");
-        assertThat(diedOfThePoison(second)).as("second death, the poison alone in probation: %s", second.log()).isTrue();
-        assertThat(second.log()).contains("processing offsets 0..");
-        ChildEngine third = start(s, "third");
-        Outcome o = awaitAnswers(kafka, s.topics());
-        assertOnlyThePoisonDeadLettered(o, third);
-        assertThat(third.terminate(120)).as(third.log()).isZero();
-        report("restarts", List.of(first, second, third), o);
+        restarts(kafka, AT_LEAST_ONCE);
+    }
+
+    @Test
+    void shouldDeadLetterAFrameThatKilledTheEngineTwiceWhenTheEngineRestartsUnderExactlyOnce(LocalKafka kafka) throws Exception {
+        restarts(kafka, EXACTLY_ONCE);
     }
 
     @Test
     void shouldDeadLetterAFrameThatKilledTwoInstancesWhenAThirdTakesItOver(LocalKafka kafka) throws Exception {
-        Setup s = setUp(kafka);
+        twoInstancesAndAThird(kafka, AT_LEAST_ONCE);
+    }
+
+    @Test
+    void shouldDeadLetterAFrameThatKilledTwoInstancesWhenAThirdTakesItOverUnderExactlyOnce(LocalKafka kafka) throws Exception {
+        twoInstancesAndAThird(kafka, EXACTLY_ONCE);
+    }
+
+    /** One instance restarted on the same transactional id (exactly once), as a Deployment with a stable id would. */
+    private void restarts(LocalKafka kafka, String delivery) throws Exception {
+        Setup s = setUp(kafka, delivery);
+        produce(kafka, s.topics());
+        String txn = kafka.uniqueName("txn");
+        ChildEngine first = start(s, "first", txn);
+        assertThat(diedOfThePoison(first)).as("first death, frames in flight: %s", first.log()).isTrue();
+        ChildEngine second = start(s, "second", txn);
+        assertThat(diedOfThePoison(second)).as("second death, the poison alone in probation: %s", second.log()).isTrue();
+        assertThat(second.log()).contains("processing offsets 0..");
+        ChildEngine third = start(s, "third", txn);
+        Outcome o = awaitAnswers(kafka, s);
+        assertOnlyThePoisonDeadLettered(o, third, s);
+        assertThat(third.terminate(120)).as(third.log()).isZero();
+        report("restarts, " + delivery, List.of(first, second, third), o);
+    }
+
+    /** Each instance with its own transactional id (exactly once), as the default {@code <group>-<host name>} gives. */
+    private void twoInstancesAndAThird(LocalKafka kafka, String delivery) throws Exception {
+        Setup s = setUp(kafka, delivery);
         // Two instances in one group; the frames topic has one partition: one owns it, the other takes it over when it dies.
-        ChildEngine a = start(s, "a");
-        ChildEngine b = start(s, "b");
+        ChildEngine a = start(s, "a", kafka.uniqueName("txn"));
+        ChildEngine b = start(s, "b", kafka.uniqueName("txn"));
         // The frames come once the group has settled, so that the first death is the owner's, not one amid a rebalance.
         a.awaitLog("partitions assigned", Duration.ofSeconds(120));
         b.awaitLog("partitions assigned", Duration.ofSeconds(120));
@@ -97,12 +127,12 @@ class PoisonPillIT {
             .as("both instances died: a %s%nb %s", a.log(), b.log()).isTrue();
         assertThat(List.of(a.process().exitValue(), b.process().exitValue())).containsOnly(KafkaPipe.KILL_EXIT_CODE);
         assertThat(a.log() + b.log()).as("the one that took over put the partition on probation").contains("processing offsets");
-        ChildEngine c = start(s, "c");
-        Outcome o = awaitAnswers(kafka, s.topics());
-        assertOnlyThePoisonDeadLettered(o, c);
+        ChildEngine c = start(s, "c", kafka.uniqueName("txn"));
+        Outcome o = awaitAnswers(kafka, s);
+        assertOnlyThePoisonDeadLettered(o, c, s);
         assertThat(c.log()).contains("poison pill:");
         assertThat(c.terminate(120)).as(c.log()).isZero();
-        report("two instances and a third", List.of(a, b, c), o);
+        report("two instances and a third, " + delivery, List.of(a, b, c), o);
     }
 
     /** What the guard did, from each instance's output. */
@@ -116,18 +146,22 @@ class PoisonPillIT {
         }
     }
 
-    private record Setup(TopicsSettings topics, List<String> args) {
+    /** The topics, the engine's arguments but the transactional id, and the delivery. */
+    private record Setup(TopicsSettings topics, List<String> args, String delivery) {
+        boolean exactlyOnce() {
+            return delivery.equals(EXACTLY_ONCE);
+        }
     }
 
     /** A frames topic of one partition, a model, the engine's arguments. */
-    private Setup setUp(LocalKafka kafka) {
+    private Setup setUp(LocalKafka kafka, String delivery) {
         KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
         TopicsSettings topics = TestTopics.created(kafka, k, CONFIG, 1);
         TestModels.Exported model = TestModels.export(dir.resolve("m"));
         model.close();
         List<String> args = List.of(kafka.bootstrapServers(), topics.frames().name(), topics.predictions().name(),
-            topics.deadLetter().name(), kafka.uniqueName("engine"), model.dir().toString(), "single", "at-least-once", kafka.uniqueName("txn"));
-        return new Setup(topics, args);
+            topics.deadLetter().name(), kafka.uniqueName("engine"), model.dir().toString(), "single", delivery);
+        return new Setup(topics, args, delivery);
     }
 
     /** FRAMES frames of one stream, the one at offset POISON carrying the kill header. */
@@ -145,8 +179,10 @@ class PoisonPillIT {
         }
     }
 
-    private ChildEngine start(Setup s, String name) throws Exception {
-        ChildEngine c = ChildEngine.start(dir.resolve("logs"), dir.resolve("work-" + name), JVM, s.args());
+    private ChildEngine start(Setup s, String name, String transactionalId) throws Exception {
+        List<String> args = new ArrayList<>(s.args());
+        args.add(transactionalId);
+        ChildEngine c = ChildEngine.start(dir.resolve("logs"), dir.resolve("work-" + name), JVM, args);
         children.add(c);
         return c;
     }
@@ -159,12 +195,12 @@ class PoisonPillIT {
     private record Outcome(Map<Long, List<String>> answers) {
     }
 
-    private static Outcome awaitAnswers(LocalKafka kafka, TopicsSettings topics) {
+    /** Exactly once, as a read-committed reader sees them: a dead instance's aborted outputs are not answers. */
+    private static Outcome awaitAnswers(LocalKafka kafka, Setup s) {
+        TopicsSettings topics = s.topics();
         Map<Long, List<String>> answers = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> preds = TestTopics.fromStart(kafka.bootstrapServers(), topics.predictions().name(),
-                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             KafkaConsumer<byte[], byte[]> letters = TestTopics.fromStart(kafka.bootstrapServers(), topics.deadLetter().name(),
-                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> preds = reader(kafka, topics.predictions().name(), s.exactlyOnce());
+             KafkaConsumer<byte[], byte[]> letters = reader(kafka, topics.deadLetter().name(), s.exactlyOnce())) {
             long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
             while (answers.size() < FRAMES && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : preds.poll(Duration.ofMillis(200))) {
@@ -180,13 +216,27 @@ class PoisonPillIT {
         return new Outcome(answers);
     }
 
-    private static void assertOnlyThePoisonDeadLettered(Outcome o, ChildEngine last) {
+    private static KafkaConsumer<byte[], byte[]> reader(LocalKafka kafka, String topic, boolean readCommitted) {
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted"),
+            new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(60)).stream()
+            .map(i -> new TopicPartition(topic, i.partition())).toList();
+        c.assign(tps);
+        c.seekToBeginning(tps);
+        return c;
+    }
+
+    private static void assertOnlyThePoisonDeadLettered(Outcome o, ChildEngine last, Setup s) {
         assertThat(o.answers().keySet()).as("every frame answered: %s%n%s", o, last.log())
             .containsExactlyElementsOf(LongStream.range(0, FRAMES).boxed().toList());
         assertThat(o.answers().get(POISON)).as("the poison frame: %s", o).containsOnly(ErrorKind.POISON.code());
         o.answers().forEach((offset, kinds) -> {
             if (offset != POISON) {
                 assertThat(kinds).as("offset %d, innocent (before or after the poison): %s", offset, o).containsOnly("prediction");
+            }
+            if (s.exactlyOnce()) {
+                assertThat(kinds).as("offset %d answered exactly once: %s", offset, o).hasSize(1);
             }
         });
     }
