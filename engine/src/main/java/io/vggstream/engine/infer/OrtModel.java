@@ -139,12 +139,15 @@ public final class OrtModel implements AutoCloseable {
     public Outputs run(List<float[]> inputs, int h, int w, boolean withFeatures) throws OrtException {
         lock.lock();
         RUNNING.incrementAndGet();
+        // Its start, for the stall watch: a run stuck in native code never reaches the finally.
+        long clock = RunClock.begin(model.name() + "@" + provider);
         try {
             if (closed) {
                 throw new IllegalStateException("the ONNX Runtime session of " + model.name() + " is closed");
             }
             return runHere(inputs, h, w, withFeatures);
         } finally {
+            RunClock.end(clock);
             RUNNING.decrementAndGet();
             lock.unlock();
         }

@@ -8,6 +8,7 @@ import io.vggstream.engine.api.Classifier;
 import io.vggstream.engine.api.Served;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.infer.OrtModel;
+import io.vggstream.engine.infer.StallWatch;
 import io.vggstream.engine.infer.Warmup;
 import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.model.Model;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -40,6 +42,7 @@ public final class Engine implements Classifier, AutoCloseable {
     private final List<String> providers;
     private final List<String> warmed;
     private final List<Protocol> levels;
+    private final StallWatch stallWatch;
 
     /** The protocol levels for a model set whose first model is {@code first}: the configured one, then cheaper rungs. */
     public static List<Protocol> levels(EngineSettings settings, Model first) {
@@ -67,6 +70,7 @@ public final class Engine implements Classifier, AutoCloseable {
         this.classifier = classifier;
         this.metrics = metrics;
         this.providers = providers;
+        this.stallWatch = StallWatch.start(settings.inference().stallTimeout(), settings.inference().stallExit());
     }
 
     /**
@@ -233,6 +237,14 @@ public final class Engine implements Classifier, AutoCloseable {
         return system;
     }
 
+    /**
+     * What is stalled ({@code inference.stall-timeout}): an inference run in progress for too long, named; empty when
+     * nothing is. {@code /health/live} answers 503 with it.
+     */
+    public Optional<String> stalled() {
+        return stallWatch.stalled();
+    }
+
     /** Stops the actors (closing every session) and waits for the actor system to end. */
     @Override
     public void close() {
@@ -243,6 +255,9 @@ public final class Engine implements Classifier, AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             throw new IllegalStateException("the engine did not stop within 60 s", e);
+        } finally {
+            // Last: a run stuck during the stop (a worker's session close waits for it) is still a stall.
+            stallWatch.close();
         }
     }
 }

@@ -6,6 +6,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.vggstream.broker.junit.KafkaBrokerExtension;
 import io.vggstream.broker.junit.LocalKafka;
+import io.vggstream.engine.infer.StallWatch;
 import io.vggstream.engine.kafka.KafkaPipe;
 import io.vggstream.engine.testing.ChildEngine;
 import io.vggstream.engine.testing.Frames;
@@ -96,6 +97,28 @@ class PoisonPillIT {
         twoInstancesAndAThird(kafka, EXACTLY_ONCE);
     }
 
+    @Test
+    void shouldDeadLetterAFrameThatStalledTheEngineTwiceWhenStallExitIsOn(LocalKafka kafka) throws Exception {
+        Setup s = setUp(kafka, AT_LEAST_ONCE);
+        produce(kafka, s.topics(), KafkaPipe.STALL_HEADER);
+        // A run that never ends (the hook), found after 3 s; the process ends itself each time.
+        List<String> jvm = new ArrayList<>(JVM);
+        jvm.addAll(List.of("-Dvggstream.engine.inference.stall-timeout=3s", "-Dvggstream.engine.inference.stall-exit=on"));
+        String txn = kafka.uniqueName("txn");
+        ChildEngine first = start(s, "first", txn, jvm);
+        assertThat(diedOf(first, StallWatch.EXIT_CODE)).as("first stall, frames in flight: %s", first.log()).isTrue();
+        assertThat(first.log()).contains("inference stalled: an inference run of test-stall@hook");
+        ChildEngine second = start(s, "second", txn, jvm);
+        assertThat(diedOf(second, StallWatch.EXIT_CODE)).as("second stall, the frame alone in probation: %s", second.log()).isTrue();
+        // The frames before the stalled one were answered and committed during the stall: the window may start at it.
+        assertThat(second.log()).contains("processing offsets ");
+        ChildEngine third = start(s, "third", txn, jvm);
+        Outcome o = awaitAnswers(kafka, s);
+        assertOnlyThePoisonDeadLettered(o, third, s);
+        assertThat(third.terminate(120)).as(third.log()).isZero();
+        report("stalls, stall-exit on", List.of(first, second, third), o);
+    }
+
     /** One instance restarted on the same transactional id (exactly once), as a Deployment with a stable id would. */
     private void restarts(LocalKafka kafka, String delivery) throws Exception {
         Setup s = setUp(kafka, delivery);
@@ -141,7 +164,7 @@ class PoisonPillIT {
         for (int i = 0; i < engines.size(); i++) {
             ChildEngine e = engines.get(i);
             int n = i;
-            e.log().lines().filter(l -> l.contains("poison") || l.contains("test hook"))
+            e.log().lines().filter(l -> l.contains("poison") || l.contains("test hook") || l.contains("stalled"))
                 .forEach(l -> System.out.println("  instance " + n + " (exit " + e.process().exitValue() + "): " + l));
         }
     }
@@ -166,13 +189,18 @@ class PoisonPillIT {
 
     /** FRAMES frames of one stream, the one at offset POISON carrying the kill header. */
     private static void produce(LocalKafka kafka, TopicsSettings topics) throws Exception {
+        produce(kafka, topics, KafkaPipe.KILL_HEADER);
+    }
+
+    /** As {@link #produce(LocalKafka, TopicsSettings)}, the frame at POISON carrying {@code hook}. */
+    private static void produce(LocalKafka kafka, TopicsSettings topics, String hook) throws Exception {
         KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
         try (KafkaProducer<String, Frame> p = new KafkaProducer<>(KafkaLimits.producer(k, topics), new StringSerializer(), new FrameSerializer())) {
             for (int seq = 0; seq < FRAMES; seq++) {
                 ProducerRecord<String, Frame> r = FrameRecords.record(topics.frames().name(), "cam-0",
                     Frame.of(seq, System.currentTimeMillis(), Frames.jpeg(48, 40, seq)));
                 if (seq == POISON) {
-                    r.headers().add(KafkaPipe.KILL_HEADER, "1".getBytes(StandardCharsets.UTF_8));
+                    r.headers().add(hook, "1".getBytes(StandardCharsets.UTF_8));
                 }
                 p.send(r).get();
             }
@@ -180,15 +208,23 @@ class PoisonPillIT {
     }
 
     private ChildEngine start(Setup s, String name, String transactionalId) throws Exception {
+        return start(s, name, transactionalId, JVM);
+    }
+
+    private ChildEngine start(Setup s, String name, String transactionalId, List<String> jvm) throws Exception {
         List<String> args = new ArrayList<>(s.args());
         args.add(transactionalId);
-        ChildEngine c = ChildEngine.start(dir.resolve("logs"), dir.resolve("work-" + name), JVM, args);
+        ChildEngine c = ChildEngine.start(dir.resolve("logs"), dir.resolve("work-" + name), jvm, args);
         children.add(c);
         return c;
     }
 
     private static boolean diedOfThePoison(ChildEngine c) throws InterruptedException {
-        return c.process().waitFor(180, TimeUnit.SECONDS) && c.process().exitValue() == KafkaPipe.KILL_EXIT_CODE;
+        return diedOf(c, KafkaPipe.KILL_EXIT_CODE);
+    }
+
+    private static boolean diedOf(ChildEngine c, int exitCode) throws InterruptedException {
+        return c.process().waitFor(180, TimeUnit.SECONDS) && c.process().exitValue() == exitCode;
     }
 
     /** Per input offset, the kinds of its answers: "prediction" or a dead letter's kind. */
