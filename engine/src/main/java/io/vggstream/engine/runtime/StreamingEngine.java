@@ -2,11 +2,14 @@ package io.vggstream.engine.runtime;
 
 import io.vggstream.engine.actors.EngineGuardian;
 import io.vggstream.engine.actors.Ingest;
+import io.vggstream.engine.kafka.OutputLimits;
 import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.settings.EnrichSettings;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -44,10 +47,14 @@ public final class StreamingEngine implements AutoCloseable {
     /** Starts consuming frames, and events when {@code enrich} is given and enabled. */
     public static StreamingEngine start(Engine engine, KafkaSettings kafka, TopicsSettings topics, Optional<EnrichSettings> enrich) {
         var system = engine.system();
+        // What the output topics take, from the cluster: a dead letter or an enriched event is fitted to that.
+        List<String> outputs = new ArrayList<>(List.of(topics.predictions().name(), topics.deadLetter().name()));
+        enrich.filter(EnrichSettings::enabled).ifPresent(e -> outputs.add(e.outputTopic()));
+        OutputLimits limits = OutputLimits.read(kafka, topics, outputs);
         EngineGuardian.Streams streams;
         try {
             streams = AskPattern.<EngineGuardian.Command, EngineGuardian.Streams>ask(system,
-                    replyTo -> new EngineGuardian.StartStreams(kafka, topics, enrich, replyTo), Duration.ofSeconds(30), system.scheduler())
+                    replyTo -> new EngineGuardian.StartStreams(kafka, topics, enrich, limits, replyTo), Duration.ofSeconds(30), system.scheduler())
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
