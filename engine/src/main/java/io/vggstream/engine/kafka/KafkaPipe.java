@@ -191,6 +191,19 @@ public final class KafkaPipe {
                 KILL_HEADER);
             Runtime.getRuntime().halt(KILL_EXIT_CODE);
         }
+        if (KILL_HOOK_ON && record.headers().lastHeader(EXIT_HEADER) != null) {
+            LOG.error("test hook: {}-{} offset {} carries {}: System.exit({}) from another thread, as a library might",
+                record.topic(), record.partition(), record.offset(), EXIT_HEADER, EXIT_HOOK_CODE);
+            Thread exit = new Thread(() -> {
+                // Once an inference run is in progress (at most 10 s): the exit a run must survive.
+                long until = System.nanoTime() + 10_000_000_000L;
+                while (io.vggstream.engine.infer.OrtModel.runsInProgress() == 0 && System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                System.exit(EXIT_HOOK_CODE);
+            }, "test-hook-exit");
+            exit.start();
+        }
         if (KILL_HOOK_ON && record.headers().lastHeader(STALL_HEADER) != null) {
             LOG.error("test hook: {}-{} offset {} carries {}: an inference run that never ends", record.topic(), record.partition(),
                 record.offset(), STALL_HEADER);
@@ -207,6 +220,10 @@ public final class KafkaPipe {
     public static final String KILL_HEADER = "vggstream-test-kill";
     /** The header that, when the test hook is on, starts a run that never ends (a stall in native code). */
     public static final String STALL_HEADER = "vggstream-test-stall";
+    /** The header that, when the test hook is on, calls System.exit from another thread once an inference run is in progress. */
+    public static final String EXIT_HEADER = "vggstream-test-exit";
+    /** The status the exit hook passes to System.exit. */
+    public static final int EXIT_HOOK_CODE = 89;
     /** The exit code of a process the test hook ended. */
     public static final int KILL_EXIT_CODE = 86;
     private static final boolean KILL_HOOK_ON = Boolean.getBoolean(KILL_HOOK);

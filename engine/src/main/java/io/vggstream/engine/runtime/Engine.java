@@ -143,13 +143,18 @@ public final class Engine implements Classifier, AutoCloseable {
             sessions.forEach(l -> l.forEach(OrtModel::close));
             throw e;
         }
+        // The environment exists now: no JVM exit may release it under a run.
+        ExitGuard.install();
         for (int i = 0; i < models.size(); i++) {
             models.get(i).logLoaded(sessions.get(i).size(), loadNanos[i], warmNanos[i], false);
         }
         int totalWorkers = workersPerModel * models.size();
         Config sized = ConfigFactory.parseMap(Map.of(
             EngineGuardian.INFERENCE_DISPATCHER + ".thread-pool-executor.fixed-pool-size", totalWorkers,
-            EngineGuardian.PREPROCESS_DISPATCHER + ".thread-pool-executor.fixed-pool-size", settings.preprocess().effectiveWorkers()))
+            EngineGuardian.PREPROCESS_DISPATCHER + ".thread-pool-executor.fixed-pool-size", settings.preprocess().effectiveWorkers(),
+            // A fatal error (an OutOfMemoryError) terminates the actor system instead of calling System.exit: the engine's
+            // own stop then ends the process, after the runs (or with Runtime.halt under one), never ONNX Runtime's hook.
+            "pekko.jvm-exit-on-fatal-error", false))
             .withFallback(config);
         EngineMetrics metrics = new EngineMetrics(settings.inference().maxBatchSize());
         List<Served.Level> served = new ArrayList<>();

@@ -71,6 +71,9 @@ public final class StreamingEngine implements AutoCloseable {
                 return Behaviors.stopped();
             }).build(), "streams-ended", Props.empty());
         system.tell(new EngineGuardian.WatchStreams(listener));
+        // A fatal error terminates the actor system (pekko.jvm-exit-on-fatal-error is off): the streams have ended then too.
+        system.getWhenTerminated().thenRun(() -> ended.completeExceptionally(
+            new IllegalStateException("the engine's actor system terminated (a fatal error: see the log)")));
         logStart(engine, kafka, topics);
         return new StreamingEngine(engine, streams.ingest(), ended);
     }
