@@ -204,6 +204,11 @@ public final class KafkaPipe {
             }, "test-hook-exit");
             exit.start();
         }
+        if (KILL_HOOK_ON && record.headers().lastHeader(FATAL_HEADER) != null) {
+            LOG.error("test hook: {}-{} offset {} carries {}: an OutOfMemoryError in the stream", record.topic(), record.partition(),
+                record.offset(), FATAL_HEADER);
+            throw new OutOfMemoryError("test hook: " + FATAL_HEADER);
+        }
         if (KILL_HOOK_ON && record.headers().lastHeader(STALL_HEADER) != null) {
             LOG.error("test hook: {}-{} offset {} carries {}: an inference run that never ends", record.topic(), record.partition(),
                 record.offset(), STALL_HEADER);
@@ -222,6 +227,8 @@ public final class KafkaPipe {
     public static final String STALL_HEADER = "vggstream-test-stall";
     /** The header that, when the test hook is on, calls System.exit from another thread once an inference run is in progress. */
     public static final String EXIT_HEADER = "vggstream-test-exit";
+    /** The header that, when the test hook is on, throws an OutOfMemoryError in the stream (a fatal error in an actor). */
+    public static final String FATAL_HEADER = "vggstream-test-fatal";
     /** The status the exit hook passes to System.exit. */
     public static final int EXIT_HOOK_CODE = 89;
     /** The exit code of a process the test hook ended. */

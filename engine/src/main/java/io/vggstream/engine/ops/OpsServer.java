@@ -140,7 +140,8 @@ public final class OpsServer implements AutoCloseable {
 
     private boolean live() {
         StreamingEngine e = engine;
-        return e == null || !e.engine().system().whenTerminated().isCompleted();
+        // A fatal error ends the streams as the actor system begins terminating, which may never finish: not live either.
+        return e == null || !e.engine().system().whenTerminated().isCompleted() && !e.ended().toCompletableFuture().isCompletedExceptionally();
     }
 
     private void onMetrics(HttpExchange x) throws IOException {

@@ -49,6 +49,38 @@ class SelfExitIT {
     @TempDir
     Path dir;
 
+    @Test
+    void shouldStopThroughTheEnginesOwnPathOnAFatalErrorInsteadOfPekkosSystemExit(LocalKafka kafka) throws Exception {
+        KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
+        TopicsSettings topics = TestTopics.created(kafka, k, CONFIG);
+        try (TestModels.Exported model = TestModels.export(dir.resolve("m"))) {
+            List<String> args = List.of(kafka.bootstrapServers(), topics.frames().name(), topics.predictions().name(),
+                topics.deadLetter().name(), kafka.uniqueName("engine-fatal"), model.dir().toString(), "dense+crops", "at-least-once",
+                kafka.uniqueName("txn-fatal"));
+            try (ChildEngine engine = ChildEngine.start(dir.resolve("logs"), dir.resolve("work-fatal"),
+                     List.of("-D" + KafkaPipe.KILL_HOOK + "=true", "-XX:TieredStopAtLevel=1", OPENS), args);
+                 KafkaProducer<String, Frame> p = new KafkaProducer<>(KafkaLimits.producer(k, topics), new StringSerializer(),
+                     new FrameSerializer())) {
+                for (int i = 0; i < BURST; i++) {
+                    ProducerRecord<String, Frame> r = FrameRecords.record(topics.frames().name(), "cam-" + (i % 4),
+                        Frame.of(i, System.currentTimeMillis(), Frames.jpeg(48, 40, i)));
+                    if (i == BURST / 4) {
+                        r.headers().add(KafkaPipe.FATAL_HEADER, "1".getBytes(StandardCharsets.UTF_8));
+                    }
+                    p.send(r);
+                }
+                p.flush();
+                assertThat(engine.process().waitFor(180, TimeUnit.SECONDS)).as("exited: %s", engine.log()).isTrue();
+                int code = engine.process().exitValue();
+                System.out.println("self exit, fatal error: exit " + code + ", crash files " + engine.crashFiles());
+                // Pekko's System.exit(-1) would be 255; the engine's own stop after a failure ends with 1, or 3 under a run.
+                assertThat(code).as(engine.log()).isIn(1, 3);
+                assertThat(engine.log()).contains("carries " + KafkaPipe.FATAL_HEADER).contains("ENDED ").contains("STOPPED");
+                assertThat(engine.crashFiles()).isEmpty();
+            }
+        }
+    }
+
     private record Exit(int round, boolean opens, int exitCode, String guard, List<Path> crashFiles) {
     }
 
