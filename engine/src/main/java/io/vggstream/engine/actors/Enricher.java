@@ -78,6 +78,7 @@ public final class Enricher extends AbstractBehavior<Enricher.Command> {
     }
 
     private final Consumer.DrainingControl<Done> control;
+    private final ImageSource source;
     private boolean draining;
 
     private Enricher(ActorContext<Command> ctx, Classifier classifier, EnrichSettings settings, int maxInFlight, Duration commitInterval,
@@ -86,6 +87,7 @@ public final class Enricher extends AbstractBehavior<Enricher.Command> {
         // File reads and host lookups block: Pekko's dispatcher for blocking work, not the stream's.
         ImageSource source = new ImageSource(settings, topics.maxFrameBytes(),
             ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
+        this.source = source;
         int limit = limits.limit(settings.outputTopic());
         control = KafkaPipe.run(ctx.getSystem(), kafka, topics, settings.groupId(), settings.inputTopic(),
             maxInFlight, commitInterval, record -> answer(classifier, settings, source, limit, record), envelope -> envelope);
@@ -159,6 +161,11 @@ public final class Enricher extends AbstractBehavior<Enricher.Command> {
                     throw new StreamFailedException("the enrichment stream", e.failure());
                 }
                 return draining ? this : Behaviors.stopped();
+            })
+            // Its pooled HTTP connections go with it.
+            .onSignal(org.apache.pekko.actor.typed.PostStop.class, s -> {
+                source.close();
+                return this;
             })
             .build();
     }

@@ -38,7 +38,7 @@ import org.apache.hc.core5.util.Timeout;
  * kind of failure it was, never the file's contents, its size, whether it exists, or the server's
  * answer: it goes into the output topic.
  */
-public final class ImageSource {
+public final class ImageSource implements AutoCloseable {
 
     /** Why an image could not be had: a message that is safe to publish. */
     public static final class Refused extends RuntimeException {
@@ -337,5 +337,11 @@ public final class ImageSource {
             }
         }
         return false;
+    }
+
+    /** Closes the HTTP client's connections (the owner's stop). */
+    @Override
+    public void close() {
+        http.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
     }
 }
