@@ -7,6 +7,7 @@ import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.model.Model;
 import io.vggstream.engine.preprocess.Plan;
 import io.vggstream.engine.protocol.Protocol;
+import io.vggstream.engine.kafka.OutputLimits;
 import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.settings.EnrichSettings;
 import io.vggstream.topics.KafkaSettings;
@@ -64,8 +65,8 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
      * Start the Kafka streams: frames always, events when {@code enrich} is present and enabled.
      * Answered with {@link Streams}; a second request is answered with the streams already running.
      */
-    public record StartStreams(KafkaSettings kafka, TopicsSettings topics, Optional<EnrichSettings> enrich, ActorRef<Streams> replyTo)
-        implements Command {
+    public record StartStreams(KafkaSettings kafka, TopicsSettings topics, Optional<EnrichSettings> enrich, OutputLimits limits,
+                               ActorRef<Streams> replyTo) implements Command {
     }
 
     /** The streams' owners, for the runtime's status and metrics asks. */
@@ -166,14 +167,15 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
             // Stop is the default; written down because it is the choice (see the class comment). The actor logs its failure itself.
             SupervisorStrategy stop = SupervisorStrategy.stop().withLoggingEnabled(false);
             ActorRef<Ingest.Command> ingest = getContext().spawn(Behaviors.supervise(
-                    Ingest.create(classifier, settings, metrics, s.kafka(), s.topics()))
+                    Ingest.create(classifier, settings, metrics, s.kafka(), s.topics(), s.limits()))
                 .onFailure(Exception.class, stop), "ingest");
             getContext().watch(ingest);
             running.add(ingest);
             Optional<ActorRef<Enricher.Command>> enricher = Optional.empty();
             if (s.enrich().isPresent() && s.enrich().get().enabled()) {
                 ActorRef<Enricher.Command> e = getContext().spawn(Behaviors.supervise(
-                        Enricher.create(classifier, s.enrich().get(), settings.maxInFlight(), settings.commitInterval(), s.kafka(), s.topics()))
+                        Enricher.create(classifier, s.enrich().get(), settings.maxInFlight(), settings.commitInterval(), s.kafka(), s.topics(),
+                            s.limits()))
                     .onFailure(Exception.class, stop), "enricher");
                 getContext().watch(e);
                 running.add(e);

@@ -7,6 +7,7 @@ import io.vggstream.engine.settings.EnrichSettings;
 import io.vggstream.engine.kafka.Enrichment;
 import io.vggstream.engine.kafka.ImageSource;
 import io.vggstream.engine.kafka.KafkaPipe;
+import io.vggstream.engine.kafka.OutputLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.RecordFit;
 import io.vggstream.topics.TopicsSettings;
@@ -69,22 +70,25 @@ public final class Enricher extends AbstractBehavior<Enricher.Command> {
      * @param classifier the engine, as the stream sees it (the aggregator behind an ask)
      * @param maxInFlight at most this many events inside the engine at once (the engine's max-in-flight)
      * @param commitInterval the longest an answered event's offset waits to be committed (the engine's commit-interval)
+     * @param limits the output topics' record limits, as read from the cluster at start
      */
     public static Behavior<Command> create(Classifier classifier, EnrichSettings settings, int maxInFlight, Duration commitInterval,
-                                           KafkaSettings kafka, TopicsSettings topics) {
-        return Behaviors.setup(ctx -> new Enricher(ctx, classifier, settings, maxInFlight, commitInterval, kafka, topics));
+                                           KafkaSettings kafka, TopicsSettings topics, OutputLimits limits) {
+        return Behaviors.setup(ctx -> new Enricher(ctx, classifier, settings, maxInFlight, commitInterval, kafka, topics, limits));
     }
 
     private final Consumer.DrainingControl<Done> control;
+    private final ImageSource source;
     private boolean draining;
 
     private Enricher(ActorContext<Command> ctx, Classifier classifier, EnrichSettings settings, int maxInFlight, Duration commitInterval,
-                     KafkaSettings kafka, TopicsSettings topics) {
+                     KafkaSettings kafka, TopicsSettings topics, OutputLimits limits) {
         super(ctx);
         // File reads and host lookups block: Pekko's dispatcher for blocking work, not the stream's.
         ImageSource source = new ImageSource(settings, topics.maxFrameBytes(),
             ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking()));
-        int limit = topics.maxRecordBytes();
+        this.source = source;
+        int limit = limits.limit(settings.outputTopic());
         control = KafkaPipe.run(ctx.getSystem(), kafka, topics, settings.groupId(), settings.inputTopic(),
             maxInFlight, commitInterval, record -> answer(classifier, settings, source, limit, record), envelope -> envelope);
         ctx.pipeToSelf(control.streamCompletion(), (done, failure) -> new StreamEnded(failure));
@@ -157,6 +161,11 @@ public final class Enricher extends AbstractBehavior<Enricher.Command> {
                     throw new StreamFailedException("the enrichment stream", e.failure());
                 }
                 return draining ? this : Behaviors.stopped();
+            })
+            // Its pooled HTTP connections go with it.
+            .onSignal(org.apache.pekko.actor.typed.PostStop.class, s -> {
+                source.close();
+                return this;
             })
             .build();
     }

@@ -8,6 +8,7 @@ import io.vggstream.engine.fusion.TemporalFusion;
 import io.vggstream.engine.kafka.ConsumerMetrics;
 import io.vggstream.engine.kafka.FrameAge;
 import io.vggstream.engine.kafka.KafkaPipe;
+import io.vggstream.engine.kafka.OutputLimits;
 import io.vggstream.engine.kafka.OutputRecords;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
@@ -77,19 +78,20 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
     /**
      * @param classifier the engine, as the stream sees it (the aggregator behind an ask)
      * @param metrics where frames in and out, end-to-end and produce latency are counted
+     * @param limits the output topics' record limits, as read from the cluster at start
      */
     public static Behavior<Command> create(Classifier classifier, EngineSettings settings, EngineMetrics metrics, KafkaSettings kafka,
-                                           TopicsSettings topics) {
-        return Behaviors.setup(ctx -> new Ingest(ctx, classifier, settings, metrics, kafka, topics));
+                                           TopicsSettings topics, OutputLimits limits) {
+        return Behaviors.setup(ctx -> new Ingest(ctx, classifier, settings, metrics, kafka, topics, limits));
     }
 
     private final Consumer.DrainingControl<Done> control;
     private boolean draining;
 
     private Ingest(ActorContext<Command> ctx, Classifier classifier, EngineSettings settings, EngineMetrics metrics, KafkaSettings kafka,
-                   TopicsSettings topics) {
+                   TopicsSettings topics, OutputLimits limits) {
         super(ctx);
-        OutputRecords out = new OutputRecords(topics, classifier.served());
+        OutputRecords out = new OutputRecords(topics, classifier.served(), limits.limit(topics.deadLetter().name()));
         int maxFrame = topics.maxFrameBytes();
 
         FrameAge frameAge = new FrameAge(settings.maxFrameAge(), settings.maxClockSkew());

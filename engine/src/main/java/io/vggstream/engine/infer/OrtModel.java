@@ -43,6 +43,8 @@ public final class OrtModel implements AutoCloseable {
 
     /** Runs in progress in this process, over all sessions. */
     private static final java.util.concurrent.atomic.AtomicInteger RUNNING = new java.util.concurrent.atomic.AtomicInteger();
+    /** Set once the JVM exits: no new run. */
+    private static volatile boolean GATE_CLOSED;
 
     /** Sessions open in this process, over all models: what a leak check counts. */
     private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
@@ -148,12 +150,19 @@ public final class OrtModel implements AutoCloseable {
     public Outputs run(List<float[]> inputs, int h, int w, boolean withFeatures) throws OrtException {
         lock.lock();
         RUNNING.incrementAndGet();
+        // Its start, for the stall watch: a run stuck in native code never reaches the finally.
+        long clock = RunClock.begin(model.name() + "@" + provider);
         try {
+            // After the count: the exit guard closes the gate, then reads the count, so one of the two sees the other.
+            if (GATE_CLOSED) {
+                throw new IllegalStateException("the process is exiting: no new ONNX Runtime run");
+            }
             if (closed) {
                 throw new IllegalStateException("the ONNX Runtime session of " + model.name() + " is closed");
             }
             return runHere(inputs, h, w, withFeatures);
         } finally {
+            RunClock.end(clock);
             RUNNING.decrementAndGet();
             lock.unlock();
         }
@@ -166,6 +175,11 @@ public final class OrtModel implements AutoCloseable {
      */
     public static int runsInProgress() {
         return RUNNING.get();
+    }
+
+    /** No run starts after this (the JVM is exiting; see runtime/ExitGuard): those in progress go on to their end. */
+    public static void closeGate() {
+        GATE_CLOSED = true;
     }
 
     private Outputs runHere(List<float[]> inputs, int h, int w, boolean withFeatures) throws OrtException {

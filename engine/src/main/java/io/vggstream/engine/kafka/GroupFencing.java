@@ -1,6 +1,7 @@
 package io.vggstream.engine.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -39,6 +40,12 @@ final class GroupFencing {
 
     /** The frames consumer's group metadata as of its last poll; null before the first. */
     private final AtomicReference<ConsumerGroupMetadata> current = new AtomicReference<>();
+    /** Poison-pill protection: the marks that go with the offsets, told of each commit; null: none. */
+    private final PoisonGuard guard;
+
+    GroupFencing(PoisonGuard guard) {
+        this.guard = guard;
+    }
 
     <K, V> ConsumerSettings<K, V> consumer(ConsumerSettings<K, V> settings) {
         return settings.withConsumerFactory(s -> new Consumer<>(s, current));
@@ -56,7 +63,7 @@ final class GroupFencing {
         if (transactionalId == null || transactionalId.isEmpty()) {
             throw new IllegalArgumentException("exactly-once needs a transactional id");
         }
-        ProducerSettings<K, V> fenced = settings.withProducerFactory(s -> new Producer<>(s, current));
+        ProducerSettings<K, V> fenced = settings.withProducerFactory(s -> new Producer<>(s, current, guard));
         Flow<ProducerMessage.Envelope<K, V, ConsumerMessage.PartitionOffset>, ProducerMessage.Results<K, V, ConsumerMessage.PartitionOffset>,
             NotUsed> produce = Flow.fromGraph(new TransactionalProducerStage<K, V, ConsumerMessage.PartitionOffset>(fenced, transactionalId))
             .mapAsync(fenced.parallelism(), FutureConverters::asJava);
@@ -92,16 +99,40 @@ final class GroupFencing {
 
     private static final class Producer<K, V> extends KafkaProducer<K, V> {
         private final AtomicReference<ConsumerGroupMetadata> current;
+        private final PoisonGuard guard;
+        /** The positions the open transaction commits (the stage's thread only). */
+        private Map<TopicPartition, Long> sent = Map.of();
 
-        Producer(ProducerSettings<K, V> s, AtomicReference<ConsumerGroupMetadata> current) {
+        Producer(ProducerSettings<K, V> s, AtomicReference<ConsumerGroupMetadata> current, PoisonGuard guard) {
             super(s.getProperties(), orNull(s.keySerializerOpt()), orNull(s.valueSerializerOpt()));
             this.current = current;
+            this.guard = guard;
         }
 
         @Override
         public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata groupOnly) {
             ConsumerGroupMetadata known = current.get();
-            super.sendOffsetsToTransaction(offsets, known != null && known.groupId().equals(groupOnly.groupId()) ? known : groupOnly);
+            Map<TopicPartition, OffsetAndMetadata> marked = guard == null ? offsets : guard.marked(offsets);
+            super.sendOffsetsToTransaction(marked, known != null && known.groupId().equals(groupOnly.groupId()) ? known : groupOnly);
+            Map<TopicPartition, Long> positions = new HashMap<>();
+            offsets.forEach((tp, om) -> positions.put(tp, om.offset()));
+            sent = positions;
+        }
+
+        @Override
+        public void commitTransaction() {
+            super.commitTransaction();
+            // Committed: the next probation record's mark is now what every instance sees.
+            if (guard != null) {
+                guard.committed(sent);
+            }
+            sent = Map.of();
+        }
+
+        @Override
+        public void abortTransaction() {
+            sent = Map.of();
+            super.abortTransaction();
         }
     }
 }

@@ -8,10 +8,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -21,10 +17,18 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * Where an event's image comes from (enrichment): the field's base64, a file under
@@ -34,7 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * kind of failure it was, never the file's contents, its size, whether it exists, or the server's
  * answer: it goes into the output topic.
  */
-public final class ImageSource {
+public final class ImageSource implements AutoCloseable {
 
     /** Why an image could not be had: a message that is safe to publish. */
     public static final class Refused extends RuntimeException {
@@ -60,17 +64,45 @@ public final class ImageSource {
     private final EnrichSettings settings;
     private final int maxBytes;
     private final Executor blocking;
-    private final HttpClient http;
+    private final Resolver resolver;
+    private final CloseableHttpClient http;
+
+    /** A host name's addresses: the system's lookup, or a test's. */
+    @FunctionalInterface
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
 
     /**
-     * @param blocking where file reads and host name lookups run (they block)
+     * @param blocking where file reads, host name lookups and fetches run (they block)
      */
     public ImageSource(EnrichSettings settings, int maxBytes, Executor blocking) {
+        this(settings, maxBytes, blocking, InetAddress::getAllByName);
+    }
+
+    ImageSource(EnrichSettings settings, int maxBytes, Executor blocking, Resolver resolver) {
         this.settings = settings;
         this.maxBytes = maxBytes;
         this.blocking = blocking;
-        // No redirects: each hop would need the host and address checks again. No proxy: the checks are about the real peer.
-        this.http = HttpClient.newBuilder().connectTimeout(settings.urlTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.resolver = resolver;
+        Timeout t = Timeout.of(settings.urlTimeout());
+        // The client connects to exactly the addresses that were checked: its one lookup is ours (checked), so a DNS
+        // answer that changes between a check and the connection (rebinding) cannot lead it elsewhere. TLS still
+        // verifies the URL's host name and sends it as SNI: the address comes from the resolver, the name from the URL.
+        PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
+            .setDnsResolver(new CheckedResolver())
+            .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(t).setSocketTimeout(t).build())
+            .build();
+        // No redirects: each hop would need the host and address checks again. No proxy (system properties are not
+        // read): the checks are about the real peer. No retries: the overall timeout is one bound.
+        this.http = HttpClients.custom()
+            .setConnectionManager(connections)
+            .disableRedirectHandling()
+            .disableAutomaticRetries()
+            .disableCookieManagement()
+            .disableAuthCaching()
+            .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(t).setRedirectsEnabled(false).build())
+            .build();
     }
 
     /** The image's bytes, or a stage failed with {@link Refused} (or, for a bug, anything else). */
@@ -95,7 +127,7 @@ public final class ImageSource {
             if (t instanceof Refused r) {
                 return r.getMessage();
             }
-            if (t instanceof TimeoutException || t instanceof java.net.http.HttpTimeoutException) {
+            if (t instanceof TimeoutException || t instanceof java.io.InterruptedIOException) {
                 return TIMEOUT;
             }
         }
@@ -171,43 +203,83 @@ public final class ImageSource {
         } catch (Refused e) {
             return CompletableFuture.failedFuture(e);
         }
-        String checkedHost = host;
-        AtomicReference<Capped> body = new AtomicReference<>();
-        AtomicReference<CompletableFuture<HttpResponse<byte[]>>> sent = new AtomicReference<>();
+        HttpGet get = new HttpGet(uri);
         // One bound for all of it: the lookup, connecting, the answer and the last byte of the body.
-        CompletableFuture<byte[]> fetch = CompletableFuture.runAsync(() -> checkAddresses(checkedHost), blocking)
-            .thenCompose(ok -> {
-                CompletableFuture<HttpResponse<byte[]>> f = http.sendAsync(
-                    HttpRequest.newBuilder(uri).timeout(settings.urlTimeout()).GET().build(), info -> {
-                        Capped c = Capped.forResponse(info, maxBytes);
-                        body.set(c);
-                        return c;
-                    });
-                sent.set(f);
-                return f;
-            })
-            .thenApply(HttpResponse::body)
+        CompletableFuture<byte[]> fetch = CompletableFuture.supplyAsync(() -> fetch(get), blocking)
             .orTimeout(settings.urlTimeout().toNanos(), TimeUnit.NANOSECONDS);
         fetch.whenComplete((bytes, failure) -> {
             if (failure != null) {
-                Capped c = body.get();
-                if (c != null) {
-                    c.abort();
-                }
-                CompletableFuture<HttpResponse<byte[]>> f = sent.get();
-                if (f != null) {
-                    f.cancel(true);
-                }
+                // Closes the connection under a read still going on.
+                get.cancel();
             }
         });
         return fetch;
     }
 
-    private void checkAddresses(String host) {
+    /** One GET, on the calling thread: the body of a 2xx answer under the cap, or a {@link Refused}. */
+    private byte[] fetch(HttpGet get) {
+        try {
+            return http.execute(get, response -> {
+                int status = response.getCode();
+                if (status / 100 == 3) {
+                    throw refuse(get, REDIRECT);
+                }
+                if (status / 100 != 2) {
+                    throw refuse(get, ERROR_STATUS);
+                }
+                HttpEntity entity = response.getEntity();
+                if (entity == null) {
+                    return new byte[0];
+                }
+                if (entity.getContentLength() > maxBytes) {
+                    throw refuse(get, TOO_LARGE);
+                }
+                try {
+                    return readCapped(entity.getContent(), maxBytes);
+                } catch (Refused e) {
+                    throw refuse(get, e.getMessage());
+                }
+            });
+        } catch (Refused e) {
+            throw e;
+        } catch (java.io.InterruptedIOException e) {
+            // A socket or connect timeout: the overall bound, reached on one step.
+            throw new Refused(TIMEOUT);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A refusal, the connection dropped first: the client would otherwise read the rest of the body to keep the
+     * connection (for ever, from a server that never ends it).
+     */
+    private static Refused refuse(HttpGet get, String reason) {
+        get.cancel();
+        return new Refused(reason);
+    }
+
+    /** The client's only lookup: the host's addresses, each checked; a refusal fails the request before any connection. */
+    private final class CheckedResolver implements DnsResolver {
+        @Override
+        public InetAddress[] resolve(String host) {
+            return checkAddresses(host);
+        }
+
+        @Override
+        public String resolveCanonicalHostname(String host) {
+            return host;
+        }
+    }
+
+    private InetAddress[] checkAddresses(String host) {
         InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(host);
+            addresses = resolver.resolve(host);
         } catch (UnknownHostException | SecurityException e) {
+            throw new Refused(UNRESOLVED);
+        }
+        if (addresses == null || addresses.length == 0) {
             throw new Refused(UNRESOLVED);
         }
         if (!settings.urlAllowPrivate()) {
@@ -217,6 +289,7 @@ public final class ImageSource {
                 }
             }
         }
+        return addresses;
     }
 
     /** An allow-list entry is a host name or address, matched exactly, or {@code *.domain} for the domain's subdomains. */
@@ -266,87 +339,9 @@ public final class ImageSource {
         return false;
     }
 
-    /** A response body kept only up to {@code max} bytes: one more and the transfer is cancelled. */
-    static final class Capped implements HttpResponse.BodySubscriber<byte[]> {
-        private final int max;
-        private final String refusal;
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private volatile Flow.Subscription subscription;
-        private long total;
-
-        private Capped(int max, String refusal) {
-            this.max = max;
-            this.refusal = refusal;
-        }
-
-        /** The body of a 2xx answer, capped; for any other answer, a refusal without reading the body. */
-        static Capped forResponse(HttpResponse.ResponseInfo info, int max) {
-            int status = info.statusCode();
-            if (status / 100 == 3) {
-                return new Capped(max, REDIRECT);
-            }
-            if (status / 100 != 2) {
-                return new Capped(max, ERROR_STATUS);
-            }
-            long declared = info.headers().firstValueAsLong("content-length").orElse(-1);
-            return new Capped(max, declared > max ? TOO_LARGE : null);
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (refusal != null) {
-                s.cancel();
-                result.completeExceptionally(new Refused(refusal));
-            } else if (result.isDone()) {
-                s.cancel();
-            } else {
-                s.request(1);
-            }
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            if (result.isDone()) {
-                return;
-            }
-            for (ByteBuffer item : items) {
-                total += item.remaining();
-                if (total > max) {
-                    subscription.cancel();
-                    result.completeExceptionally(new Refused(TOO_LARGE));
-                    return;
-                }
-                byte[] chunk = new byte[item.remaining()];
-                item.get(chunk);
-                out.write(chunk, 0, chunk.length);
-            }
-            subscription.request(1);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(out.toByteArray());
-        }
-
-        /** Stops the transfer (the overall timeout). */
-        void abort() {
-            result.completeExceptionally(new Refused(TIMEOUT));
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
-            }
-        }
+    /** Closes the HTTP client's connections (the owner's stop). */
+    @Override
+    public void close() {
+        http.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
     }
 }

@@ -86,14 +86,14 @@ public final class KafkaPipe {
      * @param commitInterval the longest an answered record's offset waits to be committed (vggstream.engine.commit-interval)
      * @param poisonPill vggstream.engine.poison-pill; null, or not enabled: no poison-pill protection
      * @param poisoned the answer to a record dead-lettered as a poison pill, given the reason; null: no poison-pill
-     *                 protection. At least once only (see {@link PoisonGuard}).
+     *                 protection. Both deliveries (see {@link PoisonGuard}).
      */
     public static <A> Consumer.DrainingControl<Done> run(ActorSystem<?> system, KafkaSettings kafka, TopicsSettings topics,
             String groupId, String topic, int maxInFlight, Duration commitInterval,
             Function<ConsumerRecord<byte[], byte[]>, CompletionStage<A>> answer,
             Function<A, ProducerMessage.Envelope<byte[], byte[], NotUsed>> inOrder, Delivery delivery, LongConsumer produced,
             PoisonPillSettings poisonPill, BiFunction<ConsumerRecord<byte[], byte[]>, String, A> poisoned) {
-        PoisonGuard guard = poisoned != null && !delivery.exactlyOnce() && poisonPill != null && poisonPill.enabled()
+        PoisonGuard guard = poisoned != null && poisonPill != null && poisonPill.enabled()
             ? new PoisonGuard(poisonPill) : null;
         Subscription subscription = Subscriptions.topics(topic).withPartitionAssignmentHandler(new AssignmentLog(groupId, guard));
         Map<String, String> consumerProps = strings(KafkaLimits.consumer(kafka, topics));
@@ -115,10 +115,11 @@ public final class KafkaPipe {
             // Outputs and the input offsets commit together; what a killed instance had produced
             // but not committed is aborted, invisible to read-committed consumers. The offsets go with
             // the consumer's generation, so an instance the group has dropped cannot commit (GroupFencing).
-            GroupFencing fencing = new GroupFencing();
+            // The poison guard's marks go with the offsets of each transaction (GroupFencing's producer).
+            GroupFencing fencing = new GroupFencing(guard);
             return Transactional.sourceWithOffsetContext(
                     fencing.consumer(consumerSettings.withProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")), subscription)
-                .mapAsync(maxInFlight, answer::apply)
+                .mapAsync(maxInFlight, record -> guarded(guard, record, answer, poisoned))
                 .map(inOrder::apply)
                 .toMat(fencing.sink(producerSettings, delivery.transactionalId()), Consumer::createDrainingControl)
                 .run(system);
@@ -180,7 +181,8 @@ public final class KafkaPipe {
 
     /**
      * The answer; first, when the test hook is on (system property {@value #KILL_HOOK}, never set in production), a record
-     * with the header {@value #KILL_HEADER} ends the process at once, as a record that crashes native code would.
+     * with the header {@value #KILL_HEADER} ends the process at once, as a record that crashes native code would, and one
+     * with {@value #STALL_HEADER} is never answered and leaves a run in progress for ever, as one that hangs it would.
      */
     private static <A> CompletionStage<A> answerOrDie(ConsumerRecord<byte[], byte[]> record,
                                                       Function<ConsumerRecord<byte[], byte[]>, CompletionStage<A>> answer) {
@@ -189,6 +191,31 @@ public final class KafkaPipe {
                 KILL_HEADER);
             Runtime.getRuntime().halt(KILL_EXIT_CODE);
         }
+        if (KILL_HOOK_ON && record.headers().lastHeader(EXIT_HEADER) != null) {
+            LOG.error("test hook: {}-{} offset {} carries {}: System.exit({}) from another thread, as a library might",
+                record.topic(), record.partition(), record.offset(), EXIT_HEADER, EXIT_HOOK_CODE);
+            Thread exit = new Thread(() -> {
+                // Once an inference run is in progress (at most 10 s): the exit a run must survive.
+                long until = System.nanoTime() + 10_000_000_000L;
+                while (io.vggstream.engine.infer.OrtModel.runsInProgress() == 0 && System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                System.exit(EXIT_HOOK_CODE);
+            }, "test-hook-exit");
+            exit.start();
+        }
+        if (KILL_HOOK_ON && record.headers().lastHeader(FATAL_HEADER) != null) {
+            LOG.error("test hook: {}-{} offset {} carries {}: an OutOfMemoryError in the stream", record.topic(), record.partition(),
+                record.offset(), FATAL_HEADER);
+            throw new OutOfMemoryError("test hook: " + FATAL_HEADER);
+        }
+        if (KILL_HOOK_ON && record.headers().lastHeader(STALL_HEADER) != null) {
+            LOG.error("test hook: {}-{} offset {} carries {}: an inference run that never ends", record.topic(), record.partition(),
+                record.offset(), STALL_HEADER);
+            // What a run stuck in native code leaves: its start on the run clock, and no answer, ever.
+            io.vggstream.engine.infer.RunClock.begin("test-stall@hook");
+            return new CompletableFuture<>();
+        }
         return answer.apply(record);
     }
 
@@ -196,6 +223,14 @@ public final class KafkaPipe {
     public static final String KILL_HOOK = "vggstream.test.kill-hook";
     /** The header that ends the process when the test hook is on. */
     public static final String KILL_HEADER = "vggstream-test-kill";
+    /** The header that, when the test hook is on, starts a run that never ends (a stall in native code). */
+    public static final String STALL_HEADER = "vggstream-test-stall";
+    /** The header that, when the test hook is on, calls System.exit from another thread once an inference run is in progress. */
+    public static final String EXIT_HEADER = "vggstream-test-exit";
+    /** The header that, when the test hook is on, throws an OutOfMemoryError in the stream (a fatal error in an actor). */
+    public static final String FATAL_HEADER = "vggstream-test-fatal";
+    /** The status the exit hook passes to System.exit. */
+    public static final int EXIT_HOOK_CODE = 89;
     /** The exit code of a process the test hook ended. */
     public static final int KILL_EXIT_CODE = 86;
     private static final boolean KILL_HOOK_ON = Boolean.getBoolean(KILL_HOOK);
@@ -215,6 +250,8 @@ public final class KafkaPipe {
      */
     private static final class AssignmentLog implements PartitionAssignmentHandler {
         private static final Logger LOG = LoggerFactory.getLogger(KafkaPipe.class);
+        /** The longest wait for stable committed offsets at assignment: above the producer's default transaction.timeout.ms (60 s). */
+        private static final Duration STABLE_WITHIN = Duration.ofSeconds(120);
         private final String groupId;
         private final PoisonGuard guard;
         /** Set once the consumer stops: closing it revokes the same partitions again, already reported. */
@@ -312,12 +349,28 @@ public final class KafkaPipe {
             }
         }
 
-        /** The committed offsets (null where none), through the set-taking call: kafka-clients 4 lacks the single one. */
+        /**
+         * The committed offsets (null where none), through the set-taking call: kafka-clients 4 lacks the single one.
+         * Exactly once (read_committed), the broker answers only once no transaction holding offsets of these partitions is
+         * open: after a death, until the dead owner's transaction is aborted (its transactional id reused, or the
+         * producer's transaction.timeout.ms). Waits for that, as the consumer's own fetch of its positions would.
+         */
         private static Map<TopicPartition, OffsetAndMetadata> committed(RestrictedConsumer consumer, Set<TopicPartition> tps) {
             Map<TopicPartition, OffsetAndMetadata> m = new HashMap<>();
             tps.forEach(tp -> m.put(tp, null));
-            m.putAll(consumer.committed(tps));
-            return m;
+            long deadline = System.nanoTime() + STABLE_WITHIN.toNanos();
+            while (true) {
+                try {
+                    m.putAll(consumer.committed(tps));
+                    return m;
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    LOG.info("poison guard: the committed offsets of {} are not stable yet (a transaction of the previous owner is"
+                        + " open); waiting", names(tps));
+                }
+            }
         }
 
         private static Set<TopicPartition> holding(RestrictedConsumer consumer) {

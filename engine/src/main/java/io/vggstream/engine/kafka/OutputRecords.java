@@ -32,6 +32,7 @@ public final class OutputRecords {
         DeadLetterHeaders.SOURCE_TOPIC, DeadLetterHeaders.SOURCE_PARTITION, DeadLetterHeaders.SOURCE_OFFSET);
 
     private final TopicsSettings topics;
+    private final int deadLetterLimit;
     private List<String> classes;
     private Served served;
     private final PredictionSerializer predictions = new PredictionSerializer();
@@ -45,7 +46,13 @@ public final class OutputRecords {
      * @param served the models, classes and protocol levels a prediction names until an answer describes others (a hot swap)
      */
     public OutputRecords(TopicsSettings topics, Served served) {
+        this(topics, served, topics.maxRecordBytes());
+    }
+
+    /** @param deadLetterLimit the most bytes a dead letter may take (the dead-letter topic's, see {@link OutputLimits}) */
+    public OutputRecords(TopicsSettings topics, Served served, int deadLetterLimit) {
         this.topics = topics;
+        this.deadLetterLimit = deadLetterLimit;
         describe(served);
     }
 
@@ -102,7 +109,7 @@ public final class OutputRecords {
         byte[] value = deadLetters.serialize(topic, headers, letter);
         // A frame near the frames topic's limit plus our headers can be over the dead-letter topic's:
         // the producer would fail the stream and the frame come back for ever. Then the value's digest goes instead.
-        return RecordFit.fit(new ProducerRecord<>(topic, null, source.key(), value, headers), topics.maxRecordBytes(),
+        return RecordFit.fit(new ProducerRecord<>(topic, null, source.key(), value, headers), deadLetterLimit,
             DEAD_LETTER_HEADERS, digest -> null);
     }
 

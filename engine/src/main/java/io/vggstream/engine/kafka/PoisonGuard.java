@@ -4,6 +4,7 @@ import io.vggstream.engine.settings.PoisonPillSettings;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,8 +33,14 @@ import org.apache.kafka.common.TopicPartition;
  * been in flight) plus those pinned on it; at {@code max-deaths} it is dead-lettered unprocessed.
  * Records before a poison one are processed and answered, never dead-lettered.
  *
+ * <p>Both deliveries: at least once, the marks go with the committer's commits ({@link #metadata}); exactly once,
+ * with the offsets each transaction commits ({@link #marked}, through {@link GroupFencing}'s producer), so a mark
+ * becomes visible with its predecessor's output or not at all, and a probation record waits for that transaction's
+ * commit. Either way a death in probation leaves the dead record's own {@code try} mark committed.
+ *
  * <p>Thread-safe: {@link #assigned} and {@link #released} run on the consumer's thread, {@link #metadata}
- * at the source, {@link #decide} and {@link #committedAtLeast} in the stream's stages.
+ * at the source, {@link #marked} on the producer's thread, {@link #decide} and {@link #committedAtLeast} in the
+ * stream's stages.
  */
 public final class PoisonGuard {
 
@@ -94,6 +101,8 @@ public final class PoisonGuard {
     private final PoisonPillSettings settings;
     private final Map<TopicPartition, Window> windows = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
+    /** The partitions this instance holds: the offsets of one it gave up alive are committed clean. */
+    private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
     private final Map<TopicPartition, Map<Long, CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
 
     public PoisonGuard(PoisonPillSettings settings) {
@@ -114,6 +123,7 @@ public final class PoisonGuard {
         Map<TopicPartition, OffsetAndMetadata> marks = new HashMap<>();
         committedNow.forEach((tp, om) -> {
             windows.remove(tp);
+            owned.add(tp);
             long o = om.offset();
             synchronized (this) {
                 committed.put(tp, o);
@@ -152,10 +162,24 @@ public final class PoisonGuard {
 
     /** The metadata committed with a record's offset (the position after it): the mark for the record after it. */
     public String metadata(ConsumerRecord<?, ?> record) {
-        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        return metadataAt(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+    }
+
+    /** The metadata committed with position {@code position} (the next record to read) of a partition. */
+    String metadataAt(TopicPartition tp, long position) {
+        if (!owned.contains(tp)) {
+            // Given up alive (exactly once: the revoke handler runs before the connector's last transactions for it).
+            return CLEAN;
+        }
         Window w = windows.get(tp);
-        long next = record.offset() + 1;
-        return w != null && w.contains(next) ? tryMark(next, 2) : RUN;
+        return w != null && w.contains(position) ? tryMark(position, 2) : RUN;
+    }
+
+    /** Exactly once: the offsets a transaction commits, each with its mark as metadata. */
+    public Map<TopicPartition, OffsetAndMetadata> marked(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        Map<TopicPartition, OffsetAndMetadata> m = new HashMap<>();
+        offsets.forEach((tp, om) -> m.put(tp, new OffsetAndMetadata(om.offset(), om.leaderEpoch(), metadataAt(tp, om.offset()))));
+        return m;
     }
 
     public Decision decide(ConsumerRecord<?, ?> record) {
@@ -204,6 +228,7 @@ public final class PoisonGuard {
         Map<TopicPartition, OffsetAndMetadata> marks = new HashMap<>();
         for (TopicPartition tp : tps) {
             windows.remove(tp);
+            owned.remove(tp);
             OffsetAndMetadata om = committedNow.get(tp);
             if (om != null) {
                 marks.put(tp, new OffsetAndMetadata(om.offset(), CLEAN));
@@ -219,6 +244,7 @@ public final class PoisonGuard {
         synchronized (this) {
             for (TopicPartition tp : tps) {
                 windows.remove(tp);
+                owned.remove(tp);
                 committed.remove(tp);
                 Map<Long, CompletableFuture<Void>> w = waiting.remove(tp);
                 if (w != null) {

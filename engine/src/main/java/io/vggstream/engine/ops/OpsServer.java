@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code GET /metrics}: every meter in the Prometheus text format;</li>
  *   <li>{@code GET /health/live}: 200 while the process starts or the actor system runs, 503 once
- *       it has terminated (restart me);</li>
+ *       it has terminated or an inference run has stalled ({@code inference.stall-timeout}; the body
+ *       names the run): restart me;</li>
  *   <li>{@code GET /health/ready}: 200 only when the engine is warm (started, every session run
  *       once) and the consumer holds partitions of the frames topic; 503 otherwise.</li>
  * </ul>
@@ -139,7 +140,8 @@ public final class OpsServer implements AutoCloseable {
 
     private boolean live() {
         StreamingEngine e = engine;
-        return e == null || !e.engine().system().whenTerminated().isCompleted();
+        // A fatal error ends the streams as the actor system begins terminating, which may never finish: not live either.
+        return e == null || !e.engine().system().whenTerminated().isCompleted() && !e.ended().toCompletableFuture().isCompletedExceptionally();
     }
 
     private void onMetrics(HttpExchange x) throws IOException {
@@ -152,12 +154,21 @@ public final class OpsServer implements AutoCloseable {
 
     private void onLive(HttpExchange x) throws IOException {
         boolean live = live();
-        reply(x, live ? 200 : 503, "text/plain; charset=utf-8", live ? (engine == null ? "starting\n" : "live\n") : "terminated\n");
+        StreamingEngine e = engine;
+        // A run stuck in native code: only a restart frees its worker, session and thread.
+        java.util.Optional<String> stall = e == null ? java.util.Optional.empty() : e.engine().stalled();
+        if (live && stall.isPresent()) {
+            reply(x, 503, "text/plain; charset=utf-8", "stalled: " + stall.get() + "\n");
+            return;
+        }
+        reply(x, live ? 200 : 503, "text/plain; charset=utf-8", live ? (e == null ? "starting\n" : "live\n") : "terminated\n");
     }
 
     private void onReady(HttpExchange x) throws IOException {
         Readiness r = readiness();
-        reply(x, r.ready() && live() ? 200 : 503, "text/plain; charset=utf-8", r.text());
+        StreamingEngine e = engine;
+        boolean stalled = e != null && e.engine().stalled().isPresent();
+        reply(x, r.ready() && live() && !stalled ? 200 : 503, "text/plain; charset=utf-8", r.text());
     }
 
     private static void reply(HttpExchange x, int code, String type, String body) throws IOException {

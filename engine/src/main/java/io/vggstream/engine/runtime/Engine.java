@@ -9,6 +9,7 @@ import io.vggstream.engine.api.Degradation;
 import io.vggstream.engine.api.Served;
 import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.infer.OrtModel;
+import io.vggstream.engine.infer.StallWatch;
 import io.vggstream.engine.infer.Warmup;
 import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.model.Model;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -41,6 +43,7 @@ public final class Engine implements Classifier, AutoCloseable {
     private final List<String> providers;
     private final List<String> warmed;
     private final List<Protocol> levels;
+    private final StallWatch stallWatch;
 
     /** The protocol levels for a model set whose first model is {@code first}: the configured one, then cheaper rungs. */
     public static List<Protocol> levels(EngineSettings settings, Model first) {
@@ -68,6 +71,7 @@ public final class Engine implements Classifier, AutoCloseable {
         this.classifier = classifier;
         this.metrics = metrics;
         this.providers = providers;
+        this.stallWatch = StallWatch.start(settings.inference().stallTimeout(), settings.inference().stallExit());
     }
 
     /**
@@ -140,13 +144,18 @@ public final class Engine implements Classifier, AutoCloseable {
             sessions.forEach(l -> l.forEach(OrtModel::close));
             throw e;
         }
+        // The environment exists now: no JVM exit may release it under a run.
+        ExitGuard.install();
         for (int i = 0; i < models.size(); i++) {
             models.get(i).logLoaded(sessions.get(i).size(), loadNanos[i], warmNanos[i], false);
         }
         int totalWorkers = workersPerModel * models.size();
         Config sized = ConfigFactory.parseMap(Map.of(
             EngineGuardian.INFERENCE_DISPATCHER + ".thread-pool-executor.fixed-pool-size", totalWorkers,
-            EngineGuardian.PREPROCESS_DISPATCHER + ".thread-pool-executor.fixed-pool-size", settings.preprocess().effectiveWorkers()))
+            EngineGuardian.PREPROCESS_DISPATCHER + ".thread-pool-executor.fixed-pool-size", settings.preprocess().effectiveWorkers(),
+            // A fatal error (an OutOfMemoryError) terminates the actor system instead of calling System.exit: the engine's
+            // own stop then ends the process, after the runs (or with Runtime.halt under one), never ONNX Runtime's hook.
+            "pekko.jvm-exit-on-fatal-error", false))
             .withFallback(config);
         EngineMetrics metrics = new EngineMetrics(settings.inference().maxBatchSize());
         List<Served.Level> served = new ArrayList<>();
@@ -246,6 +255,14 @@ public final class Engine implements Classifier, AutoCloseable {
         return system;
     }
 
+    /**
+     * What is stalled ({@code inference.stall-timeout}): an inference run in progress for too long, named; empty when
+     * nothing is. {@code /health/live} answers 503 with it.
+     */
+    public Optional<String> stalled() {
+        return stallWatch.stalled();
+    }
+
     /** Stops the actors (closing every session) and waits for the actor system to end. */
     @Override
     public void close() {
@@ -256,6 +273,9 @@ public final class Engine implements Classifier, AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             throw new IllegalStateException("the engine did not stop within 60 s", e);
+        } finally {
+            // Last: a run stuck during the stop (a worker's session close waits for it) is still a stall.
+            stallWatch.close();
         }
     }
 }

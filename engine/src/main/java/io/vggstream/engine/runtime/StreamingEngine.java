@@ -3,11 +3,14 @@ package io.vggstream.engine.runtime;
 import io.vggstream.engine.actors.EngineGuardian;
 import io.vggstream.engine.actors.Ingest;
 import io.vggstream.engine.api.Degradation;
+import io.vggstream.engine.kafka.OutputLimits;
 import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.settings.EnrichSettings;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -29,12 +32,16 @@ public final class StreamingEngine implements AutoCloseable {
     private final Engine engine;
     private final ActorRef<Ingest.Command> ingest;
     private final CompletableFuture<Done> ended;
+    /** Set as the actor system begins terminating by itself (a fatal error), or at the end of a normal close. */
+    private final java.util.concurrent.atomic.AtomicBoolean terminating;
     private boolean closed;
 
-    private StreamingEngine(Engine engine, ActorRef<Ingest.Command> ingest, CompletableFuture<Done> ended) {
+    private StreamingEngine(Engine engine, ActorRef<Ingest.Command> ingest, CompletableFuture<Done> ended,
+                            java.util.concurrent.atomic.AtomicBoolean terminating) {
         this.engine = engine;
         this.ingest = ingest;
         this.ended = ended;
+        this.terminating = terminating;
     }
 
     /** Starts consuming frames only; the engine is owned (and closed) by the result. */
@@ -45,10 +52,14 @@ public final class StreamingEngine implements AutoCloseable {
     /** Starts consuming frames, and events when {@code enrich} is given and enabled. */
     public static StreamingEngine start(Engine engine, KafkaSettings kafka, TopicsSettings topics, Optional<EnrichSettings> enrich) {
         var system = engine.system();
+        // What the output topics take, from the cluster: a dead letter or an enriched event is fitted to that.
+        List<String> outputs = new ArrayList<>(List.of(topics.predictions().name(), topics.deadLetter().name()));
+        enrich.filter(EnrichSettings::enabled).ifPresent(e -> outputs.add(e.outputTopic()));
+        OutputLimits limits = OutputLimits.read(kafka, topics, outputs);
         EngineGuardian.Streams streams;
         try {
             streams = AskPattern.<EngineGuardian.Command, EngineGuardian.Streams>ask(system,
-                    replyTo -> new EngineGuardian.StartStreams(kafka, topics, enrich, replyTo), Duration.ofSeconds(30), system.scheduler())
+                    replyTo -> new EngineGuardian.StartStreams(kafka, topics, enrich, limits, replyTo), Duration.ofSeconds(30), system.scheduler())
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -59,14 +70,26 @@ public final class StreamingEngine implements AutoCloseable {
         // The end of the streams is the guardian's to tell (it watches their owners); this one-message listener turns it into
         // the stage run waits on: a failure as soon as one stream fails, else done when every stream has stopped.
         CompletableFuture<Done> ended = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicBoolean terminating = new java.util.concurrent.atomic.AtomicBoolean();
         ActorRef<EngineGuardian.StreamsEnded> listener = system.systemActorOf(
             Behaviors.receive(EngineGuardian.StreamsEnded.class).onMessage(EngineGuardian.StreamsEnded.class, m -> {
                 m.failure().ifPresentOrElse(ended::completeExceptionally, () -> ended.complete(Done.getInstance()));
                 return Behaviors.stopped();
             }).build(), "streams-ended", Props.empty());
         system.tell(new EngineGuardian.WatchStreams(listener));
+        // A fatal error terminates the actor system (pekko.jvm-exit-on-fatal-error is off): the streams have ended then too.
+        // Told as the termination begins (its first phase), not when it ends: an actor that a fatal error left half-run may
+        // never finish stopping, and the process must still end through the engine's own stop.
+        org.apache.pekko.actor.CoordinatedShutdown.get(system).addTask(org.apache.pekko.actor.CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+            "vggstream-streams-ended", () -> {
+                terminating.set(true);
+                ended.completeExceptionally(new IllegalStateException("the engine's actor system is terminating (a fatal error: see the log)"));
+                return CompletableFuture.completedFuture(Done.getInstance());
+            });
+        system.getWhenTerminated().thenRun(() -> ended.completeExceptionally(
+            new IllegalStateException("the engine's actor system terminated (a fatal error: see the log)")));
         logStart(engine, kafka, topics);
-        return new StreamingEngine(engine, streams.ingest(), ended);
+        return new StreamingEngine(engine, streams.ingest(), ended, terminating);
     }
 
     /** The engine-start event: one INFO line with what it serves and where, its fields also as key-values (for JSON logs). */
@@ -150,6 +173,16 @@ public final class StreamingEngine implements AutoCloseable {
         }
         closed = true;
         Duration wait = engine.settings().frameDeadline().plusSeconds(30);
+        if (terminating.get()) {
+            // A fatal error has terminated the actor system, or is terminating it: nothing is left to drain, only to wait for
+            // (bounded: an actor the error left half-run may never stop; the caller ends the process then).
+            try {
+                engine.close();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(StreamingEngine.class).error("after a fatal error: {}", e.getMessage());
+            }
+            return;
+        }
         try {
             // Answered once every stream's owner has stopped: at once for a stream that had already ended.
             AskPattern.<EngineGuardian.Command, Done>ask(engine.system(), EngineGuardian.DrainStreams::new, wait,

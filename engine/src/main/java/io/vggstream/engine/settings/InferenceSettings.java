@@ -15,9 +15,11 @@ import java.util.List;
  * @param maxBatchSize the most same-shaped inputs in one batch
  * @param maxDelay the longest a partial batch waits for company (0: it runs as soon as the worker is free)
  * @param slowBatch a batch whose run takes longer is logged as a warning (0: every batch)
+ * @param stallTimeout a run in progress for longer is a stall: /health/live answers 503, logged at ERROR (0: never)
+ * @param stallExit on a stall, end the process (without shutdown hooks) so that its supervisor restarts it
  */
 public record InferenceSettings(List<Device> devices, int workersPerDevice, int threadsPerWorker, int maxBatchSize, Duration maxDelay,
-                                Duration slowBatch) {
+                                Duration slowBatch, Duration stallTimeout, boolean stallExit) {
 
     private static final String KEY = "vggstream.engine.inference.";
 
@@ -29,13 +31,24 @@ public record InferenceSettings(List<Device> devices, int workersPerDevice, int 
         require(maxBatchSize >= 1, "max-batch-size must be at least 1, got " + maxBatchSize);
         require(!maxDelay.isNegative(), "max-delay must not be negative, got " + maxDelay);
         require(!slowBatch.isNegative(), "slow-batch must not be negative (0 warns of every batch), got " + slowBatch);
+        require(!stallTimeout.isNegative(), "stall-timeout must not be negative (0: off), got " + stallTimeout);
+        // A stall must be more than a slow batch: one that merely takes long is warned of, not restarted.
+        require(stallTimeout.isZero() || stallTimeout.compareTo(slowBatch) > 0,
+            "stall-timeout (" + stallTimeout + ") must be longer than slow-batch (" + slowBatch + "), or 0 for off");
+        require(!stallExit || !stallTimeout.isZero(), "stall-exit needs a stall-timeout (it is 0: off)");
+    }
+
+    /** The same settings with stall detection after {@code timeout} (0: off), ending the process on a stall when {@code exit}. */
+    public InferenceSettings withStall(Duration timeout, boolean exit) {
+        return new InferenceSettings(devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, slowBatch, timeout, exit);
     }
 
     /** The {@code vggstream.engine.inference} block of {@code config}. */
     public static InferenceSettings from(Config config) {
         Config c = config.getConfig("vggstream.engine.inference");
         return new InferenceSettings(c.getStringList("devices").stream().map(Device::parse).toList(), c.getInt("workers-per-device"),
-            c.getInt("threads-per-worker"), c.getInt("max-batch-size"), c.getDuration("max-delay"), c.getDuration("slow-batch"));
+            c.getInt("threads-per-worker"), c.getInt("max-batch-size"), c.getDuration("max-delay"), c.getDuration("slow-batch"),
+            c.getDuration("stall-timeout"), c.getBoolean("stall-exit"));
     }
 
     /** ONNX Runtime threads per worker: the setting, or the cores shared among {@code workers}. */
@@ -44,27 +57,27 @@ public record InferenceSettings(List<Device> devices, int workersPerDevice, int 
     }
 
     public InferenceSettings withDevices(List<Device> d) {
-        return new InferenceSettings(d, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, slowBatch);
+        return new InferenceSettings(d, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, slowBatch, stallTimeout, stallExit);
     }
 
     public InferenceSettings withWorkersPerDevice(int n) {
-        return new InferenceSettings(devices, n, threadsPerWorker, maxBatchSize, maxDelay, slowBatch);
+        return new InferenceSettings(devices, n, threadsPerWorker, maxBatchSize, maxDelay, slowBatch, stallTimeout, stallExit);
     }
 
     public InferenceSettings withThreadsPerWorker(int n) {
-        return new InferenceSettings(devices, workersPerDevice, n, maxBatchSize, maxDelay, slowBatch);
+        return new InferenceSettings(devices, workersPerDevice, n, maxBatchSize, maxDelay, slowBatch, stallTimeout, stallExit);
     }
 
     public InferenceSettings withMaxBatchSize(int n) {
-        return new InferenceSettings(devices, workersPerDevice, threadsPerWorker, n, maxDelay, slowBatch);
+        return new InferenceSettings(devices, workersPerDevice, threadsPerWorker, n, maxDelay, slowBatch, stallTimeout, stallExit);
     }
 
     public InferenceSettings withMaxDelay(Duration d) {
-        return new InferenceSettings(devices, workersPerDevice, threadsPerWorker, maxBatchSize, d, slowBatch);
+        return new InferenceSettings(devices, workersPerDevice, threadsPerWorker, maxBatchSize, d, slowBatch, stallTimeout, stallExit);
     }
 
     public InferenceSettings withSlowBatch(Duration d) {
-        return new InferenceSettings(devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, d);
+        return new InferenceSettings(devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, d, stallTimeout, stallExit);
     }
 
     private static void require(boolean ok, String message) {

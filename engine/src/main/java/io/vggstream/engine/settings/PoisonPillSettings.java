@@ -3,7 +3,7 @@ package io.vggstream.engine.settings;
 import com.typesafe.config.Config;
 
 /**
- * {@code vggstream.engine.poison-pill} (docs/engine.md, "Poison pills"; at least once only).
+ * {@code vggstream.engine.poison-pill} (docs/engine.md, "Poison pills"; both deliveries).
  *
  * @param maxDeaths deaths of the engine a record may be part of before it is dead-lettered (at least 2: the death that
  *                  starts a window is not pinned on one record)

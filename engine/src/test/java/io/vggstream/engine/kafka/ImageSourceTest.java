@@ -246,6 +246,37 @@ class ImageSourceTest {
     }
 
     @Test
+    void shouldConnectToTheAddressItCheckedWhateverTheNameResolvesToLater() throws Exception {
+        // DNS rebinding: the first answer is public (TEST-NET-3, no route from here), every later one the local server.
+        AtomicInteger lookups = new AtomicInteger();
+        ImageSource.Resolver rebinding = host -> new InetAddress[] {lookups.getAndIncrement() == 0
+            ? InetAddress.getByName("203.0.113.7") : InetAddress.getLoopbackAddress()};
+        ImageSource source = new ImageSource(DEFAULTS.withEncoding(EnrichSettings.Encoding.URL)
+            .withUrls(List.of("images.example.com"), false, Duration.ofSeconds(1)), CAP, Runnable::run, rebinding);
+        String field = "http://images.example.com:" + http.getAddress().getPort() + "/img";
+        assertThat(refusal(source, field)).as("it tried the checked, unreachable address").isIn(ImageSource.TIMEOUT, ImageSource.FAILED);
+        assertThat(lookups).as("one lookup, the checked one").hasValue(1);
+        assertThat(requests).as("the rebound address was never asked").hasValue(0);
+    }
+
+    @Test
+    void shouldFetchFromTheAddressTheCheckedLookupGave() throws Exception {
+        AtomicInteger lookups = new AtomicInteger();
+        ImageSource.Resolver local = host -> {
+            lookups.incrementAndGet();
+            return new InetAddress[] {InetAddress.getLoopbackAddress()};
+        };
+        ImageSource source = new ImageSource(DEFAULTS.withEncoding(EnrichSettings.Encoding.URL)
+            .withUrls(List.of("images.example.com"), true, GENEROUS), CAP, Runnable::run, local);
+        assertThat(get(source, "http://images.example.com:" + http.getAddress().getPort() + "/img")).isEqualTo(image);
+        assertThat(lookups).hasValue(1);
+        ImageSource refusing = new ImageSource(DEFAULTS.withEncoding(EnrichSettings.Encoding.URL)
+            .withUrls(List.of("images.example.com"), false, GENEROUS), CAP, Runnable::run, local);
+        assertThat(refusal(refusing, "http://images.example.com:" + http.getAddress().getPort() + "/img")).isEqualTo(ImageSource.PRIVATE);
+        assertThat(requests).hasValue(1);
+    }
+
+    @Test
     void shouldNotFollowRedirects() throws Exception {
         assertThat(refusal(urls(List.of("127.0.0.1"), true, GENEROUS), url("/redirect"))).isEqualTo(ImageSource.REDIRECT);
         assertThat(requests).as("only the redirect was asked for").hasValue(1);

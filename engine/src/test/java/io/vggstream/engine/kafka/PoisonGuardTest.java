@@ -100,6 +100,28 @@ class PoisonGuardTest {
     }
 
     @Test
+    void shouldPutEachMarkOnTheOffsetsATransactionCommitsUnderExactlyOnce() {
+        PoisonGuard g = guard(2);
+        TopicPartition other = new TopicPartition("frames", 1);
+        g.assigned(Map.of(TP, new OffsetAndMetadata(10, PoisonGuard.RUN), other, new OffsetAndMetadata(3, PoisonGuard.CLEAN)));
+        // The transaction that answers record 10 commits position 11 with record 11's mark; the normal partition, run.
+        assertThat(g.marked(Map.of(TP, new OffsetAndMetadata(11), other, new OffsetAndMetadata(7))))
+            .containsEntry(TP, new OffsetAndMetadata(11, PoisonGuard.tryMark(11, 2)))
+            .containsEntry(other, new OffsetAndMetadata(7, PoisonGuard.RUN));
+        assertThat(g.marked(Map.of(TP, new OffsetAndMetadata(10 + WINDOW))))
+            .containsEntry(TP, new OffsetAndMetadata(10 + WINDOW, PoisonGuard.RUN));
+    }
+
+    @Test
+    void shouldMarkTheLastTransactionsOfAPartitionGivenUpAliveClean() {
+        PoisonGuard g = guard(2);
+        g.assigned(Map.of(TP, new OffsetAndMetadata(10, PoisonGuard.CLEAN)));
+        g.released(java.util.Set.of(TP), Map.of(TP, new OffsetAndMetadata(10, PoisonGuard.RUN)));
+        // Exactly once, the connector drains a revoked partition after the revoke handler: its last commits say clean.
+        assertThat(g.marked(Map.of(TP, new OffsetAndMetadata(12)))).containsEntry(TP, new OffsetAndMetadata(12, PoisonGuard.CLEAN));
+    }
+
+    @Test
     void shouldRefuseMaxDeathsUnderTwo() {
         assertThatThrownBy(() -> new PoisonPillSettings(true, 1, 64)).hasMessageContaining("max-deaths");
     }

@@ -34,10 +34,21 @@ class EngineSettingsTest {
     }
 
     @Test
+    void shouldRefuseAStallTimeoutNotLongerThanASlowBatch() {
+        InferenceSettings i = EngineSettings.from(CONFIG).inference();
+        assertThatThrownBy(() -> i.withStall(Duration.ofSeconds(2), false)).hasMessageContaining("stall-timeout")
+            .hasMessageContaining("slow-batch");
+        assertThatThrownBy(() -> i.withStall(Duration.ofSeconds(-1), false)).hasMessageContaining("stall-timeout must not be negative");
+        assertThatThrownBy(() -> i.withStall(Duration.ZERO, true)).hasMessageContaining("stall-exit needs a stall-timeout");
+        assertThat(i.withStall(Duration.ZERO, false).stallTimeout()).isZero();
+        assertThat(i.withStall(Duration.ofSeconds(3), true).stallExit()).isTrue();
+    }
+
+    @Test
     void shouldReadEachBlockIntoItsOwnRecord() {
         EngineSettings s = EngineSettings.from(CONFIG);
         assertThat(s.inference()).isEqualTo(new InferenceSettings(List.of(Device.parse("auto")), 1, 0, 8, Duration.ofMillis(5),
-            Duration.ofSeconds(2)));
+            Duration.ofSeconds(2), Duration.ofMinutes(5), false));
         assertThat(s.preprocess()).isEqualTo(new PreprocessSettings(0));
         assertThat(s.poisonPill()).isEqualTo(new PoisonPillSettings(true, 2, 64));
         assertThat(s.video()).isEqualTo(new EngineSettings.VideoFusion(TemporalFusion.Method.EMA, 8, 0.3, 10_000));

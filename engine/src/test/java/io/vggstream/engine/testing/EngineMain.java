@@ -24,7 +24,8 @@ import java.util.concurrent.CountDownLatch;
  * own; Kafka client properties from the config (e.g. {@code -Dvggstream.kafka.clients.session.timeout.ms=6000}).
  * Prints {@code TXN <id>}, then READY once consuming; SIGTERM drains, closes the engine and exits 0, as
  * {@code vggstream run} does (through {@link StopSignals}), printing {@code STOPPING <frames in flight>} at
- * the signal and {@code STOPPED} at the end.
+ * the signal and {@code STOPPED} at the end; when the streams end by themselves (a failure, a fatal error), it prints
+ * {@code ENDED <why>}, stops the same way and exits 1.
  * With {@code ops}, serves the ops endpoints on a free port and prints {@code OPS <port>} before READY.
  */
 public final class EngineMain {
@@ -52,7 +53,16 @@ public final class EngineMain {
         }
         System.out.println("READY");
         System.out.flush();
-        signals.requested().toCompletableFuture().join();
+        // As run does: a signal, or the streams' end (a failure, or a fatal error that terminated the actor system).
+        boolean failed = false;
+        try {
+            java.util.concurrent.CompletableFuture.anyOf(signals.requested().toCompletableFuture(), running.ended().toCompletableFuture())
+                .join();
+        } catch (java.util.concurrent.CompletionException e) {
+            failed = true;
+            System.out.println("ENDED " + (e.getCause() == null ? e : e.getCause()).getMessage());
+            System.out.flush();
+        }
         // What the stop had to finish: frames consumed but not yet answered when the signal came.
         System.out.println("STOPPING " + running.engine().metrics().inFlight());
         System.out.flush();
@@ -66,6 +76,6 @@ public final class EngineMain {
             // As RunCommand: exiting would run ONNX Runtime's shutdown hook under the run.
             Runtime.getRuntime().halt(3);
         }
-        System.exit(0);
+        System.exit(failed ? 1 : 0);
     }
 }
