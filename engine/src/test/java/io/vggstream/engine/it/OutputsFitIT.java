@@ -11,6 +11,7 @@ import io.vggstream.engine.kafka.OutputLimits;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.testing.Frames;
 import io.vggstream.engine.testing.TestModels;
 import io.vggstream.engine.testing.TestTopics;
@@ -101,7 +102,7 @@ class OutputsFitIT {
                                                          String run, TestModels.Exported model) throws Exception {
         TopicsSettings these = topics.withNames(topics.frames().name(), topic(k, kafka.uniqueName("predictions-" + run), null), deadLetters);
         EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir()))
-            .withDevices(List.of(Device.parse("cpu"))).withGroupId(kafka.uniqueName("g-" + run));
+            .withInference(InferenceSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu")))).withGroupId(kafka.uniqueName("g-" + run));
         try (StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, these)) {
             assertThat(StreamingIT.consume(kafka, these.predictions().name(), new StringDeserializer(), new PredictionDeserializer(), 2))
                 .as("the good frames around the bad one").hasSize(2);
