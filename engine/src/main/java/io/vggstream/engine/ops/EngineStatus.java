@@ -21,7 +21,7 @@ public final class EngineStatus {
     public record Options(String host, int port, Duration timeout) {
     }
 
-    /** Whether an engine answered, and whether it said it is ready (warm and holding partitions). */
+    /** Whether an engine answered, and whether it said it is ready (warm, and Kafka can be used). */
     public record Result(boolean reachable, boolean ready) {
     }
 

@@ -123,6 +123,13 @@ public final class MetricsBinding implements AutoCloseable {
         partitionLag.register(rows, true);
     }
 
+    /** vggstream_kafka_connected: 1 while the broker watch's last check passed. */
+    public void watch(BrokerWatch brokers) {
+        Gauge.builder("vggstream.kafka.connected", brokers, w -> w.state().connected() ? 1 : 0)
+            .description("1 when the last check reached the brokers and the frames topic, else 0 (reason on /health/ready and in the log)")
+            .register(registry);
+    }
+
     public ConsumerState consumer() {
         return consumer;
     }

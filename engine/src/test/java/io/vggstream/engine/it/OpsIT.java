@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The ops endpoints of a running engine: /metrics counts what was sent; /health/ready turns 200 only once warm and assigned. */
+/** The ops endpoints of a running engine: /metrics counts what was sent; /health/ready turns 200 only once warm. */
 @ExtendWith(KafkaBrokerExtension.class)
 class OpsIT {
 
@@ -63,7 +63,7 @@ class OpsIT {
     }
 
     @Test
-    void shouldCountEveryFrameSentAndTurnReadyOnlyWhenWarmAndAssigned(LocalKafka kafka) throws Exception {
+    void shouldCountEveryFrameSentAndTurnReadyOnlyWhenWarm(LocalKafka kafka) throws Exception {
         KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
         TopicsSettings topics = TestTopics.created(kafka, k, CONFIG);
         int good = 24;
@@ -102,7 +102,9 @@ class OpsIT {
 
             try (StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, topics)) {
                 ops.attach(running);
-                HttpResponse<String> ready = poll(() -> get(port, "/health/ready"), r -> r.statusCode() == 200, Duration.ofSeconds(60));
+                // Ready means warm (no broker watch attached here); the partitions held are reported beside it.
+                HttpResponse<String> ready = poll(() -> get(port, "/health/ready"),
+                    r -> r.statusCode() == 200 && r.body().matches("(?s).*assigned-partitions: [1-9].*"), Duration.ofSeconds(60));
                 // The consumer's getMetrics before its stage is up must not stop the ingest: frames still flow below.
                 assertThat(ready.body()).contains("warm: yes").contains("status: ready");
                 assertThat(ready.body()).doesNotContain("assigned-partitions: 0").doesNotContain("assigned-partitions: -1");

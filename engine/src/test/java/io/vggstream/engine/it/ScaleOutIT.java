@@ -78,7 +78,7 @@ class ScaleOutIT {
                 topics.deadLetter().name(), kafka.uniqueName("engine"), model.dir().toString(), "single", "at-least-once", "", "ops");
             Child a = start(args);
             Child b = start(args);
-            // Both ready: warm and each holding partitions; together all four.
+            // Both ready (warm) and each holding partitions; together all four.
             await(() -> ready(a) && ready(b) && assigned(a) + assigned(b) == PARTITIONS, Duration.ofSeconds(120),
                 "both instances to hold partitions; a said:\n" + a.log() + "\nb said:\n" + b.log());
             assertThat(assigned(a)).isBetween(1.0, PARTITIONS - 1.0);
