@@ -76,6 +76,10 @@ public final class OpsServer implements AutoCloseable {
         TimedExecutor executor = new TimedExecutor(settings.threads(), settings.requestTimeout());
         server.setExecutor(executor);
         OpsServer ops = new OpsServer(server, executor, new MetricsBinding());
+        // What /health/ready answers, as a time series (alerts: not ready for long); read without asking the consumer.
+        io.micrometer.core.instrument.Gauge.builder("vggstream.ready", ops, o -> o.engine != null && o.live()
+                && (o.watch == null || o.watch.state().connected()) ? 1 : 0)
+            .description("1 when /health/ready answers 200 (warm, and Kafka usable), else 0").register(ops.metrics.registry());
         server.createContext("/metrics", ops::onMetrics);
         server.createContext("/health/live", ops::onLive);
         server.createContext("/health/ready", ops::onReady);
@@ -162,6 +166,7 @@ public final class OpsServer implements AutoCloseable {
         StreamingEngine e = engine;
         if (e != null) {
             refreshConsumer(e);
+            metrics.protocolLevel(e.status().level());
         }
         reply(x, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
     }

@@ -146,9 +146,12 @@ class OpsIT {
                     .extracting(Map.Entry::getValue).containsExactly((double) good);
                 assertThat(m.get("vggstream_workers{model=\"fmnist-a\",provider=\"CPU\"}")).isEqualTo(1.0);
                 assertThat(m.get("vggstream_consumer_assigned_partitions")).isPositive();
-                assertThat(m.keySet()).anyMatch(s -> s.startsWith("vggstream_consumer_lag_records{partition=\"" + topics.frames().name()));
+                assertThat(m.keySet()).anyMatch(s -> s.matches("vggstream_consumer_lag_records\\{partition=\"[0-9]+\",topic=\""
+                    + java.util.regex.Pattern.quote(topics.frames().name()) + "\"}"));
+                assertThat(m).containsKey("vggstream_consumer_lag_max_records");
                 assertThat(m.keySet()).anyMatch(s -> s.startsWith("jvm_memory_used_bytes{area=\"heap\""));
-                assertThat(m.get("vggstream_process_memory_rss_bytes")).isPositive();
+                assertThat(m.get("process_resident_memory_bytes")).isPositive();
+                assertThat(m.keySet()).noneMatch(s -> s.startsWith("vggstream_process_memory"));
 
                 StringWriter out = new StringWriter();
                 assertThat(status(port, out)).isEqualTo(0);
