@@ -313,6 +313,47 @@ class DeployFilesTest {
         }
     }
 
+    @Test
+    void shouldKeepKafkasLogOnTheVolumeAndPublishOnThisHostOnlyWhenComposeRuns() {
+        JsonNode kafka = compose().path("services").path("kafka");
+        String logDirs = kafka.path("environment").path("KAFKA_LOG_DIRS").asText();
+        assertThat(logDirs).as("KAFKA_LOG_DIRS").isNotEmpty();
+        assertThat(kafka.path("volumes")).extracting(JsonNode::asText).anySatisfy(v -> assertThat(v).endsWith(":" + logDirs));
+        compose().path("services").forEach(service -> service.path("ports")
+            .forEach(p -> assertThat(p.asText()).as("published ports bind the loopback interface").startsWith("127.0.0.1:")));
+    }
+
+    @Test
+    void shouldReportHealthyOnlyWhenReadyAnswers200WhenDockerRunsTheHealthCheck() throws Exception {
+        // The HEALTHCHECK's own command, run as Docker runs it (exec form), against a server that is ready and one that is not.
+        for (Path f : dockerfiles()) {
+            Matcher m = Pattern.compile("(?m)^  CMD (\\[.*])$").matcher(Files.readString(f).substring(Files.readString(f).indexOf("HEALTHCHECK")));
+            assertThat(m.find()).as("%s: a HEALTHCHECK in exec form", f.getFileName()).isTrue();
+            List<String> command = new ArrayList<>();
+            new ObjectMapper().readTree(m.group(1)).forEach(a -> command.add(a.asText()));
+            assertThat(command).as("no second JVM").doesNotContain("java");
+            for (int code : new int[] {200, 503}) {
+                com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+                server.createContext("/health/ready", x -> {
+                    x.sendResponseHeaders(code, -1);
+                    x.close();
+                });
+                server.start();
+                try {
+                    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+                    pb.environment().put("VGGSTREAM_OPS_PORT", Integer.toString(server.getAddress().getPort()));
+                    Process p = pb.start();
+                    assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                    assertThat(p.exitValue()).as("%s health check against %d: %s", f.getFileName(), code,
+                        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(code == 200 ? 0 : 1);
+                } finally {
+                    server.stop(0);
+                }
+            }
+        }
+    }
+
     private static Config configMapSettings() {
         JsonNode cm = kind("ConfigMap").stream().filter(c -> c.path("data").has("application.conf")).findFirst().orElseThrow();
         return ConfigFactory.parseString(cm.path("data").path("application.conf").asText());

@@ -11,6 +11,7 @@ import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.ops.EngineStatus;
 import io.vggstream.engine.infer.Device;
+import io.vggstream.engine.ops.BrokerWatch;
 import io.vggstream.engine.ops.EngineStatus;
 import io.vggstream.engine.ops.OpsServer;
 import io.vggstream.engine.protocol.Protocol;
@@ -27,10 +28,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -100,7 +104,9 @@ class OpsIT {
             assertThat(early.body()).contains("warm: no");
             assertThat(status(port)).isEqualTo(1);
 
-            try (StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, topics)) {
+            try (BrokerWatch watch = BrokerWatch.start(k, topics.frames().name());
+                 StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, topics)) {
+                ops.watch(watch);
                 ops.attach(running);
                 // Ready means warm (no broker watch attached here); the partitions held are reported beside it.
                 HttpResponse<String> ready = poll(() -> get(port, "/health/ready"),
@@ -153,6 +159,15 @@ class OpsIT {
                 assertThat(m.get("process_resident_memory_bytes")).isPositive();
                 assertThat(m.keySet()).noneMatch(s -> s.startsWith("vggstream_process_memory"));
 
+                assertThat(m.get("vggstream_kafka_connected")).isEqualTo(1.0);
+                assertThat(m.get("vggstream_ready")).isEqualTo(1.0);
+                assertThat(m.get("vggstream_protocol_level")).isZero();
+                // The operators' dashboard and alerts query only metrics this scrape has.
+                Set<String> exported = new TreeSet<>();
+                m.keySet().forEach(sample -> exported.add(sample.contains("{") ? sample.substring(0, sample.indexOf('{')) : sample));
+                assertThat(monitoringMetricNames()).isNotEmpty().allSatisfy(name -> assertThat(exported).as("%s, queried in deploy/", name)
+                    .contains(name));
+
                 StringWriter out = new StringWriter();
                 assertThat(status(port, out)).isEqualTo(0);
                 assertThat(out.toString()).contains("READY").contains("frames in " + (good + bad) + ", predicted " + good)
@@ -162,6 +177,23 @@ class OpsIT {
         }
         // Gone: status says so and exits 1.
         assertThat(status(port)).isEqualTo(1);
+    }
+
+    /** The metric names that deploy/'s Grafana dashboard and PrometheusRule query. */
+    private static Set<String> monitoringMetricNames() throws java.io.IOException {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("deploy/k8s"))) {
+            dir = dir.getParent();
+        }
+        assertThat(dir).as("deploy/ above the working directory").isNotNull();
+        Set<String> names = new TreeSet<>();
+        for (Path f : List.of(dir.resolve("deploy/k8s/prometheusrule.yaml"), dir.resolve("deploy/monitoring/grafana/dashboards/vggstream.json"))) {
+            java.util.regex.Matcher n = java.util.regex.Pattern.compile("\\b(?:vggstream|process|jvm)_[a-z0-9_]+").matcher(Files.readString(f));
+            while (n.find()) {
+                names.add(n.group());
+            }
+        }
+        return names;
     }
 
     private static String count(String stage) {
