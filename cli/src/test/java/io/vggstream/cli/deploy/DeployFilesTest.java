@@ -265,13 +265,28 @@ class DeployFilesTest {
             .isEqualTo(deployment.path("spec").path("template").path("metadata").path("labels"));
 
         assertThat(compose().path("services").path("engine").path("ports").get(0).asText()).endsWith(":" + OPS_PORT);
-        for (Path f : dockerfiles()) {
+        for (Path f : engineDockerfiles()) {
             String text = Files.readString(f);
             assertThat(text).as("%s exposes the ops port", f.getFileName()).contains("EXPOSE " + OPS_PORT);
             assertThat(text).as("%s runs as a user, not root", f.getFileName()).containsPattern("(?m)^USER 10001");
             assertThat(text).as("%s is multi-stage", f.getFileName()).containsPattern("(?m)^FROM .* AS build$");
         }
         assertThat(Files.readString(deploy.resolve("docker/Dockerfile.cuda"))).contains("-Pcuda");
+    }
+
+    @Test
+    void shouldShipOnlyTheEnginesRuntimeInTheEngineImageAndEverythingInTheTrainerImage() throws IOException {
+        for (Path f : engineDockerfiles()) {
+            String text = Files.readString(f);
+            // The engine's own runtime classpath (engine/pom.xml's image-classpath execution) and the engine launcher.
+            assertThat(text).as("%s", f.getFileName()).contains("-Dvggstream.image-classpath.skip=false").contains("engine/target/image-lib/")
+                .contains("io.vggstream.cli.EngineMain").doesNotContain("COPY --from=build /src/cli/target/lib/");
+        }
+        String trainer = Files.readString(deploy.resolve("docker/Dockerfile.trainer"));
+        assertThat(trainer).contains("COPY --from=build /src/cli/target/lib/").contains("io.vggstream.cli.Main").containsPattern("(?m)^USER 10001");
+        // EngineMain's commands are the ones the compose file and the Deployment run in the engine image.
+        assertThat(compose().path("services").path("topics").path("command").get(0).asText()).isEqualTo("topics");
+        assertThat(engineContainer().path("args").get(0).asText()).isEqualTo("run");
     }
 
     @Test
@@ -326,7 +341,7 @@ class DeployFilesTest {
     @Test
     void shouldReportHealthyOnlyWhenReadyAnswers200WhenDockerRunsTheHealthCheck() throws Exception {
         // The HEALTHCHECK's own command, run as Docker runs it (exec form), against a server that is ready and one that is not.
-        for (Path f : dockerfiles()) {
+        for (Path f : engineDockerfiles()) {
             Matcher m = Pattern.compile("(?m)^  CMD (\\[.*])$").matcher(Files.readString(f).substring(Files.readString(f).indexOf("HEALTHCHECK")));
             assertThat(m.find()).as("%s: a HEALTHCHECK in exec form", f.getFileName()).isTrue();
             List<String> command = new ArrayList<>();
@@ -352,6 +367,11 @@ class DeployFilesTest {
                 }
             }
         }
+    }
+
+    /** The engine's images (not the trainer's). */
+    private static List<Path> engineDockerfiles() throws IOException {
+        return dockerfiles().stream().filter(p -> !p.getFileName().toString().endsWith(".trainer")).toList();
     }
 
     private static Config configMapSettings() {
