@@ -177,7 +177,8 @@ public final class BrokerWatch implements AutoCloseable {
         }
         if (e instanceof TimeoutException || e instanceof org.apache.kafka.common.errors.TimeoutException) {
             return at + "the port accepts connections but no Kafka answer came within " + timeout.toSeconds()
-                + " s (a TLS or SASL listener spoken to in plaintext, security.protocol, or advertised listeners this host cannot reach?)";
+                + " s (vggstream.kafka.clients' security.protocol not the listener's, TLS spoken to a plaintext port or the reverse,"
+                + " or advertised listeners this host cannot reach?)";
         }
         return at + e.getClass().getSimpleName() + ": " + message;
     }

@@ -93,6 +93,16 @@ class BrokerWatchIT {
     }
 
     @Test
+    void shouldPointAtTheSecurityProtocolWhenTlsIsSpokenToAPlaintextListener(LocalKafka kafka) throws Exception {
+        // The broker drops the connection; kafka-clients retries it until the call times out, so the reason is the silence.
+        KafkaSettings tls = new KafkaSettings(kafka.bootstrapServers(), Map.of("security.protocol", "SSL"));
+        try (BrokerWatch watch = BrokerWatch.start(tls, "vggstream.frames", Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMinutes(10))) {
+            await(() -> watch.state().status() == BrokerWatch.Status.FAILING, Duration.ofSeconds(30), () -> "a failure, now " + watch.state());
+            assertThat(watch.state().reason()).contains(kafka.bootstrapServers()).contains("no Kafka answer").contains("security.protocol");
+        }
+    }
+
+    @Test
     void shouldTurnConnectedWhenTheBrokerServesTheFramesTopic(LocalKafka kafka) throws Exception {
         KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
         TopicsSettings topics = TestTopics.created(kafka, k, ConfigFactory.load());
