@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 /** {@code vggstream status}: flags over {@link EngineStatus}; exit 0 when the engine is ready. */
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = {"Ask a running engine (vggstream run) how it is: ready or not, partitions, lag, frames, memory.",
-        "Exit status 0 when it is ready (warm and holding partitions), 1 when not or unreachable."})
+        "Exit status 0 when it is ready (warm, and Kafka can be used), 1 when not or unreachable."})
 public final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--host", paramLabel = "HOST", description = "Where the engine runs (default: ${DEFAULT-VALUE}).")

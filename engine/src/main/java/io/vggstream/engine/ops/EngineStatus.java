@@ -21,7 +21,7 @@ public final class EngineStatus {
     public record Options(String host, int port, Duration timeout) {
     }
 
-    /** Whether an engine answered, and whether it said it is ready (warm and holding partitions). */
+    /** Whether an engine answered, and whether it said it is ready (warm, and Kafka can be used). */
     public record Result(boolean reachable, boolean ready) {
     }
 
@@ -88,7 +88,7 @@ public final class EngineStatus {
             }
         });
         out.printf(Locale.ROOT, "  heap used %.0f MB, process resident %.0f MB%n", sum(m, "jvm_memory_used_bytes{area=\"heap\"") / 1e6,
-            sum(m, "vggstream_process_memory_rss_bytes") / 1e6);
+            sum(m, "process_resident_memory_bytes") / 1e6);
         out.flush();
         return new Result(true, ready.statusCode() == 200);
     }

@@ -42,6 +42,7 @@ public final class MetricsBinding implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final MultiGauge partitionLag;
     private volatile ConsumerState consumer = ConsumerState.UNKNOWN;
+    private volatile int protocolLevel = -1;
 
     /** A registry with the JVM's and the process's meters; the engine's come with {@link #bind}. */
     public MetricsBinding() {
@@ -54,15 +55,19 @@ public final class MetricsBinding implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         // ONNX Runtime's and OpenCV's memory is native: only the resident set shows it.
-        Gauge.builder("vggstream.process.memory.rss", MetricsBinding::residentBytes).baseUnit("bytes")
+        // Named as Prometheus's client libraries name it, so that dashboards made for any process show it.
+        Gauge.builder("process.resident.memory", MetricsBinding::residentBytes).baseUnit("bytes")
             .description("Resident set size of the engine process (heap + native: ONNX Runtime, OpenCV), -1 off Linux")
             .register(registry);
         Gauge.builder("vggstream.consumer.assigned.partitions", this, b -> b.consumer.assignedPartitions())
             .description("Partitions of the frames topic assigned to this instance (-1: not known yet)").register(registry);
-        Gauge.builder("vggstream.consumer.lag.max", this, b -> b.consumer.largestLag()).description(
+        Gauge.builder("vggstream.consumer.lag.max", this, b -> b.consumer.largestLag()).baseUnit("records").description(
             "The largest lag over this instance's partitions, in records (-1: not known yet)").register(registry);
+        Gauge.builder("vggstream.protocol.level", this, b -> b.protocolLevel).description(
+            "The protocol level frames use now: 0 the configured protocol, 1 one step down the degrade ladder, ... (-1: not known yet)")
+            .register(registry);
         partitionLag = MultiGauge.builder("vggstream.consumer.lag").baseUnit("records")
-            .description("Records behind the log end, per assigned partition of the frames topic").register(registry);
+            .description("Records behind the log end, per assigned partition (labels topic and partition) of the frames topic").register(registry);
     }
 
     /** Adds the engine's meters; call once, after {@code Engine.start}. */
@@ -119,8 +124,25 @@ public final class MetricsBinding implements AutoCloseable {
     public void consumer(ConsumerState state) {
         consumer = state;
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        state.lag().forEach((tp, lag) -> rows.add(MultiGauge.Row.of(Tags.of("partition", tp), lag)));
+        // kafka-clients names a partition "topic-N": a label each, so that queries can sum by topic or pick a partition.
+        state.lag().forEach((tp, lag) -> {
+            int dash = tp.lastIndexOf('-');
+            Tags tags = dash < 0 ? Tags.of("topic", tp, "partition", "") : Tags.of("topic", tp.substring(0, dash), "partition", tp.substring(dash + 1));
+            rows.add(MultiGauge.Row.of(tags, lag));
+        });
         partitionLag.register(rows, true);
+    }
+
+    /** The protocol level frames use now (0: the configured protocol; each step down the degrade ladder adds 1), set before each scrape. */
+    public void protocolLevel(int level) {
+        protocolLevel = level;
+    }
+
+    /** vggstream_kafka_connected: 1 while the broker watch's last check passed. */
+    public void watch(BrokerWatch brokers) {
+        Gauge.builder("vggstream.kafka.connected", brokers, w -> w.state().connected() ? 1 : 0)
+            .description("1 when the last check reached the brokers and the frames topic, else 0 (reason on /health/ready and in the log)")
+            .register(registry);
     }
 
     public ConsumerState consumer() {

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,8 +21,12 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code GET /health/live}: 200 while the process starts or the actor system runs, 503 once
  *       it has terminated or an inference run has stalled ({@code inference.stall-timeout}; the body
  *       names the run): restart me;</li>
- *   <li>{@code GET /health/ready}: 200 only when the engine is warm (started, every session run
- *       once) and the consumer holds partitions of the frames topic; 503 otherwise.</li>
+ *   <li>{@code GET /health/started}: 200 once the engine is warm (started, every session run once):
+ *       a startup probe that covers model load and warm-up;</li>
+ *   <li>{@code GET /health/ready}: 200 only when the engine is warm, no run has stalled and Kafka can be used (the
+ *       {@link BrokerWatch}'s last check passed); 503 otherwise, with the reason in the body. Holding
+ *       partitions is not a condition (an instance beyond the partition count is a spare, not broken):
+ *       it is reported in the body and as {@code vggstream_consumer_assigned_partitions}.</li>
  * </ul>
  * It starts before the engine, so that probes see "live, not ready" during model load and
  * warm-up; {@link #attach} hands it the running engine.
@@ -35,6 +40,7 @@ public final class OpsServer implements AutoCloseable {
     private final TimedExecutor executor;
     private final MetricsBinding metrics;
     private volatile StreamingEngine engine;
+    private volatile BrokerWatch watch;
 
     private OpsServer(HttpServer server, TimedExecutor executor, MetricsBinding metrics) {
         this.server = server;
@@ -71,9 +77,14 @@ public final class OpsServer implements AutoCloseable {
         TimedExecutor executor = new TimedExecutor(settings.threads(), settings.requestTimeout());
         server.setExecutor(executor);
         OpsServer ops = new OpsServer(server, executor, new MetricsBinding());
+        // What /health/ready answers, as a time series (alerts: not ready for long); read without asking the consumer.
+        io.micrometer.core.instrument.Gauge.builder("vggstream.ready", ops, o -> o.engine != null && o.live()
+                && (o.watch == null || o.watch.state().connected()) ? 1 : 0)
+            .description("1 when /health/ready answers 200 (warm, and Kafka usable), else 0").register(ops.metrics.registry());
         server.createContext("/metrics", ops::onMetrics);
         server.createContext("/health/live", ops::onLive);
         server.createContext("/health/ready", ops::onReady);
+        server.createContext("/health/started", ops::onStarted);
         server.start();
         return ops;
     }
@@ -82,6 +93,12 @@ public final class OpsServer implements AutoCloseable {
     public void attach(StreamingEngine running) {
         metrics.bind(running.engine());
         engine = running;
+    }
+
+    /** The watch whose verdict readiness includes; without one (tests of the engine alone) readiness is warmth. */
+    public void watch(BrokerWatch brokers) {
+        metrics.watch(brokers);
+        watch = brokers;
     }
 
     public int port() {
@@ -97,29 +114,32 @@ public final class OpsServer implements AutoCloseable {
         return metrics;
     }
 
-    /** Whether the engine is warm and the consumer holds partitions: what /health/ready says. */
+    /** Whether the engine is warm and Kafka can be used: what /health/ready says. */
     public Readiness readiness() {
+        BrokerWatch w = watch;
+        Optional<BrokerWatch.State> kafka = w == null ? Optional.empty() : Optional.of(w.state());
         StreamingEngine e = engine;
         if (e == null) {
-            return new Readiness(false, false, ConsumerState.UNKNOWN);
+            return new Readiness(false, kafka, ConsumerState.UNKNOWN);
         }
-        ConsumerState state = refreshConsumer(e);
-        return new Readiness(true, state.assignedPartitions() > 0, state);
+        return new Readiness(true, kafka, refreshConsumer(e));
     }
 
     /**
      * @param warm the models are loaded and every session has run each input shape once
-     * @param assigned the consumer holds at least one partition of the frames topic
+     * @param kafka the broker watch's last verdict; empty when no watch is attached
+     * @param consumer the partitions held and their lag (reported, not a condition)
      */
-    public record Readiness(boolean warm, boolean assigned, ConsumerState consumer) {
+    public record Readiness(boolean warm, Optional<BrokerWatch.State> kafka, ConsumerState consumer) {
         public boolean ready() {
-            return warm && assigned;
+            return warm && kafka.map(BrokerWatch.State::connected).orElse(true);
         }
 
         /** The body of /health/ready: one "key: value" a line, for people and for {@code vggstream status}. */
         public String text() {
-            return String.format(Locale.ROOT, "status: %s%nwarm: %s%nassigned-partitions: %d%nmax-lag: %.0f%n",
-                ready() ? "ready" : "not-ready", warm ? "yes" : "no", consumer.assignedPartitions(), consumer.largestLag());
+            return String.format(Locale.ROOT, "status: %s%nwarm: %s%n%sassigned-partitions: %d%nmax-lag: %.0f%n",
+                ready() ? "ready" : "not-ready", warm ? "yes" : "no", kafka.map(k -> k.line() + "\n").orElse(""),
+                consumer.assignedPartitions(), consumer.largestLag());
         }
     }
 
@@ -148,6 +168,7 @@ public final class OpsServer implements AutoCloseable {
         StreamingEngine e = engine;
         if (e != null) {
             refreshConsumer(e);
+            metrics.protocolLevel(e.status().level());
         }
         reply(x, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
     }
@@ -162,6 +183,11 @@ public final class OpsServer implements AutoCloseable {
             return;
         }
         reply(x, live ? 200 : 503, "text/plain; charset=utf-8", live ? (e == null ? "starting\n" : "live\n") : "terminated\n");
+    }
+
+    private void onStarted(HttpExchange x) throws IOException {
+        boolean started = engine != null && live();
+        reply(x, started ? 200 : 503, "text/plain; charset=utf-8", started ? "started\n" : engine == null ? "warming up\n" : "terminated\n");
     }
 
     private void onReady(HttpExchange x) throws IOException {

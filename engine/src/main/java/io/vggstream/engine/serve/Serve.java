@@ -8,6 +8,7 @@ import io.vggstream.engine.settings.EnrichSettings;
 import io.vggstream.engine.runtime.StopSignals;
 import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.infer.OrtModel;
+import io.vggstream.engine.ops.BrokerWatch;
 import io.vggstream.engine.ops.OpsServer;
 import io.vggstream.engine.ops.OpsSettings;
 import io.vggstream.topics.KafkaSettings;
@@ -57,11 +58,17 @@ public final class Serve {
         OpsSettings ops = options.ops();
         // Up before the models load, so that probes see "live, not ready" through warm-up.
         OpsServer opsServer = ops.enabled() ? OpsServer.start(ops) : null;
+        // Started before warm-up too: a wrong address, a refused login or a missing topic is said within seconds.
+        BrokerWatch brokers = BrokerWatch.start(options.kafka(), topics.frames().name());
+        if (opsServer != null) {
+            opsServer.watch(brokers);
+        }
         StreamingEngine running;
         try {
             running = StreamingEngine.start(Engine.start(settings, options.config()), options.kafka(), topics,
                 java.util.Optional.of(enrichSettings));
         } catch (RuntimeException e) {
+            brokers.close();
             if (opsServer != null) {
                 opsServer.close();
             }
@@ -76,7 +83,7 @@ public final class Serve {
         out.printf("  %s -> %s (dead letters: %s), group %s, Ctrl-C to stop%n", topics.frames().name(), topics.predictions().name(),
             topics.deadLetter().name(), settings.groupId());
         if (opsServer != null) {
-            out.printf("  ops: http://%s:%d/metrics, /health/live, /health/ready%n", ops.bindAddress(), opsServer.port());
+            out.printf("  ops: http://%s:%d/metrics, /health/live, /health/started, /health/ready%n", ops.bindAddress(), opsServer.port());
         }
         if (enrichSettings.enabled()) {
             out.printf("  enriching %s -> %s (image at %s, %s)%n", enrichSettings.inputTopic(), enrichSettings.outputTopic(),
@@ -100,10 +107,12 @@ public final class Serve {
             last[1] = now;
             var st = running.status();
             double lag = st.maxRecords();
+            BrokerWatch.State kafka = brokers.state();
             out.printf(Locale.ROOT, "%6.1f frames/s | in flight %3d | batch %4.2f | lag %s | protocol %s | predictions %d, partial %d,"
-                    + " dead letters %d (dropped %d)%n",
+                    + " dead letters %d (dropped %d)%s%n",
                 fps, m.inFlight(), m.meanBatchSize(), lag < 0 ? "?" : String.format(Locale.ROOT, "%.0f", lag),
-                engine.levels().get(st.level()), m.predictions(), m.partial(), m.deadLetters(), m.dropped());
+                engine.levels().get(st.level()), m.predictions(), m.partial(), m.deadLetters(), m.dropped(),
+                kafka.status() == BrokerWatch.Status.FAILING ? " | KAFKA FAILING: " + kafka.reason() : "");
             out.flush();
         }, period, period, TimeUnit.MILLISECONDS);
         CompletableFuture<Object> stopOrEnd = CompletableFuture.anyOf(signals.requested().toCompletableFuture(),
@@ -113,10 +122,12 @@ public final class Serve {
         } catch (RuntimeException e) {
             // Kafka failed the stream: stop everything and say so.
             status.shutdownNow();
+            brokers.close();
             stop(running, opsServer);
             throw new IllegalStateException("the Kafka stream failed: " + e.getMessage(), e);
         }
         status.shutdownNow();
+        brokers.close();
         stop(running, opsServer);
         Result result = new Result(engine.metrics().predictions(), engine.metrics().deadLetters());
         out.printf("stopped: %d predictions, %d dead letters%n", result.predictions(), result.deadLetters());

@@ -12,6 +12,7 @@ import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.ops.EngineStatus;
 import io.vggstream.engine.infer.Device;
+import io.vggstream.engine.ops.BrokerWatch;
 import io.vggstream.engine.ops.EngineStatus;
 import io.vggstream.engine.ops.OpsServer;
 import io.vggstream.engine.protocol.Protocol;
@@ -28,10 +29,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -41,7 +45,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The ops endpoints of a running engine: /metrics counts what was sent; /health/ready turns 200 only once warm and assigned. */
+/** The ops endpoints of a running engine: /metrics counts what was sent; /health/ready turns 200 only once warm. */
 @ExtendWith(KafkaBrokerExtension.class)
 class OpsIT {
 
@@ -64,7 +68,7 @@ class OpsIT {
     }
 
     @Test
-    void shouldCountEveryFrameSentAndTurnReadyOnlyWhenWarmAndAssigned(LocalKafka kafka) throws Exception {
+    void shouldCountEveryFrameSentAndTurnReadyOnlyWhenWarm(LocalKafka kafka) throws Exception {
         KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), Map.of());
         TopicsSettings topics = TestTopics.created(kafka, k, CONFIG);
         int good = 24;
@@ -101,9 +105,13 @@ class OpsIT {
             assertThat(early.body()).contains("warm: no");
             assertThat(status(port)).isEqualTo(1);
 
-            try (StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, topics)) {
+            try (BrokerWatch watch = BrokerWatch.start(k, topics.frames().name());
+                 StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, topics)) {
+                ops.watch(watch);
                 ops.attach(running);
-                HttpResponse<String> ready = poll(() -> get(port, "/health/ready"), r -> r.statusCode() == 200, Duration.ofSeconds(60));
+                // Ready means warm (no broker watch attached here); the partitions held are reported beside it.
+                HttpResponse<String> ready = poll(() -> get(port, "/health/ready"),
+                    r -> r.statusCode() == 200 && r.body().matches("(?s).*assigned-partitions: [1-9].*"), Duration.ofSeconds(60));
                 // The consumer's getMetrics before its stage is up must not stop the ingest: frames still flow below.
                 assertThat(ready.body()).contains("warm: yes").contains("status: ready");
                 assertThat(ready.body()).doesNotContain("assigned-partitions: 0").doesNotContain("assigned-partitions: -1");
@@ -145,9 +153,21 @@ class OpsIT {
                     .extracting(Map.Entry::getValue).containsExactly((double) good);
                 assertThat(m.get("vggstream_workers{model=\"fmnist-a\",provider=\"CPU\"}")).isEqualTo(1.0);
                 assertThat(m.get("vggstream_consumer_assigned_partitions")).isPositive();
-                assertThat(m.keySet()).anyMatch(s -> s.startsWith("vggstream_consumer_lag_records{partition=\"" + topics.frames().name()));
+                assertThat(m.keySet()).anyMatch(s -> s.matches("vggstream_consumer_lag_records\\{partition=\"[0-9]+\",topic=\""
+                    + java.util.regex.Pattern.quote(topics.frames().name()) + "\"}"));
+                assertThat(m).containsKey("vggstream_consumer_lag_max_records");
                 assertThat(m.keySet()).anyMatch(s -> s.startsWith("jvm_memory_used_bytes{area=\"heap\""));
-                assertThat(m.get("vggstream_process_memory_rss_bytes")).isPositive();
+                assertThat(m.get("process_resident_memory_bytes")).isPositive();
+                assertThat(m.keySet()).noneMatch(s -> s.startsWith("vggstream_process_memory"));
+
+                assertThat(m.get("vggstream_kafka_connected")).isEqualTo(1.0);
+                assertThat(m.get("vggstream_ready")).isEqualTo(1.0);
+                assertThat(m.get("vggstream_protocol_level")).isZero();
+                // The operators' dashboard and alerts query only metrics this scrape has.
+                Set<String> exported = new TreeSet<>();
+                m.keySet().forEach(sample -> exported.add(sample.contains("{") ? sample.substring(0, sample.indexOf('{')) : sample));
+                assertThat(monitoringMetricNames()).isNotEmpty().allSatisfy(name -> assertThat(exported).as("%s, queried in deploy/", name)
+                    .contains(name));
 
                 StringWriter out = new StringWriter();
                 assertThat(status(port, out)).isEqualTo(0);
@@ -158,6 +178,23 @@ class OpsIT {
         }
         // Gone: status says so and exits 1.
         assertThat(status(port)).isEqualTo(1);
+    }
+
+    /** The metric names that deploy/'s Grafana dashboard and PrometheusRule query. */
+    private static Set<String> monitoringMetricNames() throws java.io.IOException {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("deploy/k8s"))) {
+            dir = dir.getParent();
+        }
+        assertThat(dir).as("deploy/ above the working directory").isNotNull();
+        Set<String> names = new TreeSet<>();
+        for (Path f : List.of(dir.resolve("deploy/k8s/prometheusrule.yaml"), dir.resolve("deploy/monitoring/grafana/dashboards/vggstream.json"))) {
+            java.util.regex.Matcher n = java.util.regex.Pattern.compile("\\b(?:vggstream|process|jvm)_[a-z0-9_]+").matcher(Files.readString(f));
+            while (n.find()) {
+                names.add(n.group());
+            }
+        }
+        return names;
     }
 
     private static String count(String stage) {
