@@ -11,6 +11,7 @@ import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.runtime.StreamingEngine;
 import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.testing.Frames;
 import io.vggstream.engine.testing.TestModels;
 import io.vggstream.engine.testing.TestTopics;
@@ -133,7 +134,7 @@ class SaslScramIT {
             p.flush();
         }
         EngineSettings settings = EngineSettings.from(CONFIG).withModels(List.of(model.dir())).withProtocol(Protocol.parse("single"))
-            .withDevices(List.of(Device.parse("cpu"))).withGroupId("sasl-engine");
+            .withInference(InferenceSettings.from(CONFIG).withDevices(List.of(Device.parse("cpu")))).withGroupId("sasl-engine");
         try (StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, topics)) {
             await(() -> running.engine().metrics().predictions() >= frames, Duration.ofSeconds(120), () -> "the frames to be predicted");
         }
