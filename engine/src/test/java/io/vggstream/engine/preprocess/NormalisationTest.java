@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vggstream.engine.model.Model;
+import io.vggstream.engine.model.Normalisation;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.engine.testing.Frames;
 import io.vggstream.topics.card.ModelCard;
@@ -129,7 +130,7 @@ class NormalisationTest {
     @Test
     void shouldRefuseANormalisationOutsideFloatNamingTheField() {
         ModelCard huge = card(new ModelCard.Input("rgb", 1e300, List.of(0.0, 0.0, 0.0), List.of(1.0, 1.0, 1.0)));
-        assertThatThrownBy(() -> Plan.input(huge)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Normalisation.of(huge)).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("'input.scale'").hasMessageContaining("float32");
     }
 }
