@@ -8,26 +8,44 @@ import java.util.Arrays;
  * A model card's {@code x = (pixel * scale - mean[k]) / std[k]} is {@code mul = scale / std},
  * {@code add = -mean / std}; its {@code /1} convention (RGB, mean subtracted) is {@code mul = 1},
  * {@code add = -mean}, and {@code p * 1 + (-m)} is exactly {@code p - m} in IEEE arithmetic. The
- * channel order is resolved into source offsets once per window, so the per-pixel loop has no branch.
+ * channel order is resolved into source offsets once per window, so the per-pixel loop has no branch;
+ * and as a byte has 256 values, {@code p * mul + add} is computed once per value and channel (a
+ * 3 KB table, the same floats), so the loop reads a table instead of converting and multiplying.
  *
- * @param bgr true when input channel 0 is the image's blue channel (Caffe's order), false for red
- * @param mul per input channel, in the input's channel order
- * @param add per input channel, in the input's channel order
+ * <p>Immutable; equal when the order, multipliers and offsets are.
  */
-public record ChannelAffine(boolean bgr, float[] mul, float[] add) {
+public final class ChannelAffine {
 
     private static final float[] ONES = {1f, 1f, 1f};
 
-    public ChannelAffine {
+    private final boolean bgr;
+    private final float[] mul;
+    private final float[] add;
+    /** {@code values[k][p] = p * mul[k] + add[k]}, in float arithmetic, for every byte value p. */
+    private final float[][] values;
+
+    /**
+     * @param bgr true when input channel 0 is the image's blue channel (Caffe's order), false for red
+     * @param mul per input channel, in the input's channel order
+     * @param add per input channel, in the input's channel order
+     */
+    public ChannelAffine(boolean bgr, float[] mul, float[] add) {
         if (mul.length != 3 || add.length != 3) {
             throw new IllegalArgumentException("a channel map needs 3 multipliers and 3 offsets, got " + mul.length + " and " + add.length);
         }
-        mul = mul.clone();
-        add = add.clone();
+        this.bgr = bgr;
+        this.mul = mul.clone();
+        this.add = add.clone();
         for (int k = 0; k < 3; k++) {
             if (!Float.isFinite(mul[k]) || mul[k] == 0 || !Float.isFinite(add[k])) {
                 throw new IllegalArgumentException("input channel " + k + ": multiplier " + mul[k] + " and offset " + add[k]
                     + " must be finite floats, the multiplier non-zero");
+            }
+        }
+        values = new float[3][256];
+        for (int k = 0; k < 3; k++) {
+            for (int p = 0; p < 256; p++) {
+                values[k][p] = p * this.mul[k] + this.add[k];
             }
         }
     }
@@ -61,24 +79,24 @@ public record ChannelAffine(boolean bgr, float[] mul, float[] add) {
         return new ChannelAffine(bgr, mul, add);
     }
 
+    /** True when input channel 0 is the image's blue channel. */
+    public boolean bgr() {
+        return bgr;
+    }
+
     /** A copy of the multipliers. */
-    @Override
     public float[] mul() {
         return mul.clone();
     }
 
     /** A copy of the offsets. */
-    @Override
     public float[] add() {
         return add.clone();
     }
 
-    float mul(int k) {
-        return mul[k];
-    }
-
-    float add(int k) {
-        return add[k];
+    /** The input values of input channel k for the byte values 0 to 255: the table itself, not to be written. */
+    float[] values(int k) {
+        return values[k];
     }
 
     @Override

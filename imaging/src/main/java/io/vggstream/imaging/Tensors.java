@@ -32,21 +32,19 @@ public final class Tensors {
         int i0 = src0[0];
         int i1 = src0[1];
         int i2 = src0[2];
-        float m0 = map.mul(0);
-        float m1 = map.mul(1);
-        float m2 = map.mul(2);
-        float a0 = map.add(0);
-        float a1 = map.add(1);
-        float a2 = map.add(2);
+        // p * mul + add for each byte value: the same floats as computing them here, without the conversion and multiply.
+        float[] t0 = map.values(0);
+        float[] t1 = map.values(1);
+        float[] t2 = map.values(2);
         byte[] src = s.data();
         for (int y = 0; y < ch; y++) {
             int row = ((y0 + y) * s.width() + x0) * channels;
             int d = offset + y * cw;
             for (int x = 0; x < cw; x++) {
                 int p = row + (flip ? cw - 1 - x : x) * channels;
-                dst[d + x] = (src[p + i0] & 0xff) * m0 + a0;
-                dst[plane + d + x] = (src[p + i1] & 0xff) * m1 + a1;
-                dst[2 * plane + d + x] = (src[p + i2] & 0xff) * m2 + a2;
+                dst[d + x] = t0[src[p + i0] & 0xff];
+                dst[plane + d + x] = t1[src[p + i1] & 0xff];
+                dst[2 * plane + d + x] = t2[src[p + i2] & 0xff];
             }
         }
     }
@@ -64,12 +62,10 @@ public final class Tensors {
         int i0 = src0[0];
         int i1 = src0[1];
         int i2 = src0[2];
-        float m0 = map.mul(0);
-        float m1 = map.mul(1);
-        float m2 = map.mul(2);
-        float a0 = map.add(0);
-        float a1 = map.add(1);
-        float a2 = map.add(2);
+        // p * mul + add for each byte value: the same floats as computing them here, without the conversion and multiply.
+        float[] t0 = map.values(0);
+        float[] t1 = map.values(1);
+        float[] t2 = map.values(2);
         byte[] src = s.data();
         for (int y = 0; y < ch; y++) {
             int row = ((y0 + y) * s.width() + x0) * channels;
@@ -77,9 +73,9 @@ public final class Tensors {
             int last = dst + cw - 1;
             for (int x = 0; x < cw; x++) {
                 int p = row + x * channels;
-                float v0 = (src[p + i0] & 0xff) * m0 + a0;
-                float v1 = (src[p + i1] & 0xff) * m1 + a1;
-                float v2 = (src[p + i2] & 0xff) * m2 + a2;
+                float v0 = t0[src[p + i0] & 0xff];
+                float v1 = t1[src[p + i1] & 0xff];
+                float v2 = t2[src[p + i2] & 0xff];
                 plain[dst + x] = v0;
                 plain[plane + dst + x] = v1;
                 plain[2 * plane + dst + x] = v2;

@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * One frame's preprocessing, as a preprocessor actor does it: JPEG decode (OpenCV), rescale to each
- * Q, flipped and unflipped dense tensors normalised as a card says. {@code decode} isolates the JPEG decode.
+ * Q, flipped and unflipped dense tensors normalised as a card says. {@code decode} isolates the JPEG
+ * decode, {@code tensors} the tensor pass.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,6 +48,9 @@ public class PreprocessBenchmark {
 
     private byte[] jpeg;
     private List<Plan> plans;
+    private io.vggstream.imaging.Pixels rescaled;
+    private float[] plain;
+    private float[] mirror;
 
     @Setup
     public void setUp() {
@@ -60,6 +64,18 @@ public class PreprocessBenchmark {
             default -> throw new IllegalArgumentException("input must be mean, torchvision or caffe, was " + input);
         };
         plans = List.of(new Plan(0, qs, true, true, false, 224, map));
+        try (io.vggstream.imaging.Decoded d = io.vggstream.imaging.Decoded.decode(jpeg).orElseThrow()) {
+            rescaled = d.rescale(qs.get(0));
+        }
+        plain = new float[3 * rescaled.width() * rescaled.height()];
+        mirror = new float[plain.length];
+    }
+
+    /** The tensor pass alone: the first Q's rescaled image to the dense tensor and its mirror, normalised as the card says. */
+    @Benchmark
+    public float[] tensors() {
+        io.vggstream.imaging.Tensors.chwAndMirror(rescaled, 0, 0, rescaled.width(), rescaled.height(), plans.get(0).input(), plain, mirror);
+        return mirror;
     }
 
     /** Decode, rescale, flip, subtract the mean: every variant of the frame. */
