@@ -95,4 +95,45 @@ class ImagingTest {
         assertThatThrownBy(() -> Tensors.chw(p, 1, 0, 2, 1, false, new float[3], out, 0)).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("not inside");
     }
+
+    @Test
+    void shouldGiveTheSameBitsForAMultiplierOfOneAsTheMeanSubtractionDid() {
+        // Every byte value against 500 float means: p * 1 + (-m) is p - m, bit for bit.
+        byte[] all = new byte[256 * 3];
+        for (int p = 0; p < 256; p++) {
+            all[3 * p] = (byte) p;
+            all[3 * p + 1] = (byte) p;
+            all[3 * p + 2] = (byte) p;
+        }
+        Pixels img = new Pixels(256, 1, Pixels.Layout.RGB, all);
+        java.util.Random r = new java.util.Random(14);
+        float[] out = new float[3 * 256];
+        for (int i = 0; i < 500; i++) {
+            float[] mean = {(float) (r.nextDouble() * 255), (float) (r.nextDouble() * 255), (float) (r.nextDouble() * 255)};
+            Tensors.chw(img, 0, 0, 256, 1, false, ChannelAffine.minus(mean), out, 0);
+            for (int c = 0; c < 3; c++) {
+                for (int p = 0; p < 256; p++) {
+                    assertThat(Float.floatToRawIntBits(out[c * 256 + p])).isEqualTo(Float.floatToRawIntBits(p - mean[c]));
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldTakeInputChannelZeroFromBlueForABgrMapWhateverTheLayout() {
+        byte[] rgb = {10, 20, 30, 40, 50, 60};
+        ChannelAffine caffe = new ChannelAffine(true, new float[] {1, 2, 4}, new float[] {-1, -2, -3});
+        float[] plain = new float[6];
+        float[] mirror = new float[6];
+        for (Pixels p : new Pixels[] {new Pixels(2, 1, Pixels.Layout.RGB, rgb),
+            new Pixels(2, 1, Pixels.Layout.BGR, new byte[] {30, 20, 10, 60, 50, 40})}) {
+            Tensors.chwAndMirror(p, 0, 0, 2, 1, caffe, plain, mirror);
+            assertThat(plain).containsExactly(30 - 1, 60 - 1, 40 - 2, 100 - 2, 40 - 3, 160 - 3);
+            assertThat(mirror).containsExactly(60 - 1, 30 - 1, 100 - 2, 40 - 2, 160 - 3, 40 - 3);
+            Tensors.chw(p, 0, 0, 2, 1, true, caffe, plain, 0);
+            assertThat(plain).containsExactly(mirror);
+        }
+        assertThatThrownBy(() -> new ChannelAffine(false, new float[] {Float.POSITIVE_INFINITY, 1, 1}, new float[3]))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("channel 0");
+    }
 }

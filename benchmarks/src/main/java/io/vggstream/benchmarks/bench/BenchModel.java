@@ -88,8 +88,14 @@ public record BenchModel(Model model, String description, boolean randomWeights)
     public static BenchModel load(Path dir) {
         Model m = Model.load(dir);
         var c = m.card();
-        return new BenchModel(m, String.format(Locale.ROOT, "%s: VGG-%s, width %s, FC %d, %d classes, crop %d (exported model from %s, %s)",
-            m.name(), c.config(), c.width(), c.fc(), c.numClasses(), c.crop(), dir, size(m.onnx())), false);
+        // An imported model's conv stack may be none of the paper's: its card then lists it layer by layer.
+        String net = io.vggstream.topics.card.ModelCard.CUSTOM.equals(c.config())
+            ? "a custom VGG stack (" + c.stack().size() + " layers)" : "VGG-" + c.config();
+        String from = c.source() != null ? "imported from " + c.source().file() + " (" + c.source().layout() + ") into " + dir
+            : "exported model from " + dir;
+        return new BenchModel(m, String.format(Locale.ROOT, "%s: %s, width %s, FC %d, %d classes, crop %d, input %s (%s, %s)",
+            m.name(), net, c.width(), c.fc(), c.numClasses(), c.crop(), io.vggstream.engine.model.Normalisation.describe(c), from,
+            size(m.onnx())), false);
     }
 
     /**

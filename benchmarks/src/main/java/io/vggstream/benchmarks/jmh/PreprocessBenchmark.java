@@ -6,6 +6,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import io.vggstream.benchmarks.frames.SyntheticFrames;
 import io.vggstream.engine.preprocess.Plan;
 import io.vggstream.engine.preprocess.Preprocessing;
+import io.vggstream.imaging.ChannelAffine;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * One frame's preprocessing, as a preprocessor actor does it: JPEG decode (OpenCV), rescale to each
- * Q, flipped and unflipped dense tensors minus the mean. {@code decode} isolates the JPEG decode.
+ * Q, flipped and unflipped dense tensors normalised as a card says. {@code decode} isolates the JPEG
+ * decode, {@code tensors} the tensor pass.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -37,15 +39,43 @@ public class PreprocessBenchmark {
     @Param({"224", "224:256:288"})
     public String scales;
 
+    /**
+     * The card's input normalisation: {@code mean} (a /1 card: RGB minus the mean), {@code torchvision}
+     * (RGB, /255, mean and std) or {@code caffe} (BGR minus the BGR mean). Same per-pixel work in each.
+     */
+    @Param({"mean", "torchvision", "caffe"})
+    public String input;
+
     private byte[] jpeg;
     private List<Plan> plans;
+    private io.vggstream.imaging.Pixels rescaled;
+    private float[] plain;
+    private float[] mirror;
 
     @Setup
     public void setUp() {
         jpeg = SyntheticFrames.jpeg(SyntheticFrames.Resolution.parse(resolution).width(),
             SyntheticFrames.Resolution.parse(resolution).height(), 7);
         List<Integer> qs = Arrays.stream(scales.split(":")).map(Integer::parseInt).toList();
-        plans = List.of(new Plan(0, qs, true, true, false, 224, new float[] {123.68f, 116.78f, 103.94f}));
+        ChannelAffine map = switch (input) {
+            case "mean" -> ChannelAffine.minus(new float[] {123.68f, 116.78f, 103.94f});
+            case "torchvision" -> ChannelAffine.of(false, 1 / 255.0, new double[] {0.485, 0.456, 0.406}, new double[] {0.229, 0.224, 0.225});
+            case "caffe" -> ChannelAffine.of(true, 1, new double[] {103.939, 116.779, 123.68}, new double[] {1, 1, 1});
+            default -> throw new IllegalArgumentException("input must be mean, torchvision or caffe, was " + input);
+        };
+        plans = List.of(new Plan(0, qs, true, true, false, 224, map));
+        try (io.vggstream.imaging.Decoded d = io.vggstream.imaging.Decoded.decode(jpeg).orElseThrow()) {
+            rescaled = d.rescale(qs.get(0));
+        }
+        plain = new float[3 * rescaled.width() * rescaled.height()];
+        mirror = new float[plain.length];
+    }
+
+    /** The tensor pass alone: the first Q's rescaled image to the dense tensor and its mirror, normalised as the card says. */
+    @Benchmark
+    public float[] tensors() {
+        io.vggstream.imaging.Tensors.chwAndMirror(rescaled, 0, 0, rescaled.width(), rescaled.height(), plans.get(0).input(), plain, mirror);
+        return mirror;
     }
 
     /** Decode, rescale, flip, subtract the mean: every variant of the frame. */

@@ -1,28 +1,41 @@
 package io.vggstream.cli.engine;
 
-import io.vggstream.engine.runtime.Engine;
-import io.vggstream.engine.api.Classification;
-import io.vggstream.engine.fusion.Fusion;
-import java.io.IOException;
+import io.vggstream.engine.eval.Classify;
+import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.topics.TopicsSettings;
+import io.vggstream.topics.prediction.Prediction;
+import io.vggstream.topics.prediction.PredictionSerializer;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code vggstream classify IMAGE...}: the engine's answer for images on disk, no Kafka. */
+/** {@code vggstream classify IMAGE...}: the engine's answer for images on disk, no Kafka (the job is {@link Classify}). */
 @Command(name = "classify", mixinStandardHelpOptions = true,
-    description = "Classify image files with the chosen protocol and print the top classes of each (no Kafka).")
+    description = {"Classify image files with the chosen protocol and print the top classes of each (no Kafka).",
+        "With --json, one prediction record per image and line, in the predictions topic's JSON: stream and source.topic are"
+            + " the file as given, seq its position among the files (from 0), ts its modification time."})
 public final class ClassifyCommand implements Callable<Integer> {
+
+    /** The longest wait for one image's answer. */
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     @Mixin
     EngineOptions options = new EngineOptions();
+
+    @Option(names = "--json", description = "Print each image's prediction record as one line of JSON (the Kafka contract's), nothing else on stdout.")
+    boolean json;
+
+    @Option(names = "--top", paramLabel = "K", description = "How many classes to give per image (default: vggstream.engine.top-k).")
+    Integer top;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "JPEG, PNG, BMP or WebP files.")
     List<Path> images;
@@ -34,33 +47,34 @@ public final class ClassifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        int failures = 0;
-        try (Engine engine = Engine.start(options.settings(), options.config())) {
-            List<String> classes = engine.classes();
-            out.printf("%s, protocol %s (Q %s)%n", String.join(" + ", engine.models().stream().map(m -> m.name()).toList()),
-                engine.protocol(), engine.scales());
-            for (Path image : images) {
-                byte[] bytes;
-                try {
-                    bytes = Files.readAllBytes(image);
-                } catch (IOException e) {
-                    err.printf("%s: cannot read: %s%n", image, e.getMessage());
-                    failures++;
-                    continue;
-                }
-                Classification o = engine.classify(bytes).toCompletableFuture().get(5, TimeUnit.MINUTES);
-                if (o instanceof Classification.Ok c) {
-                    out.printf("%s%s%n", image, c.partial() ? " (partial)" : "");
-                    for (Fusion.Ranked r : c.top()) {
-                        out.printf(Locale.ROOT, "  %6.2f%%  %s (%d)%n", 100 * r.p(), classes.get(r.index()), r.index());
-                    }
-                } else {
-                    Classification.NotClassified f = (Classification.NotClassified) o;
-                    err.printf("%s: %s (%s)%n", image, f.reason(), f.kind().code());
-                    failures++;
-                }
-            }
+        if (top != null && top < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--top must be at least 1, was " + top);
         }
-        return failures == 0 ? 0 : 1;
+        EngineSettings settings = options.settings();
+        if (top != null) {
+            settings = settings.withTopK(top);
+        }
+        String topic = TopicsSettings.from(options.config()).predictions().name();
+        PredictionSerializer serializer = new PredictionSerializer();
+        Classify.Result result = Classify.run(new Classify.Options(settings, options.config(), images, TIMEOUT), event -> {
+            if (event instanceof Classify.Event.Started s) {
+                if (!json) {
+                    out.printf("%s, protocol %s (Q %s)%n", String.join(" + ", s.models()), s.protocol(), s.scales());
+                }
+            } else if (event instanceof Classify.Event.Classified c) {
+                if (json) {
+                    out.println(new String(serializer.serialize(topic, c.prediction()), StandardCharsets.UTF_8));
+                } else {
+                    out.printf("%s%s%n", c.image(), c.prediction().partial() ? " (partial)" : "");
+                    for (Prediction.Ranked r : c.prediction().top()) {
+                        out.printf(Locale.ROOT, "  %6.2f%%  %s (%d)%n", 100 * r.p(), r.label(), r.index());
+                    }
+                }
+                out.flush();
+            } else if (event instanceof Classify.Event.NotClassified f) {
+                err.printf("%s: %s (%s)%n", f.image(), f.reason(), f.code());
+            }
+        });
+        return result.notClassified() == 0 ? 0 : 1;
     }
 }

@@ -60,18 +60,42 @@ public record Model(String name, Path onnx, ModelCard card) {
     /**
      * Refuses a model whose weights are not the ones its card describes (another export's
      * model.json beside this graph, a file damaged in transit): the card's accuracy and statistics
-     * would then be about other weights. Reads the graph once (a streamed SHA-256).
+     * would then be about other weights. Refuses a card the engine cannot honour (a normalisation
+     * outside float32), and a {@code model.json} whose input normalisation disagrees with the card
+     * inside the graph: the engine trusts {@code model.json} when there is one, so a copy rewritten
+     * on one side only would otherwise feed the graph pixels it was not made for. Reads the graph
+     * once (a streamed SHA-256 that also picks up the embedded card).
      */
     private static Model verified(Model m) {
-        String actual;
+        WeightsDigest.Scan scan;
         try {
-            actual = WeightsDigest.sha256(m.onnx());
+            scan = WeightsDigest.scan(m.onnx());
         } catch (IOException e) {
             throw new ModelLoadException(m.onnx(), "is not a readable ONNX model: " + e.getMessage());
         }
-        if (!actual.equals(m.card().weightsSha256())) {
+        if (!scan.weightsSha256().equals(m.card().weightsSha256())) {
             throw new ModelLoadException(m.onnx(), "its weights do not match its model card: the card says weights_sha256 "
-                + m.card().weightsSha256() + ", the graph's weights hash to " + actual);
+                + m.card().weightsSha256() + ", the graph's weights hash to " + scan.weightsSha256());
+        }
+        try {
+            Normalisation.of(m.card());
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(m.onnx(), "its model card cannot be honoured: " + e.getMessage());
+        }
+        Path json = m.onnx().resolveSibling(ModelCard.FILE_NAME);
+        if (scan.embeddedCard() != null && Files.isRegularFile(json)) {
+            String where = m.onnx() + " (metadata " + ModelCard.ONNX_METADATA_KEY + ")";
+            ModelCard inside;
+            try {
+                inside = ModelCard.fromJson(scan.embeddedCard(), where);
+            } catch (InvalidModelCardException e) {
+                throw new ModelLoadException(m.onnx(), "the card inside the graph is not valid, though " + json + " is: " + e.getMessage());
+            }
+            if (!inside.normalisation().equals(m.card().normalisation())) {
+                throw new ModelLoadException(m.onnx(), "its two model cards disagree on field 'input' (how pixels become the graph's input): "
+                    + json + " says " + Normalisation.describe(m.card()) + ", the card inside the graph says " + Normalisation.describe(inside)
+                    + "; write both from one card (re-export or re-import the model)");
+            }
         }
         return m;
     }
@@ -129,12 +153,13 @@ public record Model(String name, Path onnx, ModelCard card) {
             .addKeyValue("file", onnx().toString())
             .addKeyValue("config", card().config())
             .addKeyValue("classes", card().numClasses())
+            .addKeyValue("input", Normalisation.describe(card()))
             .addKeyValue("workers", workers)
             .addKeyValue("load_ms", loadMs)
             .addKeyValue("warmup_ms", warmMs)
             .addKeyValue("replacement", replacement)
-            .log("model loaded{}: {} from {}, config {}, {} classes, {} worker session(s); load {} ms, warm-up {} ms",
-                replacement ? " (hot swap, now serving)" : "", name(), onnx(), card().config(), card().numClasses(), workers,
-                loadMs, warmMs);
+            .log("model loaded{}: {} from {}, config {}, {} classes, input {}, {} worker session(s); load {} ms, warm-up {} ms",
+                replacement ? " (hot swap, now serving)" : "", name(), onnx(), card().config(), card().numClasses(),
+                Normalisation.describe(card()), workers, loadMs, warmMs);
     }
 }

@@ -15,10 +15,17 @@ import java.util.HexFormat;
  * little-endian float32 data of every initializer, in graph order. The file is read once as a
  * stream of protobuf fields (ModelProto.graph = 7, GraphProto.initializer = 5, TensorProto.raw_data
  * = 9, or its packed float_data = 4, the same bytes), so memory stays flat whatever the model's size.
+ * The same pass picks up the card the graph carries (ModelProto.metadata_props = 14, an entry of key
+ * = 1 and value = 2, under {@code vggstream.model_card}), so both copies of a card can be compared.
  */
 final class WeightsDigest {
 
     private static final int MODEL_GRAPH = 7;
+    private static final int MODEL_METADATA = 14;
+    private static final int ENTRY_KEY = 1;
+    private static final int ENTRY_VALUE = 2;
+    /** A metadata entry larger than this is not a card: skipped unread. */
+    private static final long MAX_ENTRY = 16L << 20;
     private static final int GRAPH_INITIALIZER = 5;
     private static final int TENSOR_FLOAT_DATA = 4;
     private static final int TENSOR_RAW_DATA = 9;
@@ -30,8 +37,23 @@ final class WeightsDigest {
     private WeightsDigest() {
     }
 
+    /**
+     * What one read of an ONNX file tells.
+     *
+     * @param weightsSha256 the hex SHA-256 of the initializers
+     * @param embeddedCard the JSON under {@code vggstream.model_card} in the metadata, or null when there is none
+     */
+    record Scan(String weightsSha256, String embeddedCard) {
+    }
+
     /** The hex SHA-256 of {@code onnx}'s initializers. */
     static String sha256(Path onnx) throws IOException {
+        return scan(onnx).weightsSha256();
+    }
+
+    /** The weights' hash and the embedded card, in one streamed read. */
+    static Scan scan(Path onnx) throws IOException {
+        String card = null;
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -60,12 +82,61 @@ final class WeightsDigest {
                             r.skip(wire(g), graphEnd);
                         }
                     }
+                } else if (field(tag) == MODEL_METADATA && wire(tag) == BYTES) {
+                    String value = entry(r, end);
+                    if (value != null) {
+                        card = value;
+                    }
                 } else {
                     r.skip(wire(tag), end);
                 }
             }
         }
-        return HexFormat.of().formatHex(sha.digest());
+        return new Scan(HexFormat.of().formatHex(sha.digest()), card);
+    }
+
+    /** The value of a metadata entry whose key is the card's, or null; an entry that does not parse as one is passed over. */
+    private static String entry(Reader r, long limit) throws IOException {
+        long entryEnd = r.end(limit);
+        if (entryEnd - r.pos > MAX_ENTRY) {
+            r.discard(entryEnd - r.pos, entryEnd);
+            return null;
+        }
+        byte[] bytes = r.bytes((int) (entryEnd - r.pos));
+        String key = null;
+        String value = null;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+            long tag = varint(b);
+            if (tag < 0 || wire(tag) != BYTES) {
+                return null;
+            }
+            long len = varint(b);
+            if (len < 0 || len > b.remaining()) {
+                return null;
+            }
+            String text = new String(bytes, b.position(), (int) len, java.nio.charset.StandardCharsets.UTF_8);
+            b.position(b.position() + (int) len);
+            if (field(tag) == ENTRY_KEY) {
+                key = text;
+            } else if (field(tag) == ENTRY_VALUE) {
+                value = text;
+            }
+        }
+        return io.vggstream.topics.card.ModelCard.ONNX_METADATA_KEY.equals(key) ? value : null;
+    }
+
+    /** A varint from {@code b}, or -1 when it is cut short or too long. */
+    private static long varint(java.nio.ByteBuffer b) {
+        long v = 0;
+        for (int shift = 0; shift < 64 && b.hasRemaining(); shift += 7) {
+            int x = b.get() & 0xff;
+            v |= (long) (x & 0x7f) << shift;
+            if ((x & 0x80) == 0) {
+                return v;
+            }
+        }
+        return -1;
     }
 
     private static int field(long tag) {
@@ -126,7 +197,21 @@ final class WeightsDigest {
             }
         }
 
-        private void discard(long n, long limit) throws IOException {
+        byte[] bytes(int n) throws IOException {
+            byte[] out = new byte[n];
+            int off = 0;
+            while (off < n) {
+                int got = in.read(out, off, n - off);
+                if (got < 0) {
+                    throw new EOFException("the file ends inside a field");
+                }
+                off += got;
+            }
+            pos += n;
+            return out;
+        }
+
+        void discard(long n, long limit) throws IOException {
             if (pos + n > limit) {
                 throw new IOException("a field runs past its enclosing message");
             }

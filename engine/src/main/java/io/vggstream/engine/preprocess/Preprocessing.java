@@ -20,7 +20,8 @@ import java.util.TreeSet;
  * From encoded bytes to the paper's test-time variants: check the format by its magic bytes and
  * the declared size against {@link ImageLimits}, decode, rescale isotropically so the smallest
  * side is each Q, take the dense whole image and/or the 5x5 grid of crops, with or without the
- * horizontal flip, mean-subtracted, as CHW float tensors. Decoding, rescaling and the tensors are
+ * horizontal flip, normalised as the model's card says (channel order, scale, mean, std: the
+ * plan's {@link Plan#input()}), as CHW float tensors. Decoding, rescaling and the tensors are
  * the {@code imaging} module's, the same code the trainer evaluates with. Images smaller than Q
  * are scaled up like any other. Native Mats are closed before returning.
  */
@@ -214,14 +215,14 @@ public final class Preprocessing {
     static Variant[] tensorAndMirror(Plan plan, boolean crop, Pixels s, int x0, int y0, int cw, int ch) {
         float[] chw = new float[3 * cw * ch];
         float[] mirror = new float[3 * cw * ch];
-        Tensors.chwAndMirror(s, x0, y0, cw, ch, Tensors.minus(plan.meanRgb()), chw, mirror);
+        Tensors.chwAndMirror(s, x0, y0, cw, ch, plan.input(), chw, mirror);
         return new Variant[] {new Variant(plan.model(), crop, ch, cw, chw), new Variant(plan.model(), crop, ch, cw, mirror)};
     }
 
-    /** The window (x0, y0, cw, ch) of {@code s} as RGB CHW floats minus the mean, mirrored if asked. */
+    /** The window (x0, y0, cw, ch) of {@code s} as CHW floats normalised as the plan says, mirrored if asked. */
     static Variant tensor(Plan plan, boolean crop, Pixels s, int x0, int y0, int cw, int ch, boolean flip) {
         float[] chw = new float[3 * cw * ch];
-        Tensors.chw(s, x0, y0, cw, ch, flip, Tensors.minus(plan.meanRgb()), chw, 0);
+        Tensors.chw(s, x0, y0, cw, ch, flip, plan.input(), chw, 0);
         return new Variant(plan.model(), crop, ch, cw, chw);
     }
 

@@ -127,4 +127,24 @@ class WeightsCheckTest {
             assertThat(Model.load(m.dir()).card()).isEqualTo(m.card());
         }
     }
+
+    @Test
+    void shouldFindTheEmbeddedCardAmongTheMetadataInTheSameRead() throws Exception {
+        ByteArrayOutputStream m = new ByteArrayOutputStream();
+        m.write(onnx());
+        ByteArrayOutputStream other = new ByteArrayOutputStream();
+        field(other, 1, "producer".getBytes(StandardCharsets.UTF_8));
+        field(other, 2, "someone".getBytes(StandardCharsets.UTF_8));
+        field(m, 14, other.toByteArray());
+        ByteArrayOutputStream card = new ByteArrayOutputStream();
+        field(card, 1, ModelCard.ONNX_METADATA_KEY.getBytes(StandardCharsets.UTF_8));
+        field(card, 2, "{\"format\": \"x\"}".getBytes(StandardCharsets.UTF_8));
+        field(m, 14, card.toByteArray());
+        Path file = Files.write(dir.resolve("with-card.onnx"), m.toByteArray());
+        WeightsDigest.Scan scan = WeightsDigest.scan(file);
+        assertThat(scan.weightsSha256()).isEqualTo(expected());
+        assertThat(scan.embeddedCard()).isEqualTo("{\"format\": \"x\"}");
+        assertThat(WeightsDigest.scan(Files.write(dir.resolve("without.onnx"), onnx())).embeddedCard())
+            .as("a metadata field that is no entry is passed over").isNull();
+    }
 }

@@ -69,12 +69,26 @@ public final class TestModels {
 
     /** As above with crop size {@code crop} (the paper's 224, say); {@link Exported#classic} assumes {@link #CROP}. */
     public static Exported export(VggConfig config, double width, int fc, long seed, Path dir, TrainScale scale, int crop) {
+        return export(config, width, fc, seed, dir, scale, crop, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * The default test model (config A, S = 37) with its card rewritten by {@code card} before the
+     * export writes it, into the graph's metadata and {@code model.json} alike (an imported model's
+     * {@code /2} card, say).
+     */
+    public static Exported export(Path dir, java.util.function.UnaryOperator<ModelCard> card) {
+        return export(VggConfig.A, 1 / 16.0, 32, 42, dir, new TrainScale(37, 37), CROP, card);
+    }
+
+    private static Exported export(VggConfig config, double width, int fc, long seed, Path dir, TrainScale scale, int crop,
+                                   java.util.function.UnaryOperator<ModelCard> rewrite) {
         VggSpec spec = new VggSpec(config, width, fc, CLASSES, crop);
         NDManager manager = NDManager.newBaseManager();
         try {
             VggNet net = RandomVgg.distinctive(spec, seed, manager);
-            ModelCard card = OnnxExporter.export(net, sha -> ModelCards.card(spec, NAMES, MEAN, scale, null,
-                Map.of("config", config.label(), "seed", Long.toString(seed)), sha), dir);
+            ModelCard card = OnnxExporter.export(net, sha -> rewrite.apply(ModelCards.card(spec, NAMES, MEAN, scale, null,
+                Map.of("config", config.label(), "seed", Long.toString(seed)), sha)), dir);
             return new Exported(dir, net, manager, card);
         } catch (IOException e) {
             manager.close();
