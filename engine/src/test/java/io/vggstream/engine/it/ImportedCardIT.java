@@ -109,8 +109,8 @@ class ImportedCardIT {
         EngineSettings s = EngineSettings.from(CONFIG)
             .withModels(List.of(caffe.dir()))
             .withProtocol(Protocol.parse("single,flips=off,scales=32"))
-            .withDevices(List.of(io.vggstream.engine.infer.Device.parse("cpu")))
-            .withBatching(1, Duration.ZERO);
+            .withInference(io.vggstream.engine.settings.InferenceSettings.from(CONFIG)
+                .withDevices(List.of(io.vggstream.engine.infer.Device.parse("cpu"))).withMaxBatchSize(1).withMaxDelay(Duration.ZERO));
         try (Engine e = Engine.start(s, CONFIG)) {
             Classification.Ok c = (Classification.Ok) e.classify(Frames.encode(img, "png")).toCompletableFuture().get(60, TimeUnit.SECONDS);
             assertThat(c.variants()).isEqualTo(1);
