@@ -1,6 +1,8 @@
 package io.vggstream.trainer.export;
 
 import ai.djl.ndarray.NDArray;
+import io.vggstream.onnx.DenseGraph;
+import io.vggstream.onnx.Proto;
 import io.vggstream.topics.card.ModelCard;
 import io.vggstream.trainer.model.Layer;
 import io.vggstream.trainer.model.VggNet;
@@ -35,12 +37,12 @@ import java.util.function.Function;
  */
 public final class OnnxExporter {
 
-    public static final String INPUT = "image";
-    public static final String POSTERIOR = "posterior";
-    public static final String FEATURE = "feature";
-    public static final int OPSET = 17;
-    public static final long IR_VERSION = 8;
-    public static final String MODEL_FILE = "model.onnx";
+    public static final String INPUT = DenseGraph.INPUT;
+    public static final String POSTERIOR = DenseGraph.POSTERIOR;
+    public static final String FEATURE = DenseGraph.FEATURE;
+    public static final int OPSET = DenseGraph.OPSET;
+    public static final long IR_VERSION = DenseGraph.IR_VERSION;
+    public static final String MODEL_FILE = DenseGraph.MODEL_FILE;
 
     private static final int FLOAT = 1;
     private static final int ATTR_FLOAT = 1;
