@@ -32,15 +32,15 @@ import java.util.Random;
  *       Reshape to [1, -1] before {@code fc6}, Dropout {@code drop6}, Softmax {@code prob} out.
  * </ul>
  */
-final class ClassicVgg {
+public final class ClassicVgg {
 
-    enum Pattern { TORCHVISION, ZOO, CAFFE }
+    public enum Pattern { TORCHVISION, ZOO, CAFFE }
 
     /** Which part of the net the file holds. */
-    enum Part { FULL, TRUNK, HEAD }
+    public enum Part { FULL, TRUNK, HEAD }
 
     /** Width 1/16 of config A: 4, 8, 16, 32, 32 channels. */
-    static final int[][] A_16 = {{4}, {8}, {16, 16}, {32, 32}, {32, 32}};
+    public static final int[][] A_16 = {{4}, {8}, {16, 16}, {32, 32}, {32, 32}};
 
     final Pattern pattern;
     final int[][] stages;
@@ -68,7 +68,7 @@ final class ClassicVgg {
     private final int[] fcIn = new int[3];
     private final int[] fcOut = new int[3];
 
-    ClassicVgg(Pattern pattern, int[][] stages, int fc, int classes, long seed) {
+    public ClassicVgg(Pattern pattern, int[][] stages, int fc, int classes, long seed) {
         this.pattern = pattern;
         this.stages = stages;
         this.fc = fc;
@@ -115,7 +115,7 @@ final class ClassicVgg {
     }
 
     /** Writes the part as {@code file} (external data, if asked, beside it). */
-    Path write(Path file, Part part) throws IOException {
+    public Path write(Path file, Part part) throws IOException {
         List<Proto> nodes = new ArrayList<>();
         List<Proto> inits = new ArrayList<>();
         List<String> initNames = new ArrayList<>();
