@@ -58,6 +58,9 @@ class ImportCommandTest {
         assertThat(card.trainingScale()).isEqualTo(new ModelCard.Scale(256, 512));
         assertThat(card.recipe()).containsEntry("name", "tiny");
         assertThat(dir.resolve("out/model.onnx")).isRegularFile();
+        // the engine's loader takes the folder: the card validates and weights_sha256 is what it hashes
+        // (serving it with the card's input normalisation is the engine's side, tested there)
+        assertThat(io.vggstream.engine.model.Model.load(dir.resolve("out")).card()).isEqualTo(card);
     }
 
     @Test
