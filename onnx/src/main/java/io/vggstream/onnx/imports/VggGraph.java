@@ -140,6 +140,9 @@ record VggGraph(String input, List<Trunk> trunk, List<Fc> fcs, Node softmax, boo
 
         VggGraph run(String input, List<Node> nodes, Set<Node> shapeOnly) throws IOException {
             String x = input;
+            // a shape computed from the chain (Shape -> Gather -> Concat) feeds Reshape like a constant
+            Set<String> shapes = new HashSet<>();
+            shapeOnly.forEach(n -> shapes.addAll(n.outputs()));
             for (Node n : nodes) {
                 if (shapeOnly.contains(n)) {
                     continue;
@@ -153,7 +156,7 @@ record VggGraph(String input, List<Trunk> trunk, List<Fc> fcs, Node softmax, boo
                     throw refuse(n, "does not read the chain's tensor '" + x + "' (a side branch): not a plain VGG");
                 }
                 for (String in : n.inputs()) {
-                    if (!in.isEmpty() && !in.equals(x) && !consts.containsKey(in)) {
+                    if (!in.isEmpty() && !in.equals(x) && !consts.containsKey(in) && !shapes.contains(in)) {
                         throw refuse(n, "takes two activations, '" + x + "' and '" + in + "' (a residual or"
                                 + " multi-path net): not a plain VGG");
                     }

@@ -52,6 +52,13 @@ public final class ClassicVgg {
     float alpha = 1f;
     float beta = 1f;
     boolean floatData;
+    /** float_data unpacked: one fixed32 field per value (protobuf parsers must accept both forms). */
+    boolean unpackedFloatData;
+    /**
+     * Reshape's target shape computed as torch 1.x's exporter did for {@code x.view(x.size(0), -1)}:
+     * Shape, Gather (index 0), Unsqueeze, Concat with a Constant -1.
+     */
+    boolean shapeChain;
     boolean external;
     boolean ir3;
     Boolean reshape;
@@ -214,7 +221,17 @@ public final class ClassicVgg {
             x = y;
         }
         boolean useReshape = reshape != null ? reshape : pattern == Pattern.CAFFE;
-        if (useReshape) {
+        if (useReshape && shapeChain) {
+            nodes.add(node("Shape", "Shape_30", "shape_30", x));
+            nodes.add(node("Constant", "Constant_31", "const_31").message(5, tensorAttr(new long[0], 0)));
+            nodes.add(node("Gather", "Gather_32", "gather_32", "shape_30", "const_31").message(5, intAttr("axis", 0)));
+            nodes.add(node("Unsqueeze", "Unsqueeze_33", "unsqueeze_33", "gather_32").message(5, ints("axes", 0)));
+            nodes.add(node("Constant", "Constant_34", "const_34").message(5, tensorAttr(new long[] {1}, -1)));
+            nodes.add(node("Concat", "Concat_35", "concat_35", "unsqueeze_33", "const_34").message(5, intAttr("axis", 0)));
+            String y = out("Reshape_36");
+            nodes.add(node("Reshape", "Reshape_36", y, x, "concat_35"));
+            x = y;
+        } else if (useReshape) {
             String shapeName = "pool5_shape";
             Proto t = new Proto().varint(1, 2).varint(2, 7).string(8, shapeName);
             java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
@@ -333,6 +350,10 @@ public final class ClassicVgg {
             t.message(13, new Proto().string(1, "offset").string(2, Long.toString(offset)));
             t.message(13, new Proto().string(1, "length").string(2, Long.toString(b.capacity())));
             t.varint(14, 1);
+        } else if (unpackedFloatData) {
+            for (float v : values) {
+                t.float32(4, v);
+            }
         } else if (floatData) {
             t.bytes(4, b.array()); // packed repeated float: the same bytes as raw_data, field 4
         } else {
@@ -406,6 +427,16 @@ public final class ClassicVgg {
             a.varint(8, v);
         }
         return a.varint(20, 7);
+    }
+
+    /** A Constant's {@code value}: an int64 tensor of these dims holding {@code v} (int64_data, unpacked). */
+    static Proto tensorAttr(long[] dims, long v) {
+        Proto t = new Proto();
+        for (long d : dims) {
+            t.varint(1, d);
+        }
+        t.varint(2, 7).varint(7, v);
+        return new Proto().string(1, "value").message(5, t).varint(20, 4);
     }
 
     static Proto intAttr(String name, long v) {

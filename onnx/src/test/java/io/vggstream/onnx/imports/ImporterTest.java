@@ -117,9 +117,11 @@ class ImporterTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"batchNorm", "transB0", "reshape", "flatten", "floatData", "external", "ir3"})
+    @ValueSource(strings = {"batchNorm", "transB0", "reshape", "shapeChain", "flatten", "floatData", "unpackedFloatData",
+        "external", "ir3"})
     void shouldImportEachVariantOfTheClassicGraphExactly(String variant) throws Exception {
-        Pattern pattern = variant.equals("flatten") ? Pattern.CAFFE : Pattern.TORCHVISION;
+        // torch 1.x wrote the Shape/Gather/Concat chain at opset 9: the Caffe pattern's opset
+        Pattern pattern = variant.equals("flatten") || variant.equals("shapeChain") ? Pattern.CAFFE : Pattern.TORCHVISION;
         ClassicVgg vgg = new ClassicVgg(pattern, ClassicVgg.A_16, FC, CLASSES, 5);
         Map<String, Consumer<ClassicVgg>> set = Map.of(
                 "batchNorm", v -> v.batchNorm = true,
@@ -129,6 +131,11 @@ class ImporterTest {
                     v.beta = 2f;
                 },
                 "reshape", v -> v.reshape = true,
+                "shapeChain", v -> {
+                    v.reshape = true;
+                    v.shapeChain = true;
+                },
+                "unpackedFloatData", v -> v.unpackedFloatData = true,
                 "flatten", v -> v.reshape = false,
                 "floatData", v -> v.floatData = true,
                 "external", v -> v.external = true,
@@ -237,6 +244,23 @@ class ImporterTest {
                 .withClasses(classesFile().toString()).withCrop(256)))
                 .isInstanceOf(ImportException.class).hasMessageContaining("so the crop is 224")
                 .extracting(e -> ((ImportException) e).flag()).isEqualTo("--crop");
+    }
+
+    @Test
+    void shouldRefuseAnOpsetOutside7To18() throws Exception {
+        ClassicVgg vgg = new ClassicVgg(Pattern.TORCHVISION, ClassicVgg.A_16, FC, CLASSES, 3);
+        Path source = vgg.write(dir.resolve("tv.onnx"), Part.FULL);
+        byte[] model = Files.readAllBytes(source);
+        // a second opset_import for the default domain: the reader keeps the last, as protobuf maps do
+        Path later = dir.resolve("opset19.onnx");
+        Files.write(later, model);
+        try (var out = Files.newOutputStream(later, java.nio.file.StandardOpenOption.APPEND)) {
+            new io.vggstream.onnx.Proto().message(8, new io.vggstream.onnx.Proto().string(1, "").varint(2, 19))
+                    .writeTo(out);
+        }
+
+        assertThatThrownBy(() -> importOf(later, "auto")).isInstanceOf(ImportException.class)
+                .hasMessageContaining("opset 19; the import reads opsets 7 to 18");
     }
 
     @Test
