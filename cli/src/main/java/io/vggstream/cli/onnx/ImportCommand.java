@@ -1,4 +1,4 @@
-package io.vggstream.cli.imports;
+package io.vggstream.cli.onnx;
 
 import io.vggstream.onnx.MalformedOnnxException;
 import io.vggstream.onnx.imports.ImportException;

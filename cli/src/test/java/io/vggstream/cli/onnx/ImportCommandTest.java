@@ -1,4 +1,4 @@
-package io.vggstream.cli.imports;
+package io.vggstream.cli.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
