@@ -51,7 +51,7 @@ public final class ImportCommand implements Callable<Integer> {
                     + " last layer's outputs (default: ${DEFAULT-VALUE})")
     String classes;
 
-    @Option(names = "--name", description = "a name for the model, kept in the card (default: the file's name)")
+    @Option(names = "--name", paramLabel = "NAME", description = "a name for the model, kept in the card (default: the file's name)")
     String name;
 
     @Option(names = "--channel-order", paramLabel = "rgb|bgr", description = "which image channel feeds input"

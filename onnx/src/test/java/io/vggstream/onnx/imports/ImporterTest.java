@@ -211,6 +211,28 @@ class ImporterTest {
     }
 
     @Test
+    void shouldRefuseAGlobalAveragePoolSayingWhy() throws Exception {
+        ClassicVgg vgg = new ClassicVgg(Pattern.TORCHVISION, ClassicVgg.A_16, FC, CLASSES, 3);
+        vgg.extraOp = "GlobalAveragePool";
+        Path source = vgg.write(dir.resolve("gap.onnx"), Part.FULL);
+
+        assertThatThrownBy(() -> importOf(source, "auto")).isInstanceOf(ImportException.class)
+                .hasMessageContaining("GlobalAveragePool '/features/odd' averages pool5 over space");
+    }
+
+    @Test
+    void shouldRefuseATruncatedFileNamingIt() throws Exception {
+        ClassicVgg vgg = new ClassicVgg(Pattern.TORCHVISION, ClassicVgg.A_16, FC, CLASSES, 3);
+        Path source = vgg.write(dir.resolve("tv.onnx"), Part.FULL);
+        byte[] bytes = Files.readAllBytes(source);
+        Path cut = dir.resolve("cut.onnx");
+        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+
+        assertThatThrownBy(() -> importOf(cut, "auto")).isInstanceOf(MalformedOnnxException.class)
+                .hasMessageStartingWith(cut.toString()).hasMessageContaining("running past its message");
+    }
+
+    @Test
     void shouldRefuseAClassListOfTheWrongLengthNamingBothCounts() throws Exception {
         ClassicVgg vgg = new ClassicVgg(Pattern.TORCHVISION, ClassicVgg.A_16, FC, CLASSES, 3);
         Path source = vgg.write(dir.resolve("tv.onnx"), Part.FULL);
