@@ -8,20 +8,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes a full-size VGG-16 (config D, 138 M weights, about 528 MB) in the node pattern of
+ * Writes a full-size VGG-16 (config D, 138 M weights, 528 MiB) or VGG-19 (E, 144 M, 548 MiB) in the node pattern of
  * torch.onnx.export of torchvision.models.vgg16 in eval mode (opset 17, raw_data initializers,
  * the 1x1 AveragePool, Flatten, Gemm transB 1), with random weights streamed to disk: the
  * generator itself holds one 1 MiB buffer. Used by import-large.sh to measure the import.
  *
- * <p>Run: {@code java -cp onnx/target/classes benchmarks/scripts/WriteRandomVgg16.java OUT.onnx}
+ * <p>Run: {@code java -cp onnx/target/classes benchmarks/scripts/WriteRandomVgg.java OUT.onnx [D|E]}
  */
-public class WriteRandomVgg16 {
+public class WriteRandomVgg {
 
     private static long state = 0x9E3779B97F4A7C15L;
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args[0]);
-        int[][] stages = {{64, 64}, {128, 128}, {256, 256, 256}, {512, 512, 512}, {512, 512, 512}};
+        boolean e = args.length > 1 && args[1].equals("E");
+        int[][] stages = e
+                ? new int[][] {{64, 64}, {128, 128}, {256, 256, 256, 256}, {512, 512, 512, 512}, {512, 512, 512, 512}}
+                : new int[][] {{64, 64}, {128, 128}, {256, 256, 256}, {512, 512, 512}, {512, 512, 512}};
         Proto g = new Proto();
         String x = "input";
         int in = 3;
