@@ -8,7 +8,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HEAP="${1:-400m}"
 CONFIG="${2:-D}"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/vgg16-import.XXXXXX")"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/vgg-import.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 cd "$ROOT"
 [[ -d onnx/target/classes ]] || ./mvnw -B -ntp -q -pl onnx -am -DskipTests package

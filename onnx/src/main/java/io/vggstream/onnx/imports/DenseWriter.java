@@ -1,6 +1,7 @@
 package io.vggstream.onnx.imports;
 
 import io.vggstream.onnx.DenseGraph;
+import io.vggstream.onnx.HashedFloats;
 import io.vggstream.onnx.OnnxModel;
 import io.vggstream.onnx.OnnxModel.Tensor;
 import io.vggstream.onnx.OnnxReader;
@@ -10,8 +11,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,9 +92,9 @@ final class DenseWriter {
             if (t instanceof VggGraph.Conv c) {
                 String name = "conv" + stage + "_" + (++inStage);
                 long[] dims = {c.out(), c.in(), c.kernel(), c.kernel()};
-                inits.add(tensor(name + "_weight", dims, sha, out -> writeFloats(out, sha, convWeight(model, c))));
-                inits.add(tensor(name + "_bias", new long[] {c.out()}, sha,
-                        out -> writeFloats(out, sha, convBias(model, c))));
+                inits.add(HashedFloats.tensor(name + "_weight", dims, sha, out -> out.put(convWeight(model, c))));
+                inits.add(HashedFloats.tensor(name + "_bias", new long[] {c.out()}, sha,
+                        out -> out.put(convBias(model, c))));
                 g.message(1, conv(name, x, c.kernel(), c.kernel() / 2));
                 g.message(1, node("Relu", name + "_relu", List.of(name), name + "_relu"));
                 x = name + "_relu";
@@ -116,8 +115,9 @@ final class DenseWriter {
             int k = i == 0 ? vgg.side() : 1;
             int in = i == 0 ? poolChannels : fc.in();
             String name = names[i];
-            inits.add(tensor(name + "_weight", new long[] {fc.out(), in, k, k}, sha, out -> fcWeight(model, fc, out, sha)));
-            inits.add(tensor(name + "_bias", new long[] {fc.out()}, sha, out -> writeFloats(out, sha, fcBias(model, fc))));
+            inits.add(HashedFloats.tensor(name + "_weight", new long[] {fc.out(), in, k, k}, sha,
+                    out -> fcWeight(model, fc, out)));
+            inits.add(HashedFloats.tensor(name + "_bias", new long[] {fc.out()}, sha, out -> out.put(fcBias(model, fc))));
             g.message(1, conv(name, x, k, 0));
             x = name;
             if (i < 2) {
@@ -208,20 +208,17 @@ final class DenseWriter {
      * alpha * B as [out, in] rows: B's own rows when transB (Flatten's C, H, W order is the conv
      * weight's), else B transposed a block of rows at a time (reads stay sequential in the map).
      */
-    private static void fcWeight(OnnxModel model, VggGraph.Fc fc, OutputStream out, MessageDigest sha)
-            throws IOException {
+    private static void fcWeight(OnnxModel model, VggGraph.Fc fc, HashedFloats.Sink out) throws IOException {
         FloatBuffer b = OnnxReader.floats(model, fc.b());
         float alpha = fc.alpha();
-        ByteBuffer buf = ByteBuffer.allocate(CHUNK * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         if (fc.transB()) {
             float[] chunk = new float[CHUNK];
             while (b.hasRemaining()) {
                 int n = Math.min(chunk.length, b.remaining());
                 b.get(chunk, 0, n);
                 for (int i = 0; i < n; i++) {
-                    buf.putFloat(chunk[i] * alpha);
+                    out.put(chunk[i] * alpha);
                 }
-                flush(buf, out, sha);
             }
             return;
         }
@@ -238,83 +235,7 @@ final class DenseWriter {
                     block[j * in + k] = line[j] * alpha;
                 }
             }
-            for (int j = 0; j < r * in; j++) {
-                if (!buf.hasRemaining()) {
-                    flush(buf, out, sha);
-                }
-                buf.putFloat(block[j]);
-            }
-            flush(buf, out, sha);
-        }
-    }
-
-    private static void writeFloats(OutputStream out, MessageDigest sha, float[] values) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : values) {
-            if (!buf.hasRemaining()) {
-                flush(buf, out, sha);
-            }
-            buf.putFloat(v);
-        }
-        flush(buf, out, sha);
-    }
-
-    private static void flush(ByteBuffer buf, OutputStream out, MessageDigest sha) throws IOException {
-        out.write(buf.array(), 0, buf.position());
-        sha.update(buf.array(), 0, buf.position());
-        buf.clear();
-    }
-
-    /** Writes a tensor's float32 data; called once, when the graph is streamed. */
-    private interface Data {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
-    private static Proto tensor(String name, long[] dims, MessageDigest sha, Data data) {
-        long count = 1;
-        for (long d : dims) {
-            count *= d;
-        }
-        long bytes = count * Float.BYTES;
-        Proto t = new Proto();
-        for (long d : dims) {
-            t.varint(1, d);
-        }
-        return t.varint(2, FLOAT).string(8, name).payload(9, new Proto.Payload() {
-            @Override
-            public long size() {
-                return bytes;
-            }
-
-            @Override
-            public void writeTo(OutputStream out) throws IOException {
-                CountingStream counted = new CountingStream(out);
-                data.writeTo(counted);
-                if (counted.count != bytes) {
-                    throw new IllegalStateException(name + ": wrote " + counted.count + " bytes, the graph needs " + bytes);
-                }
-            }
-        });
-    }
-
-    private static final class CountingStream extends OutputStream {
-        private final OutputStream out;
-        long count;
-
-        CountingStream(OutputStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
+            out.put(block, 0, r * in);
         }
     }
 

@@ -2,6 +2,7 @@ package io.vggstream.trainer.export;
 
 import ai.djl.ndarray.NDArray;
 import io.vggstream.onnx.DenseGraph;
+import io.vggstream.onnx.HashedFloats;
 import io.vggstream.onnx.Proto;
 import io.vggstream.topics.card.ModelCard;
 import io.vggstream.trainer.model.Layer;
@@ -9,12 +10,9 @@ import io.vggstream.trainer.model.VggNet;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -197,36 +195,7 @@ public final class OnnxExporter {
             throw new IllegalStateException(layer + "_" + kind + " has " + array.size() + " values, the graph needs "
                     + count);
         }
-        long bytes = count * Float.BYTES;
-        Proto t = new Proto();
-        for (long d : dims) {
-            t.varint(1, d);
-        }
-        return t.varint(2, FLOAT).string(8, layer + "_" + kind).payload(9, new Proto.Payload() {
-            @Override
-            public long size() {
-                return bytes;
-            }
-
-            @Override
-            public void writeTo(OutputStream out) throws IOException {
-                float[] values = array.toFloatArray();
-                ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-                DigestOutputStream digest = new DigestOutputStream(OutputStream.nullOutputStream(), sha);
-                for (float v : values) {
-                    if (!buf.hasRemaining()) {
-                        flush(buf, out, digest);
-                    }
-                    buf.putFloat(v);
-                }
-                flush(buf, out, digest);
-            }
-        });
-    }
-
-    private static void flush(ByteBuffer buf, OutputStream out, OutputStream digest) throws IOException {
-        out.write(buf.array(), 0, buf.position());
-        digest.write(buf.array(), 0, buf.position());
-        buf.clear();
+        // the card's weights_sha256: the same digest as every writer of the dense form (HashedFloats)
+        return HashedFloats.tensor(layer + "_" + kind, dims, sha, out -> out.put(array.toFloatArray()));
     }
 }
