@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         TopicsCommand.class,
         io.vggstream.cli.trainer.TrainCommand.class,
         io.vggstream.cli.trainer.ExportCommand.class,
+        io.vggstream.cli.onnx.ImportCommand.class,
         io.vggstream.cli.engine.RunCommand.class,
         io.vggstream.cli.engine.ClassifyCommand.class,
         io.vggstream.cli.engine.StatusCommand.class,

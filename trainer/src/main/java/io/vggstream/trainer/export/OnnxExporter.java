@@ -1,18 +1,18 @@
 package io.vggstream.trainer.export;
 
 import ai.djl.ndarray.NDArray;
+import io.vggstream.onnx.DenseGraph;
+import io.vggstream.onnx.HashedFloats;
+import io.vggstream.onnx.Proto;
 import io.vggstream.topics.card.ModelCard;
 import io.vggstream.trainer.model.Layer;
 import io.vggstream.trainer.model.VggNet;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -35,12 +35,12 @@ import java.util.function.Function;
  */
 public final class OnnxExporter {
 
-    public static final String INPUT = "image";
-    public static final String POSTERIOR = "posterior";
-    public static final String FEATURE = "feature";
-    public static final int OPSET = 17;
-    public static final long IR_VERSION = 8;
-    public static final String MODEL_FILE = "model.onnx";
+    public static final String INPUT = DenseGraph.INPUT;
+    public static final String POSTERIOR = DenseGraph.POSTERIOR;
+    public static final String FEATURE = DenseGraph.FEATURE;
+    public static final int OPSET = DenseGraph.OPSET;
+    public static final long IR_VERSION = DenseGraph.IR_VERSION;
+    public static final String MODEL_FILE = DenseGraph.MODEL_FILE;
 
     private static final int FLOAT = 1;
     private static final int ATTR_FLOAT = 1;
@@ -195,36 +195,7 @@ public final class OnnxExporter {
             throw new IllegalStateException(layer + "_" + kind + " has " + array.size() + " values, the graph needs "
                     + count);
         }
-        long bytes = count * Float.BYTES;
-        Proto t = new Proto();
-        for (long d : dims) {
-            t.varint(1, d);
-        }
-        return t.varint(2, FLOAT).string(8, layer + "_" + kind).payload(9, new Proto.Payload() {
-            @Override
-            public long size() {
-                return bytes;
-            }
-
-            @Override
-            public void writeTo(OutputStream out) throws IOException {
-                float[] values = array.toFloatArray();
-                ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-                DigestOutputStream digest = new DigestOutputStream(OutputStream.nullOutputStream(), sha);
-                for (float v : values) {
-                    if (!buf.hasRemaining()) {
-                        flush(buf, out, digest);
-                    }
-                    buf.putFloat(v);
-                }
-                flush(buf, out, digest);
-            }
-        });
-    }
-
-    private static void flush(ByteBuffer buf, OutputStream out, OutputStream digest) throws IOException {
-        out.write(buf.array(), 0, buf.position());
-        digest.write(buf.array(), 0, buf.position());
-        buf.clear();
+        // the card's weights_sha256: the same digest as every writer of the dense form (HashedFloats)
+        return HashedFloats.tensor(layer + "_" + kind, dims, sha, out -> out.put(array.toFloatArray()));
     }
 }

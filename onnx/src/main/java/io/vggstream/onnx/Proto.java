@@ -1,4 +1,4 @@
-package io.vggstream.trainer.export;
+package io.vggstream.onnx;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,12 +10,13 @@ import java.util.List;
  * A protobuf message written by hand: the few wire types ONNX needs (varint, fixed32, length-
  * delimited), sizes computed before writing so that nested messages can be streamed, and large
  * payloads (tensor data) produced only when written. Field numbers are onnx.proto's (IR version 8),
- * checked against Debian's {@code libonnx-dev} copy.
+ * checked against Debian's {@code libonnx-dev} copy. The trainer's export and the import of
+ * pretrained VGGs both write with it; {@link OnnxReader} reads.
  */
-final class Proto {
+public final class Proto {
 
     /** Writes a payload of known size when the message is streamed. */
-    interface Payload {
+    public interface Payload {
         long size();
 
         void writeTo(OutputStream out) throws IOException;
@@ -37,33 +38,39 @@ final class Proto {
 
     private final List<Field> fields = new ArrayList<>();
 
-    Proto varint(int number, long value) {
+    public Proto varint(int number, long value) {
         fields.add(new Varint(number, value));
         return this;
     }
 
-    Proto float32(int number, float value) {
+    public Proto float32(int number, float value) {
         fields.add(new Fixed32(number, Float.floatToIntBits(value)));
         return this;
     }
 
-    Proto string(int number, String value) {
+    public Proto string(int number, String value) {
         fields.add(new Bytes(number, value.getBytes(StandardCharsets.UTF_8)));
         return this;
     }
 
-    Proto message(int number, Proto value) {
+    /** Raw bytes (a length-delimited field). */
+    public Proto bytes(int number, byte[] value) {
+        fields.add(new Bytes(number, value.clone()));
+        return this;
+    }
+
+    public Proto message(int number, Proto value) {
         fields.add(new Nested(number, value));
         return this;
     }
 
-    Proto payload(int number, Payload value) {
+    public Proto payload(int number, Payload value) {
         fields.add(new Lazy(number, value));
         return this;
     }
 
     /** Encoded size in bytes, without this message's own tag and length. */
-    long size() {
+    public long size() {
         long n = 0;
         for (Field f : fields) {
             n += tagSize(f.number());
@@ -84,7 +91,7 @@ final class Proto {
     }
 
     /** Streams the fields (a top-level message: no tag, no length). */
-    void writeTo(OutputStream out) throws IOException {
+    public void writeTo(OutputStream out) throws IOException {
         for (Field f : fields) {
             if (f instanceof Varint v) {
                 writeVarint(out, tag(f.number(), 0));
@@ -119,7 +126,7 @@ final class Proto {
         return varintSize(tag(number, 0));
     }
 
-    static int varintSize(long v) {
+    public static int varintSize(long v) {
         int n = 1;
         while ((v & ~0x7FL) != 0) {
             v >>>= 7;
@@ -128,7 +135,7 @@ final class Proto {
         return n;
     }
 
-    static void writeVarint(OutputStream out, long v) throws IOException {
+    public static void writeVarint(OutputStream out, long v) throws IOException {
         while ((v & ~0x7FL) != 0) {
             out.write((int) ((v & 0x7F) | 0x80));
             v >>>= 7;
