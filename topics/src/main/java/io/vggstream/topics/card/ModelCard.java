@@ -199,7 +199,7 @@ public record ModelCard(
     /**
      * Names of the graph's tensors.
      *
-     * @param input {@code [N, 3, H, W]} float32, mean-subtracted RGB in 0-255 units
+     * @param input {@code [N, 3, H, W]} float32, normalised as {@link ModelCard#normalisation()} says
      * @param posterior {@code [N, classes]} softmax of the spatially averaged class-score map
      * @param feature {@code [N, fc]} FC2 activations (after ReLU), spatially averaged
      */
