@@ -2,10 +2,13 @@ package io.vggstream.cli;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.joran.spi.JoranException;
+import ch.qos.logback.core.status.Status;
 import java.net.URL;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,13 +66,14 @@ public final class LogFormat {
         if (!(factory instanceof LoggerContext context)) {
             return;
         }
-        if (context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(format.name()) != null) {
+        if (started(context, format)) {
             return;
         }
         URL config = LogFormat.class.getResource("/logback.xml");
         if (config == null) {
             return;
         }
+        long since = System.currentTimeMillis();
         context.reset();
         JoranConfigurator joran = new JoranConfigurator();
         joran.setContext(context);
@@ -78,5 +82,20 @@ public final class LogFormat {
         } catch (JoranException e) {
             throw new IllegalStateException("cannot configure logging from " + config + ": " + e.getMessage(), e);
         }
+        // logback.xml silences logback's own status: a missing encoder class (json needs logstash-logback-encoder on
+        // the classpath) would otherwise leave every log line unwritten, without a word.
+        if (!started(context, format)) {
+            String errors = context.getStatusManager().getCopyOfStatusList().stream()
+                .filter(st -> st.getLevel() == Status.ERROR && st.getTimestamp() >= since)
+                .map(st -> st.getMessage() + (st.getThrowable() == null ? "" : " (" + st.getThrowable() + ")"))
+                .collect(Collectors.joining("; "));
+            throw new IllegalStateException("cannot write " + format + " logs: the appender " + format + " of " + config
+                + " did not start" + (errors.isEmpty() ? "" : ": " + errors));
+        }
+    }
+
+    private static boolean started(LoggerContext context, Format format) {
+        Appender<?> appender = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(format.name());
+        return appender != null && appender.isStarted();
     }
 }

@@ -3,6 +3,8 @@ package io.vggstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.ConsoleAppender;
 import java.io.ByteArrayOutputStream;
@@ -10,6 +12,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,20 +38,44 @@ class LogFormatTest {
     }
 
     @Test
-    void shouldWriteOneJsonObjectALineWithTheEventsKeyValuesWhenJsonIsAskedForOnASubcommand() {
+    void shouldWriteOneFlatJsonObjectALineWithTheEventsKeyValuesAsTypedFieldsWhenJsonIsAskedForOnASubcommand() throws Exception {
         // Logback is already running (this test's own configuration): the flag must reconfigure it.
         LoggerFactory.getLogger(LogFormatTest.class).info("before the flag");
         assertThat(execute("run", "--log-format", "json", "--help")).isZero();
         assertThat(rootAppender("json")).isInstanceOf(ConsoleAppender.class);
 
         String err = stderrOf(() -> LoggerFactory.getLogger("io.vggstream.test").atInfo()
-            .addKeyValue("event", "partitions-assigned").addKeyValue("partitions", java.util.List.of("frames-0")).addKeyValue("load_ms", 12L)
+            .addKeyValue("event", "partitions-assigned").addKeyValue("partitions", List.of("frames-0")).addKeyValue("load_ms", 12L)
+            .addKeyValue("latency_ms", 12.5).addKeyValue("replacement", false)
             .log("partitions assigned: {}", "[frames-0]"));
         String line = err.strip();
         assertThat(line).startsWith("{").endsWith("}").doesNotContain("\n");
-        assertThat(line).contains("\"level\":\"INFO\"").contains("\"loggerName\":\"io.vggstream.test\"")
-            .contains("partitions assigned: [frames-0]").contains("\"event\":\"partitions-assigned\"")
-            .contains("\"partitions\":\"[frames-0]\"").contains("\"load_ms\":\"12\"");
+        JsonNode json = new ObjectMapper().readTree(line);
+        assertThat(json.path("@timestamp").asText()).matches("\\d{4}-\\d{2}-\\d{2}T.*");
+        assertThat(json.path("level").asText()).isEqualTo("INFO");
+        assertThat(json.path("logger").asText()).isEqualTo("io.vggstream.test");
+        assertThat(json.path("message").asText()).isEqualTo("partitions assigned: [frames-0]");
+        // The key-values are top-level fields of their own types, not logback's kvpList of one-key objects of strings.
+        assertThat(json.has("kvpList")).isFalse();
+        assertThat(json.path("event").isTextual()).isTrue();
+        assertThat(json.path("event").asText()).isEqualTo("partitions-assigned");
+        assertThat(json.path("load_ms").isIntegralNumber()).as("load_ms: %s", json.path("load_ms")).isTrue();
+        assertThat(json.path("load_ms").asLong()).isEqualTo(12L);
+        assertThat(json.path("latency_ms").isFloatingPointNumber()).as("latency_ms: %s", json.path("latency_ms")).isTrue();
+        assertThat(json.path("latency_ms").asDouble()).isEqualTo(12.5);
+        assertThat(json.path("replacement").isBoolean()).isTrue();
+        assertThat(json.path("partitions").isArray()).isTrue();
+        assertThat(json.path("partitions").get(0).asText()).isEqualTo("frames-0");
+    }
+
+    @Test
+    void shouldWriteAnExceptionsStackTraceAsOneField() throws Exception {
+        assertThat(execute("--log-format", "json", "kafka", "--help")).isZero();
+        String err = stderrOf(() -> LoggerFactory.getLogger("io.vggstream.test").atWarn().addKeyValue("event", "kafka-failing")
+            .setCause(new IllegalStateException("no broker")).log("Kafka cannot be used"));
+        JsonNode json = new ObjectMapper().readTree(err.strip());
+        assertThat(json.path("level").asText()).isEqualTo("WARN");
+        assertThat(json.path("stack_trace").asText()).contains("IllegalStateException: no broker");
     }
 
     @Test

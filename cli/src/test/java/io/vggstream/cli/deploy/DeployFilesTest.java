@@ -275,12 +275,31 @@ class DeployFilesTest {
     }
 
     @Test
+    void shouldShowAndAlertOnDeadLettersByKind() throws IOException {
+        // OpsIT checks that every metric named here is in a real scrape; this checks that the kind label is used.
+        JsonNode dashboard = new ObjectMapper().readTree(deploy.resolve("monitoring/grafana/dashboards/vggstream.json").toFile());
+        List<String> byKind = new ArrayList<>();
+        dashboard.path("panels").forEach(p -> {
+            if (p.path("title").asText().startsWith("Dead letters by kind")) {
+                p.path("targets").forEach(t -> byKind.add(t.path("expr").asText() + " | " + t.path("legendFormat").asText()));
+            }
+        });
+        assertThat(byKind).anyMatch(e -> e.contains("sum by (kind)") && e.contains("vggstream_dead_letters_total") && e.endsWith("{{kind}}"));
+        String alert = kind("PrometheusRule").stream().flatMap(r -> r.path("spec").path("groups").findValues("rules").stream())
+            .flatMap(rules -> java.util.stream.StreamSupport.stream(rules.spliterator(), false))
+            .filter(r -> r.path("alert").asText().equals("VggstreamDeadLetters")).map(r -> r.path("expr").asText()).findFirst().orElseThrow();
+        assertThat(alert).contains("vggstream_dead_letters_total").contains("by (namespace, kind)").contains("vggstream_frames_in_total");
+    }
+
+    @Test
     void shouldShipOnlyTheEnginesRuntimeInTheEngineImageAndEverythingInTheTrainerImage() throws IOException {
         for (Path f : engineDockerfiles()) {
             String text = Files.readString(f);
             // The engine's own runtime classpath (engine/pom.xml's image-classpath execution) and the engine launcher.
             assertThat(text).as("%s", f.getFileName()).contains("-Dvggstream.image-classpath.skip=false").contains("engine/target/image-lib/")
                 .contains("io.vggstream.cli.EngineMain").doesNotContain("COPY --from=build /src/cli/target/lib/");
+            // logback.xml's json appender (--log-format json, deploy/k8s) needs its encoder in the slim image too.
+            assertThat(text).as("%s", f.getFileName()).contains("cli/target/lib/logback-classic-").contains("cli/target/lib/logstash-logback-encoder-");
         }
         String trainer = Files.readString(deploy.resolve("docker/Dockerfile.trainer"));
         assertThat(trainer).contains("COPY --from=build /src/cli/target/lib/").contains("io.vggstream.cli.Main").containsPattern("(?m)^USER 10001");

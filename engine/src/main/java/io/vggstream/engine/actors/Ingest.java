@@ -102,7 +102,7 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
             settings.poisonPill(),
             (record, reason) -> {
                 metrics.frameIn();
-                metrics.frameOut(false, false);
+                metrics.frameDeadLettered(ErrorKind.POISON);
                 return new Letter(out.deadLetterRecord(record, DeadLetter.of(record, ErrorKind.POISON, reason)));
             });
         ctx.pipeToSelf(control.streamCompletion(), (done, failure) -> new StreamEnded(failure));
@@ -126,8 +126,9 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
         metrics.frameIn();
         FrameRecords.Parsed parsed = FrameRecords.parse(record, maxFrame);
         if (parsed instanceof FrameRecords.Parsed.Invalid invalid) {
-            metrics.frameOut(false, false);
-            return CompletableFuture.completedFuture(new Letter(out.deadLetterRecord(record, DeadLetter.of(record, invalid))));
+            DeadLetter letter = DeadLetter.of(record, invalid);
+            metrics.frameDeadLettered(letter.kind());
+            return CompletableFuture.completedFuture(new Letter(out.deadLetterRecord(record, letter)));
         }
         StreamFrame frame = ((FrameRecords.Parsed.Valid) parsed).frame();
         java.util.Optional<String> tooOld = frameAge.refusal(System.currentTimeMillis(), frame.frame().ts());
@@ -140,11 +141,11 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
             long answered = System.nanoTime();
             metrics.latency(EngineMetrics.Stage.END_TO_END, answered - consumed);
             if (outcome instanceof Classification.Ok c) {
-                metrics.frameOut(true, c.partial());
+                metrics.framePredicted(c.partial());
                 return new Predicted(frame, c, consumed);
             }
             Classification.NotClassified f = (Classification.NotClassified) outcome;
-            metrics.frameOut(false, false);
+            metrics.frameDeadLettered(f.kind());
             return new Letter(out.deadLetterRecord(record, DeadLetter.of(record, f.kind(), f.reason())));
         });
     }

@@ -279,7 +279,8 @@ public final class KafkaPipe {
                     if (!window.isEmpty()) {
                         LOG.atWarn()
                             .addKeyValue("event", "poison-probation")
-                            .addKeyValue("partition", tp.topic() + "-" + tp.partition())
+                            .addKeyValue("topic", tp.topic())
+                            .addKeyValue("partition", tp.partition())
                             .addKeyValue("window", window)
                             .log("poison guard: the previous owner of {}-{} died with records in flight; processing {} one at a time",
                                 tp.topic(), tp.partition(), window);

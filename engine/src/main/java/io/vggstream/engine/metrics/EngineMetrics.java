@@ -1,5 +1,6 @@
 package io.vggstream.engine.metrics;
 
+import io.vggstream.topics.deadletter.ErrorKind;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,6 +15,8 @@ public final class EngineMetrics {
     private final LongAdder predictions = new LongAdder();
     private final LongAdder partial = new LongAdder();
     private final LongAdder deadLetters = new LongAdder();
+    /** Per {@link ErrorKind}, by ordinal: the dead letters' {@code error.kind}. */
+    private final LongAdder[] deadLettersByKind = new LongAdder[ErrorKind.values().length];
     private final LongAdder dropped = new LongAdder();
     private final LongAdder modelSwaps = new LongAdder();
     private final LongAdder refusedModels = new LongAdder();
@@ -55,6 +58,9 @@ public final class EngineMetrics {
 
     public EngineMetrics(int maxBatchSize) {
         batchSizes = new AtomicLongArray(maxBatchSize + 1);
+        for (int i = 0; i < deadLettersByKind.length; i++) {
+            deadLettersByKind[i] = new LongAdder();
+        }
     }
 
     public void frameIn() {
@@ -66,7 +72,7 @@ public final class EngineMetrics {
     /** A frame answered with a "dropped" dead letter: too old to be worth inferring. */
     public void frameDropped() {
         dropped.increment();
-        frameOut(false, false);
+        frameDeadLettered(ErrorKind.DROPPED);
     }
 
     /** A replaced model file was loaded, warmed and swapped in. */
@@ -96,16 +102,20 @@ public final class EngineMetrics {
         return maxInFlightSeen.get();
     }
 
-    public void frameOut(boolean prediction, boolean wasPartial) {
+    /** A frame answered with a prediction, from part of its variants when {@code wasPartial} (frame-deadline). */
+    public void framePredicted(boolean wasPartial) {
         inFlight.decrementAndGet();
-        if (prediction) {
-            predictions.increment();
-            if (wasPartial) {
-                partial.increment();
-            }
-        } else {
-            deadLetters.increment();
+        predictions.increment();
+        if (wasPartial) {
+            partial.increment();
         }
+    }
+
+    /** A frame answered with a dead letter of {@code kind} (for {@link ErrorKind#DROPPED}, call {@link #frameDropped}). */
+    public void frameDeadLettered(ErrorKind kind) {
+        inFlight.decrementAndGet();
+        deadLetters.increment();
+        deadLettersByKind[kind.ordinal()].increment();
     }
 
     /** Installs the one listener (ops.MetricsBinding); the default does nothing. */
@@ -142,6 +152,11 @@ public final class EngineMetrics {
 
     public long deadLetters() {
         return deadLetters.sum();
+    }
+
+    /** Dead letters of {@code kind} so far; over every kind they sum to {@link #deadLetters}. */
+    public long deadLetters(ErrorKind kind) {
+        return deadLettersByKind[kind.ordinal()].sum();
     }
 
     public long inFlight() {

@@ -17,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.report.ProcStatus;
+import io.vggstream.topics.deadletter.ErrorKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,15 +74,7 @@ public final class MetricsBinding implements AutoCloseable {
     /** Adds the engine's meters; call once, after {@code Engine.start}. */
     public void bind(Engine engine) {
         EngineMetrics m = engine.metrics();
-        counter("vggstream.frames.in", m, EngineMetrics::framesIn, "Frames consumed");
-        counter("vggstream.frames.predicted", m, EngineMetrics::predictions, "Frames answered with a prediction");
-        counter("vggstream.frames.partial", m, EngineMetrics::partial, "Predictions made from part of the variants (frame-deadline)");
-        counter("vggstream.frames.dead.lettered", m, EngineMetrics::deadLetters, "Frames answered with a dead letter (dropped included)");
-        counter("vggstream.frames.dropped", m, EngineMetrics::dropped, "Frames too old on arrival (max-frame-age), dead-lettered as dropped");
-        counter("vggstream.batches", m, EngineMetrics::batches, "Inference batches run");
-        counter("vggstream.batches.failed", m, EngineMetrics::failedBatches, "Inference batches that failed (each input answered as failed)");
-        counter("vggstream.model.swaps", m, EngineMetrics::modelSwaps, "Model files hot-swapped in");
-        counter("vggstream.model.refused", m, EngineMetrics::refusedModels, "Replaced model files refused (the running model kept)");
+        counters(m);
         Gauge.builder("vggstream.frames.in.flight", m, EngineMetrics::inFlight)
             .description("Frames consumed and not yet answered (at most max-in-flight)").register(registry);
 
@@ -118,6 +111,25 @@ public final class MetricsBinding implements AutoCloseable {
         }
         workers.forEach((k, n) -> Gauge.builder("vggstream.workers", () -> n).tags(Tags.of("model", k.get(0), "provider", k.get(1)))
             .description("Inference workers (ONNX Runtime sessions) per model and execution provider").register(registry));
+    }
+
+    /** The {@link EngineMetrics} counters (bind's first part; tests bind them without an engine). */
+    void counters(EngineMetrics m) {
+        counter("vggstream.frames.in", m, EngineMetrics::framesIn, "Frames consumed");
+        counter("vggstream.frames.predicted", m, EngineMetrics::predictions, "Frames answered with a prediction");
+        counter("vggstream.frames.partial", m, EngineMetrics::partial, "Predictions made from part of the variants (frame-deadline)");
+        counter("vggstream.frames.dead.lettered", m, EngineMetrics::deadLetters, "Frames answered with a dead letter (dropped included)");
+        counter("vggstream.frames.dropped", m, EngineMetrics::dropped, "Frames too old on arrival (max-frame-age), dead-lettered as dropped");
+        // One series per kind of the contract, each from 0: a kind's first dead letter is a rate, not a new series.
+        for (ErrorKind kind : ErrorKind.values()) {
+            FunctionCounter.builder("vggstream.dead.letters", m, x -> x.deadLetters(kind)).tag("kind", kind.code())
+                .description("Dead letters produced, by kind (the error.kind header: decode, too-large, dropped, poison, ...)")
+                .register(registry);
+        }
+        counter("vggstream.batches", m, EngineMetrics::batches, "Inference batches run");
+        counter("vggstream.batches.failed", m, EngineMetrics::failedBatches, "Inference batches that failed (each input answered as failed)");
+        counter("vggstream.model.swaps", m, EngineMetrics::modelSwaps, "Model files hot-swapped in");
+        counter("vggstream.model.refused", m, EngineMetrics::refusedModels, "Replaced model files refused (the running model kept)");
     }
 
     /** The consumer's latest state, set before each scrape. */

@@ -22,6 +22,7 @@ import io.vggstream.engine.testing.TestTopics;
 import io.vggstream.topics.KafkaLimits;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
+import io.vggstream.topics.deadletter.ErrorKind;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -124,6 +125,13 @@ class OpsIT {
                 assertThat(m.get("vggstream_frames_predicted_total")).isEqualTo(good);
                 assertThat(m.get("vggstream_frames_dead_lettered_total")).isEqualTo(bad);
                 assertThat(m.get("vggstream_frames_dropped_total")).isZero();
+                // By kind: the undecodable images are "decode"; every other kind of the contract is a series at 0.
+                assertThat(m.get("vggstream_dead_letters_total{kind=\"decode\"}")).isEqualTo(bad);
+                for (ErrorKind kind : ErrorKind.values()) {
+                    assertThat(m).as("%s", kind).containsKey("vggstream_dead_letters_total{kind=\"" + kind.code() + "\"}");
+                }
+                assertThat(m.entrySet()).filteredOn(e -> e.getKey().startsWith("vggstream_dead_letters_total{"))
+                    .extracting(Map.Entry::getValue).containsOnly(0.0, (double) bad);
                 assertThat(m.get("vggstream_frames_partial_total")).isZero();
                 assertThat(m.get("vggstream_frames_in_flight")).isZero();
                 // Each good frame is one input to one batch under "single" with flips: 2 variants per frame.
