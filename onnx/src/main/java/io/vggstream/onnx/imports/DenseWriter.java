@@ -2,23 +2,17 @@ package io.vggstream.onnx.imports;
 
 import io.vggstream.onnx.DenseGraph;
 import io.vggstream.onnx.HashedFloats;
+import io.vggstream.onnx.Nodes;
 import io.vggstream.onnx.OnnxModel;
 import io.vggstream.onnx.OnnxModel.Tensor;
 import io.vggstream.onnx.OnnxReader;
 import io.vggstream.onnx.Proto;
 import io.vggstream.topics.card.ModelCard;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
 
@@ -32,9 +26,6 @@ import java.util.function.Function;
  */
 final class DenseWriter {
 
-    private static final int FLOAT = 1;
-    private static final int ATTR_INT = 2;
-    private static final int ATTR_INTS = 7;
     /** Floats per write buffer (1 MiB). */
     private static final int CHUNK = 1 << 18;
 
@@ -43,43 +34,8 @@ final class DenseWriter {
     /** Writes {@code dir/model.onnx} (with the card in its metadata) and {@code dir/model.json}. */
     static ModelCard write(OnnxModel model, VggGraph vgg, String graphName, Function<String, ModelCard> card, Path dir)
             throws IOException {
-        Files.createDirectories(dir);
-        Path onnx = dir.resolve(DenseGraph.MODEL_FILE);
-        Path tmp = dir.resolve(DenseGraph.MODEL_FILE + ".tmp");
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
-        }
-        Proto m = new Proto()
-                .varint(1, DenseGraph.IR_VERSION)
-                .string(2, "vggstream-import")
-                .string(3, versionOf(DenseWriter.class))
-                .message(8, new Proto().string(1, "").varint(2, DenseGraph.OPSET))
-                .message(7, graph(model, vgg, graphName, sha));
-        ModelCard written;
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-            m.writeTo(out);
-            written = card.apply(HexFormat.of().formatHex(sha.digest()));
-            written.validate(onnx.toString());
-            new Proto().message(14, new Proto().string(1, ModelCard.ONNX_METADATA_KEY).string(2, written.toJson()))
-                    .writeTo(out);
-        } catch (UncheckedIOException e) {
-            Files.deleteIfExists(tmp);
-            throw e.getCause();
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, onnx, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        written.write(dir.resolve(ModelCard.FILE_NAME));
-        return written;
-    }
-
-    static String versionOf(Class<?> c) {
-        String v = c.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return DenseGraph.write(dir, "vggstream-import", DenseGraph.versionOf(DenseWriter.class),
+                sha -> graph(model, vgg, graphName, sha), card);
     }
 
     private static Proto graph(OnnxModel model, VggGraph vgg, String graphName, MessageDigest sha) {
@@ -95,14 +51,14 @@ final class DenseWriter {
                 inits.add(HashedFloats.tensor(name + "_weight", dims, sha, out -> out.put(convWeight(model, c))));
                 inits.add(HashedFloats.tensor(name + "_bias", new long[] {c.out()}, sha,
                         out -> out.put(convBias(model, c))));
-                g.message(1, conv(name, x, c.kernel(), c.kernel() / 2));
-                g.message(1, node("Relu", name + "_relu", List.of(name), name + "_relu"));
+                g.message(1, Nodes.conv(name, x, c.kernel(), c.kernel() / 2));
+                g.message(1, Nodes.node("Relu", name + "_relu", List.of(name), name + "_relu"));
                 x = name + "_relu";
             } else {
                 String name = "pool" + stage;
-                g.message(1, node("MaxPool", name, List.of(x), name)
-                        .message(5, attrInts("kernel_shape", 2, 2))
-                        .message(5, attrInts("strides", 2, 2)));
+                g.message(1, Nodes.node("MaxPool", name, List.of(x), name)
+                        .message(5, Nodes.attrInts("kernel_shape", 2, 2))
+                        .message(5, Nodes.attrInts("strides", 2, 2)));
                 x = name;
                 stage++;
                 inStage = 0;
@@ -118,28 +74,28 @@ final class DenseWriter {
             inits.add(HashedFloats.tensor(name + "_weight", new long[] {fc.out(), in, k, k}, sha,
                     out -> fcWeight(model, fc, out)));
             inits.add(HashedFloats.tensor(name + "_bias", new long[] {fc.out()}, sha, out -> out.put(fcBias(model, fc))));
-            g.message(1, conv(name, x, k, 0));
+            g.message(1, Nodes.conv(name, x, k, 0));
             x = name;
             if (i < 2) {
-                g.message(1, node("Relu", name + "_relu", List.of(x), name + "_relu"));
+                g.message(1, Nodes.node("Relu", name + "_relu", List.of(x), name + "_relu"));
                 x = name + "_relu";
             }
             if (i == 1) {
-                g.message(1, node("ReduceMean", DenseGraph.FEATURE, List.of(x), DenseGraph.FEATURE)
-                        .message(5, attrInts("axes", 2, 3)).message(5, attrInt("keepdims", 0)));
+                g.message(1, Nodes.node("ReduceMean", DenseGraph.FEATURE, List.of(x), DenseGraph.FEATURE)
+                        .message(5, Nodes.attrInts("axes", 2, 3)).message(5, Nodes.attrInt("keepdims", 0)));
             }
         }
-        g.message(1, node("ReduceMean", "scores", List.of(x), "scores")
-                .message(5, attrInts("axes", 2, 3)).message(5, attrInt("keepdims", 0)));
-        g.message(1, node("Softmax", DenseGraph.POSTERIOR, List.of("scores"), DenseGraph.POSTERIOR)
-                .message(5, attrInt("axis", 1)));
+        g.message(1, Nodes.node("ReduceMean", "scores", List.of(x), "scores")
+                .message(5, Nodes.attrInts("axes", 2, 3)).message(5, Nodes.attrInt("keepdims", 0)));
+        g.message(1, Nodes.node("Softmax", DenseGraph.POSTERIOR, List.of("scores"), DenseGraph.POSTERIOR)
+                .message(5, Nodes.attrInt("axis", 1)));
         g.string(2, graphName);
         for (Proto init : inits) {
             g.message(5, init);
         }
-        g.message(11, valueInfo(DenseGraph.INPUT, "N", 3L, "H", "W"));
-        g.message(12, valueInfo(DenseGraph.POSTERIOR, "N", (long) vgg.fcs().get(2).out()));
-        g.message(12, valueInfo(DenseGraph.FEATURE, "N", (long) vgg.fcs().get(1).out()));
+        g.message(11, Nodes.valueInfo(DenseGraph.INPUT, "N", 3L, "H", "W"));
+        g.message(12, Nodes.valueInfo(DenseGraph.POSTERIOR, "N", (long) vgg.fcs().get(2).out()));
+        g.message(12, Nodes.valueInfo(DenseGraph.FEATURE, "N", (long) vgg.fcs().get(1).out()));
         return g;
     }
 
@@ -239,39 +195,8 @@ final class DenseWriter {
         }
     }
 
-    private static Proto conv(String name, String input, int kernel, int pad) {
-        return node("Conv", name, List.of(input, name + "_weight", name + "_bias"), name)
-                .message(5, attrInts("kernel_shape", kernel, kernel))
-                .message(5, attrInts("pads", pad, pad, pad, pad))
-                .message(5, attrInts("strides", 1, 1));
-    }
 
-    private static Proto node(String op, String name, List<String> inputs, String output) {
-        Proto n = new Proto();
-        for (String in : inputs) {
-            n.string(1, in);
-        }
-        return n.string(2, output).string(3, name).string(4, op);
-    }
 
-    private static Proto attrInt(String name, long value) {
-        return new Proto().string(1, name).varint(3, value).varint(20, ATTR_INT);
-    }
 
-    private static Proto attrInts(String name, long... values) {
-        Proto a = new Proto().string(1, name);
-        for (long v : values) {
-            a.varint(8, v);
-        }
-        return a.varint(20, ATTR_INTS);
-    }
 
-    private static Proto valueInfo(String name, Object... dims) {
-        Proto shape = new Proto();
-        for (Object d : dims) {
-            shape.message(1, d instanceof String s ? new Proto().string(2, s) : new Proto().varint(1, (Long) d));
-        }
-        Proto tensorType = new Proto().varint(1, FLOAT).message(2, shape);
-        return new Proto().string(1, name).message(2, new Proto().message(1, tensorType));
-    }
 }

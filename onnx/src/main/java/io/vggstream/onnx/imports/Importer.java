@@ -100,7 +100,7 @@ public final class Importer {
         recipe.put("batch_norm_folded", Boolean.toString(vgg.trunk().stream()
                 .anyMatch(t -> t instanceof VggGraph.Conv c && c.bn() != null)));
         Map<String, String> versions = new LinkedHashMap<>();
-        versions.put("vggstream_import", DenseWriter.versionOf(Importer.class));
+        versions.put("vggstream_import", DenseGraph.versionOf(Importer.class));
         versions.put("source_producer", model.producer().isEmpty() ? "unknown" : model.producer());
         versions.put("source_onnx_ir", Long.toString(model.irVersion()));
         versions.put("source_onnx_opset", Long.toString(model.opset()));
