@@ -33,7 +33,7 @@ public final class Replication {
      * the wall time after which no further seed starts (null: none; {@code timeLimitText} as the user wrote it),
      * and the command line the document quotes.
      */
-    public record Options(Plan plan, Path out, Path doc, Path dataDir, Duration timeLimit, String timeLimitText,
+    public record Options(ScaleDown plan, Path out, Path doc, Path dataDir, Duration timeLimit, String timeLimitText,
                           String commandLine) {
     }
 
@@ -45,15 +45,15 @@ public final class Replication {
     }
 
     /** The plan stored in {@code out}, or null when there is none. */
-    public static Plan storedPlan(Path out) throws IOException {
+    public static ScaleDown storedPlan(Path out) throws IOException {
         Path stored = out.resolve("plan.json");
-        return Files.exists(stored) ? JSON.readValue(stored.toFile(), Plan.class) : null;
+        return Files.exists(stored) ? JSON.readValue(stored.toFile(), ScaleDown.class) : null;
     }
 
     /** Runs the plan, logging progress to {@code log}; a run folder holding another plan is an IllegalArgumentException. */
     public static Result run(Options options, PrintWriter log) throws Exception {
         long started = System.nanoTime();
-        Plan plan = options.plan();
+        ScaleDown plan = options.plan();
         Path out = options.out();
         Path doc = options.doc();
         Path dataDir = options.dataDir();
@@ -71,12 +71,12 @@ public final class Replication {
         }
         Runner runner = new Runner(plan, out, data, log);
         Results results = new Results();
-        List<Plan.Net> best = null;
+        List<ScaleDown.Net> best = null;
         Duration limit = options.timeLimit();
         // Seed by seed, so that a time limit (or Ctrl-C) leaves whole seeds; A first in each (B to E start from it).
         for (long seed : plan.seeds()) {
             long seedStarted = System.nanoTime();
-            for (Plan.Net net : plan.nets()) {
+            for (ScaleDown.Net net : plan.nets()) {
                 runner.train(net, seed);
                 List<String> protocols = new ArrayList<>(List.of(Results.SINGLE, Results.MULTI));
                 if (net.jittered()) {
@@ -93,15 +93,15 @@ public final class Replication {
                 // The two best by the first seed's multi-scale top-1 error: fixed once, so later seeds fuse the same pair.
                 long first = seed;
                 best = plan.nets().stream().sorted(Comparator.comparingDouble(
-                        (Plan.Net n) -> results.errors(n.key(), Results.MULTI, false).get(first)).thenComparing(Plan.Net::key))
+                        (ScaleDown.Net n) -> results.errors(n.key(), Results.MULTI, false).get(first)).thenComparing(ScaleDown.Net::key))
                         .limit(2).toList();
             }
             // Tables 5 and 6: multi-crop for D and E jittered, and for the two best nets if others. Dense+crops is the
             // engine's Fusion of the dense (multi-scale) and the crops posteriors, as its dense+crops protocol computes
             // (the two means count equally), without running the 150 crops twice.
-            List<Plan.Net> crops = new ArrayList<>(List.of(new Plan.Net("D", true), new Plan.Net("E", true)));
+            List<ScaleDown.Net> crops = new ArrayList<>(List.of(new ScaleDown.Net("D", true), new ScaleDown.Net("E", true)));
             best.stream().filter(n -> !crops.contains(n)).forEach(crops::add);
-            for (Plan.Net net : crops) {
+            for (ScaleDown.Net net : crops) {
                 float[][] dense = runner.posteriors(net, seed, Results.MULTI);
                 float[][] crop = runner.posteriors(net, seed, Results.CROPS);
                 results.add(runner.score(net.key(), Results.CROPS, seed, one(crop)));
@@ -147,7 +147,7 @@ public final class Replication {
         return java.util.Collections.singletonList(posteriors);
     }
 
-    private static String fusion(List<Plan.Net> best) {
+    private static String fusion(List<ScaleDown.Net> best) {
         return best.get(0).key() + " + " + best.get(1).key();
     }
 
@@ -155,10 +155,10 @@ public final class Replication {
      * A rerun must train and evaluate as the run whose results the folder holds; it may have other
      * seeds (more seeds add to the folder; the seeds done are kept).
      */
-    private static void checkStoredPlan(Plan plan, Path out) throws java.io.IOException {
+    private static void checkStoredPlan(ScaleDown plan, Path out) throws java.io.IOException {
         Path stored = out.resolve("plan.json");
         if (Files.exists(stored)) {
-            Plan before = JSON.readValue(stored.toFile(), Plan.class);
+            ScaleDown before = JSON.readValue(stored.toFile(), ScaleDown.class);
             if (!before.sameRecipe(plan)) {
                 throw new IllegalArgumentException("--out " + out + " holds a run of another plan ("
                         + before.describe() + "); rerun with its flags, or choose another --out");

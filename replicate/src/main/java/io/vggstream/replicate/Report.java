@@ -60,7 +60,7 @@ public final class Report {
     private static final List<String> TABLE_ORDER = List.of("A", "A-LRN", "B", "B-5x5", "C", "D", "E");
 
     /** The whole document. */
-    public static String render(Plan plan, Results r, String fusion, List<Findings.Finding> findings, Meta meta) {
+    public static String render(ScaleDown plan, Results r, String fusion, List<Findings.Finding> findings, Meta meta) {
         StringBuilder sb = new StringBuilder();
         sb.append("# Replicating the VGG paper's findings at small scale\n\n");
         sb.append("<!-- Written by `").append(meta.command()).append("`; do not edit: rerun it. -->\n\n");
@@ -80,7 +80,7 @@ public final class Report {
         return sb.toString();
     }
 
-    private static void scaleDown(StringBuilder sb, Plan p, Results r, Meta meta) {
+    private static void scaleDown(StringBuilder sb, ScaleDown p, Results r, Meta meta) {
         sb.append("## The scale-down\n\n");
         sb.append("| | paper | here |\n|---|---|---|\n");
         row(sb, "data", "ILSVRC-2012: 1.28 M training images, 1,000 classes",
@@ -121,12 +121,12 @@ public final class Report {
         sb.append("| ").append(what).append(" | ").append(paper).append(" | ").append(here).append(" |\n");
     }
 
-    private static void table3(StringBuilder sb, Plan p, Results r) {
+    private static void table3(StringBuilder sb, ScaleDown p, Results r) {
         sb.append("## Table 3: single test scale\n\n");
         sb.append("Dense evaluation at Q = S (fixed) or Q = (Smin + Smax) / 2 (jittered), flips averaged.\n\n");
         sb.append("| config | train S | test Q | top-1 err | top-5 err | paper top-1 | paper top-5 |\n");
         sb.append("|---|---|---|---|---|---|---|\n");
-        for (Plan.Net net : ordered(p)) {
+        for (ScaleDown.Net net : ordered(p)) {
             String paperKey = "3|" + net.key();
             String[] paper = paper(paperKey);
             if (net.config().equals("B-5x5")) {
@@ -143,7 +143,7 @@ public final class Report {
      * Not in the paper: each jittered net at both ends of its range as well as at the middle, beside
      * the fixed net at its own S, and the like-for-like comparison at Q = Smin (= the fixed S).
      */
-    private static void byTestScale(StringBuilder sb, Plan p, Results r) {
+    private static void byTestScale(StringBuilder sb, ScaleDown p, Results r) {
         int lo = p.scale(true).min();
         int mid = p.scale(true).testScale();
         int hi = p.scale(true).max();
@@ -186,12 +186,12 @@ public final class Report {
                 100.0 * p.crop() / hi));
     }
 
-    private static void table4(StringBuilder sb, Plan p, Results r) {
+    private static void table4(StringBuilder sb, ScaleDown p, Results r) {
         sb.append("## Table 4: multi-scale test\n\n");
         sb.append("Dense evaluation averaged over three test scales, flips averaged.\n\n");
         sb.append("| config | train S | test Q | top-1 err | top-5 err | paper top-1 | paper top-5 |\n");
         sb.append("|---|---|---|---|---|---|---|\n");
-        for (Plan.Net net : ordered(p)) {
+        for (ScaleDown.Net net : ordered(p)) {
             String[] paper = paper("4|" + net.key());
             sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", net.config(), scaleText(p, net),
                     multiQ(p, net), cell(r, net.key(), Results.MULTI, false), cell(r, net.key(), Results.MULTI, true),
@@ -200,7 +200,7 @@ public final class Report {
         sb.append('\n');
     }
 
-    private static void table5(StringBuilder sb, Plan p, Results r) {
+    private static void table5(StringBuilder sb, ScaleDown p, Results r) {
         sb.append("## Table 5: dense against multi-crop evaluation\n\n");
         sb.append("Jittered S, the three test scales of Table 4; multi-crop: a 5x5 grid of crop-sized crops and their flips per"
                 + " scale (150 crops); dense+crops averages the two methods' posteriors (the engine's fusion of the dense and the crops posteriors).\n\n");
@@ -217,7 +217,7 @@ public final class Report {
         sb.append('\n');
     }
 
-    private static void table6(StringBuilder sb, Plan p, Results r, String fusion) {
+    private static void table6(StringBuilder sb, ScaleDown p, Results r, String fusion) {
         sb.append("## Table 6: fusion of the two best models\n\n");
         if (fusion == null) {
             sb.append("Not measured in this run.\n\n");
@@ -240,7 +240,7 @@ public final class Report {
         sb.append('\n');
     }
 
-    private static void findings(StringBuilder sb, Plan p, List<Findings.Finding> findings) {
+    private static void findings(StringBuilder sb, ScaleDown p, List<Findings.Finding> findings) {
         sb.append("## The paper's eight findings\n\n");
         sb.append("The rule (in `Findings`): for each comparison \"X has a lower top-1 error than Y\", the per-seed difference"
                 + " err(Y) - err(X), its mean, and its spread: the standard deviation of the per-seed differences with two"
@@ -263,7 +263,7 @@ public final class Report {
         sb.append('\n');
     }
 
-    private static void summary(StringBuilder sb, Plan p, Results r, List<Findings.Finding> findings) {
+    private static void summary(StringBuilder sb, ScaleDown p, Results r, List<Findings.Finding> findings) {
         sb.append("## Summary\n\n");
         List<String> held = new ArrayList<>();
         List<String> noise = new ArrayList<>();
@@ -293,15 +293,15 @@ public final class Report {
         return l.isEmpty() ? "none" : String.join(", ", l);
     }
 
-    private static List<Plan.Net> ordered(Plan p) {
-        List<Plan.Net> nets = new ArrayList<>();
+    private static List<ScaleDown.Net> ordered(ScaleDown p) {
+        List<ScaleDown.Net> nets = new ArrayList<>();
         for (String c : TABLE_ORDER) {
-            for (Plan.Net n : p.nets()) {
+            for (ScaleDown.Net n : p.nets()) {
                 if (n.config().equals(c) && !n.jittered()) {
                     nets.add(n);
                 }
             }
-            for (Plan.Net n : p.nets()) {
+            for (ScaleDown.Net n : p.nets()) {
                 if (n.config().equals(c) && n.jittered()) {
                     nets.add(n);
                 }
@@ -310,11 +310,11 @@ public final class Report {
         return nets;
     }
 
-    private static String scaleText(Plan p, Plan.Net net) {
+    private static String scaleText(ScaleDown p, ScaleDown.Net net) {
         return net.jittered() ? "[" + p.jitterScale().replace(":", ", ") + "]" : p.fixedScale();
     }
 
-    private static String multiQ(Plan p, Plan.Net net) {
+    private static String multiQ(ScaleDown p, ScaleDown.Net net) {
         if (net.jittered()) {
             return p.scale(true).min() + ", " + p.scale(true).testScale() + ", " + p.scale(true).max();
         }

@@ -36,7 +36,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Runs a {@link Plan}: trains each net with the trainer's own {@link Training#run} (warm-starting
+ * Runs a {@link ScaleDown}: trains each net with the trainer's own {@link Training#run} (warm-starting
  * B to E from A of the same seed and scale), evaluates each with the engine's own
  * {@link Evaluation#run} under each protocol, and keeps every posterior on disk, so that a rerun in
  * the same folder skips what is done and the fusion of two nets is computed from their stored
@@ -48,7 +48,7 @@ import java.util.Optional;
  */
 final class Runner {
 
-    private final Plan plan;
+    private final ScaleDown plan;
     private final Path out;
     private final String data;
     private final PrintWriter log;
@@ -58,7 +58,7 @@ final class Runner {
     private DatasetSamples samples;
     private int[] labels;
 
-    Runner(Plan plan, Path out, String data, PrintWriter log) {
+    Runner(ScaleDown plan, Path out, String data, PrintWriter log) {
         this.plan = plan;
         this.out = out;
         this.data = data;
@@ -70,16 +70,16 @@ final class Runner {
                 .withDevices(List.of(Device.parse("cpu"))).withMaxBatchSize(32).withMaxDelay(Duration.ofMillis(2)));
     }
 
-    Path trainDir(Plan.Net net, long seed) {
+    Path trainDir(ScaleDown.Net net, long seed) {
         return out.resolve("train").resolve(net.folder(seed));
     }
 
-    private Path posteriorFile(Plan.Net net, long seed, String protocol) {
+    private Path posteriorFile(ScaleDown.Net net, long seed, String protocol) {
         return out.resolve("eval").resolve(net.folder(seed)).resolve(protocol.replace('+', '_') + ".post");
     }
 
     /** Trains the net unless its model is already exported there; resumes an interrupted run. */
-    void train(Plan.Net net, long seed) throws IOException, InterruptedException {
+    void train(ScaleDown.Net net, long seed) throws IOException, InterruptedException {
         Path dir = trainDir(net, seed);
         if (Files.exists(dir.resolve(OnnxExporter.MODEL_FILE)) && Files.exists(dir.resolve(ModelCard.FILE_NAME))) {
             log.printf("train %-14s seed %d: done before, kept (%s)%n", net.key(), seed, dir);
@@ -87,10 +87,10 @@ final class Runner {
             return;
         }
         String init = "glorot";
-        if (plan.warmStart() && Plan.WARM_FROM_A.contains(net.config())) {
-            Path a = trainDir(new Plan.Net("A", net.jittered()), seed);
+        if (plan.warmStart() && ScaleDown.WARM_FROM_A.contains(net.config())) {
+            Path a = trainDir(new ScaleDown.Net("A", net.jittered()), seed);
             if (!Files.exists(a.resolve(OnnxExporter.MODEL_FILE))) {
-                train(new Plan.Net("A", net.jittered()), seed);
+                train(new ScaleDown.Net("A", net.jittered()), seed);
             }
             init = a.toAbsolutePath().toString();
         }
@@ -114,7 +114,7 @@ final class Runner {
     }
 
     /** The stored posteriors of a net under a protocol, evaluating it first when they are not there. */
-    float[][] posteriors(Plan.Net net, long seed, String protocol) throws Exception {
+    float[][] posteriors(ScaleDown.Net net, long seed, String protocol) throws Exception {
         Path file = posteriorFile(net, seed, protocol);
         DatasetSamples s = samples(trainDir(net, seed));
         if (Files.exists(file)) {
@@ -142,7 +142,7 @@ final class Runner {
     }
 
     /** A net's posteriors under a protocol; dense+crops from the stored dense and crops ones (see {@link #denseAndCrops}). */
-    float[][] posteriorsOf(Plan.Net net, long seed, String protocol) throws Exception {
+    float[][] posteriorsOf(ScaleDown.Net net, long seed, String protocol) throws Exception {
         if (protocol.equals(Results.BOTH)) {
             return denseAndCrops(posteriors(net, seed, Results.MULTI), posteriors(net, seed, Results.CROPS));
         }

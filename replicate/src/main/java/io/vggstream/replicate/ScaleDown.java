@@ -34,7 +34,7 @@ import java.util.Locale;
  * @param warmStart deeper nets (B, C, D, E) copy their first four convs and FC layers from A of the same seed and scale
  * @param estimateMinutes the cost model's estimate of the whole run on a quiet 2-core machine
  */
-public record Plan(
+public record ScaleDown(
         @JsonProperty("mode") String mode,
         @JsonProperty("configs") List<String> configs,
         @JsonProperty("crop") int crop,
@@ -90,11 +90,11 @@ public record Plan(
      * The largest rung whose estimate fits {@code budget}; {@code seeds} (when positive) fixes the
      * number of seeds. The smallest rung when none fits (its estimate is stated).
      */
-    public static Plan forBudget(Duration budget, int seeds, long firstSeed) {
-        Plan best = null;
+    public static ScaleDown forBudget(Duration budget, int seeds, long firstSeed) {
+        ScaleDown best = null;
         for (Rung r : LADDER) {
             Rung rung = seeds > 0 ? new Rung(r.width, r.fc, r.epochs, r.trainImages, r.valImages, r.evalImages, seeds) : r;
-            Plan p = of(budgetLabel(budget), ALL_CONFIGS, rung, firstSeed);
+            ScaleDown p = of(budgetLabel(budget), ALL_CONFIGS, rung, firstSeed);
             // The ladder climbs in cost: keep the last rung that fits (the first when none does).
             if (best == null || p.estimateMinutes() <= budget.toSeconds() / 60.0) {
                 best = p;
@@ -108,23 +108,23 @@ public record Plan(
      * (so every table and finding is filled), at 1/16 width, 1 epoch on 384 images, 1 seed,
      * protocols on 48 test images. Its numbers are noise.
      */
-    public static Plan quick(int seeds, long firstSeed) {
+    public static ScaleDown quick(int seeds, long firstSeed) {
         return of("quick", ALL_CONFIGS, new Rung(0.0625, 32, 1, 384, 96, 48, seeds > 0 ? seeds : 1), firstSeed);
     }
 
-    static Plan of(String mode, List<String> configs, Rung r, long firstSeed) {
+    static ScaleDown of(String mode, List<String> configs, Rung r, long firstSeed) {
         List<Long> seeds = new ArrayList<>();
         for (int i = 0; i < r.seeds; i++) {
             seeds.add(firstSeed + i);
         }
-        Plan p = new Plan(mode, configs, CROP, r.width, r.fc, TrainScale.parse("paper-256", CROP).toString(),
+        ScaleDown p = new ScaleDown(mode, configs, CROP, r.width, r.fc, TrainScale.parse("paper-256", CROP).toString(),
                 TrainScale.parse("paper-jitter", CROP).toString(), r.epochs, 64, r.trainImages, r.valImages,
                 Math.min(r.evalImages, 1_000), r.evalImages, seeds, true, 0);
         return p.withEstimate(CostModel.minutes(p));
     }
 
-    Plan withEstimate(double minutes) {
-        return new Plan(mode, configs, crop, width, fc, fixedScale, jitterScale, epochs, batchSize, trainImages, valImages,
+    ScaleDown withEstimate(double minutes) {
+        return new ScaleDown(mode, configs, crop, width, fc, fixedScale, jitterScale, epochs, batchSize, trainImages, valImages,
                 testImages, evalImages, seeds, warmStart, Math.round(minutes * 10) / 10.0);
     }
 
@@ -133,7 +133,7 @@ public record Plan(
      * (no budget, quick or override), the folder's recipe with those seeds, since the budget would
      * choose a smaller recipe for more seeds and the folder would refuse it; otherwise {@code asked}.
      */
-    public static Plan forRunFolder(Plan asked, Plan stored, boolean onlySeedsGiven, Integer seeds, long firstSeed) {
+    public static ScaleDown forRunFolder(ScaleDown asked, ScaleDown stored, boolean onlySeedsGiven, Integer seeds, long firstSeed) {
         if (stored == null || stored.sameRecipe(asked) || !onlySeedsGiven) {
             return asked;
         }
@@ -141,21 +141,21 @@ public record Plan(
     }
 
     /** The same recipe with {@code count} seeds from {@code firstSeed}, its estimate recomputed. */
-    Plan withSeeds(int count, long firstSeed) {
+    ScaleDown withSeeds(int count, long firstSeed) {
         List<Long> s = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             s.add(firstSeed + i);
         }
-        Plan p = new Plan(mode, configs, crop, width, fc, fixedScale, jitterScale, epochs, batchSize, trainImages, valImages,
+        ScaleDown p = new ScaleDown(mode, configs, crop, width, fc, fixedScale, jitterScale, epochs, batchSize, trainImages, valImages,
                 testImages, evalImages, s, warmStart, 0);
         return p.withEstimate(CostModel.minutes(p));
     }
 
     /** The plan with overrides ({@code --train-images}, {@code --eval-images}, {@code --epochs}, {@code --width}; null: kept). */
-    public Plan withImages(Integer train, Integer eval, Integer epochsOverride, Double widthOverride) {
+    public ScaleDown withImages(Integer train, Integer eval, Integer epochsOverride, Double widthOverride) {
         double w = widthOverride != null ? widthOverride : width;
         int f = widthOverride != null ? Math.max(8, (int) Math.round(1024 * widthOverride)) : fc;
-        Plan p = new Plan(mode + " with overrides", configs, crop, w, f, fixedScale, jitterScale,
+        ScaleDown p = new ScaleDown(mode + " with overrides", configs, crop, w, f, fixedScale, jitterScale,
                 epochsOverride != null ? epochsOverride : epochs, batchSize, train != null ? train : trainImages, valImages,
                 testImages, eval != null ? eval : evalImages, seeds, warmStart, 0);
         return p.withEstimate(CostModel.minutes(p));
@@ -165,12 +165,12 @@ public record Plan(
      * True when the two plans train and evaluate the same nets the same way, whatever their seeds,
      * budget label and estimate: a run folder of one can take the other (more seeds add to it).
      */
-    public boolean sameRecipe(Plan other) {
+    public boolean sameRecipe(ScaleDown other) {
         return stripped().equals(other.stripped());
     }
 
-    private Plan stripped() {
-        return new Plan("", configs, crop, width, fc, fixedScale, jitterScale, epochs, batchSize, trainImages, valImages,
+    private ScaleDown stripped() {
+        return new ScaleDown("", configs, crop, width, fc, fixedScale, jitterScale, epochs, batchSize, trainImages, valImages,
                 testImages, evalImages, List.of(), warmStart, 0);
     }
 
@@ -313,7 +313,7 @@ public record Plan(
             return total;
         }
 
-        static double minutes(Plan p) {
+        static double minutes(ScaleDown p) {
             double seconds = 0;
             TrainScale fixed = p.scale(false);
             TrainScale jitter = p.scale(true);
@@ -344,7 +344,7 @@ public record Plan(
         }
 
         /** Seconds per image of one protocol: 2 flips per scale, dense and/or 25 crops. */
-        private static double variantSeconds(Plan p, Net net, List<Integer> qs, boolean crops) {
+        private static double variantSeconds(ScaleDown p, Net net, List<Integer> qs, boolean crops) {
             double s = 0;
             for (int q : qs) {
                 if (crops) {

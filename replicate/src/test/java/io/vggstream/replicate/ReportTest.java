@@ -26,7 +26,7 @@ class ReportTest {
                     if (jitter && c.getKey().equals("B-5x5")) {
                         continue;
                     }
-                    String key = new Plan.Net(c.getKey(), jitter).key();
+                    String key = new ScaleDown.Net(c.getKey(), jitter).key();
                     double noise = seed == 2 ? 0.1 * (key.length() % 2) : 0;
                     for (Map.Entry<String, Double> p : offset.entrySet()) {
                         double top1 = c.getValue() - (jitter ? 1 : 0) + p.getValue() + noise;
@@ -50,8 +50,8 @@ class ReportTest {
         return r;
     }
 
-    static Plan twoSeeds() {
-        return Plan.of("75m", Plan.ALL_CONFIGS, new Plan.Rung(0.25, 256, 3, 8_000, 1_000, 1_000, 2), 1);
+    static ScaleDown twoSeeds() {
+        return ScaleDown.of("75m", ScaleDown.ALL_CONFIGS, new ScaleDown.Rung(0.25, 256, 3, 8_000, 1_000, 1_000, 2), 1);
     }
 
     private static String render(Results r) {

@@ -85,7 +85,7 @@ final class Ceiling {
             batches.add(inputs);
             shapes.add(dims.get(e.getKey()));
         }
-        Timeline done = new Timeline();
+        Completions done = new Completions();
         Latencies batchMs = new Latencies();
         try (OrtModel session = OrtModel.open(model, Device.parse("cpu"), threads)) {
             long start = System.nanoTime();
@@ -115,7 +115,7 @@ final class Ceiling {
             }
             ResourceMeter.Usage usage = meter.stop();
             // Every batch is one event: windows of whole rounds.
-            Timeline.Window w = done.window(t0, Long.MAX_VALUE, batches.size());
+            Completions.Window w = done.window(t0, Long.MAX_VALUE, batches.size());
             double images = w.rate();
             double frames = images / frame.size();
             long framesRun = Math.round(w.units() / (double) frame.size());

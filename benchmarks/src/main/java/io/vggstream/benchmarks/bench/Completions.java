@@ -9,7 +9,7 @@ import java.util.Arrays;
  * window starts at one completion and ends exactly {@code n} completions later, with {@code n} a
  * multiple of the burst size: both ends then sit at the same place in a burst.
  */
-final class Timeline {
+final class Completions {
 
     private long[] nanos = new long[1024];
     private long[] weights = new long[1024];

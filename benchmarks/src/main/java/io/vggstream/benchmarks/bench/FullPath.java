@@ -82,7 +82,7 @@ final class FullPath {
                     Thread.sleep(20);
                 }
                 long[] total = metrics.batchSizeHistogram();
-                Timeline.Window w = out.arrivals().window(measureFrom, measureTo, burst);
+                Completions.Window w = out.arrivals().window(measureFrom, measureTo, burst);
                 double fps = w.rate();
                 String note = String.format(java.util.Locale.ROOT, "%d frames produced, %d consumed; first prediction %.1f s after the engine"
                     + " started", acked, consumed, firstAnswer);

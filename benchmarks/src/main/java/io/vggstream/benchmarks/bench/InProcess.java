@@ -29,7 +29,7 @@ final class InProcess {
      */
     static Point run(EngineSettings settings, Config config, List<byte[]> frames, int variantsPerFrame, double rate,
                      Duration warmup, Duration measure, int burst) throws InterruptedException {
-        Timeline answered = new Timeline();
+        Completions answered = new Completions();
         Latencies latency = new Latencies();
         AtomicLong submitted = new AtomicLong();
         AtomicLong ok = new AtomicLong();
@@ -90,7 +90,7 @@ final class InProcess {
                 throw new IllegalStateException("frames still in flight " + (settings.frameDeadline().toSeconds() + 30) + " s after the run");
             }
             long[] total = engine.metrics().batchSizeHistogram();
-            Timeline.Window w = answered.window(measureFrom, measureTo, burst);
+            Completions.Window w = answered.window(measureFrom, measureTo, burst);
             double fps = w.rate();
             double overhead = overheadMs(usage, fps);
             String note = partial.get() + failed.get() > 0 ? "frames answered partial or failed: the engine fell behind the frame"

@@ -19,14 +19,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class PredictionCollector extends TopicTail<String, Prediction> {
 
-    private final Timeline arrivals = new Timeline();
+    private final Completions arrivals = new Completions();
     private final Latencies capture = new Latencies();
     private final Latencies engine = new Latencies();
     private final Set<String> seen = new HashSet<>();
     private final AtomicLong unique = new AtomicLong();
     private final AtomicLong partial = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
-    private final Map<Integer, Timeline> bySourcePartition = new ConcurrentHashMap<>();
+    private final Map<Integer, Completions> bySourcePartition = new ConcurrentHashMap<>();
     private volatile long windowFromMs = Long.MAX_VALUE;
     private volatile long windowToMs = Long.MAX_VALUE;
     private volatile Listener listener = (p, arrivalMs) -> {
@@ -68,7 +68,7 @@ final class PredictionCollector extends TopicTail<String, Prediction> {
             partial.incrementAndGet();
         } else {
             arrivals.add(nanos, 1);
-            bySourcePartition.computeIfAbsent(p.source().partition(), k -> new Timeline()).add(nanos, 1);
+            bySourcePartition.computeIfAbsent(p.source().partition(), k -> new Completions()).add(nanos, 1);
         }
         if (p.ts() >= windowFromMs && p.ts() < windowToMs) {
             capture.add(Math.max(0, nowMs - p.ts()));
@@ -96,12 +96,12 @@ final class PredictionCollector extends TopicTail<String, Prediction> {
         return duplicates.get();
     }
 
-    Timeline arrivals() {
+    Completions arrivals() {
         return arrivals;
     }
 
     /** Arrivals of complete predictions by the partition of the frames topic each prediction's frame came from. */
-    Map<Integer, Timeline> bySourcePartition() {
+    Map<Integer, Completions> bySourcePartition() {
         return bySourcePartition;
     }
 

@@ -98,12 +98,12 @@ final class ScaleOut {
             }
             Map<String, List<Integer>> after = members(describe(admin, group));
             String note = after.equals(assignment) ? "" : "the group rebalanced during the window: " + assignment + " then " + after;
-            Timeline.Window all = out.arrivals().window(t0, t1, burst);
+            Completions.Window all = out.arrivals().window(t0, t1, burst);
             List<Member> members = new ArrayList<>();
             for (Map.Entry<String, List<Integer>> m : assignment.entrySet()) {
                 long answered = 0;
                 for (int p : m.getValue()) {
-                    Timeline tl = out.bySourcePartition().get(p);
+                    Completions tl = out.bySourcePartition().get(p);
                     answered += tl == null ? 0 : tl.count(t0, t1);
                 }
                 Process proc = childFor(m.getKey(), children);

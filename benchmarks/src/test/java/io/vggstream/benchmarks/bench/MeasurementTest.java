@@ -16,13 +16,13 @@ class MeasurementTest {
     @Test
     void shouldReadTheRateBetweenBurstsWithoutTheWindowEdgeError() {
         // A batch of 4 frames completes every 100 ms: 40 frames/s, whatever window is asked for.
-        Timeline t = new Timeline();
+        Completions t = new Completions();
         for (int burst = 0; burst < 50; burst++) {
             for (int f = 0; f < 4; f++) {
                 t.add(burst * 100_000_000L + f * 1000L, 1);
             }
         }
-        Timeline.Window w = t.window(1_050_000_000L, 3_990_000_000L, 4);
+        Completions.Window w = t.window(1_050_000_000L, 3_990_000_000L, 4);
         assertThat(w.rate()).isCloseTo(40.0, within(0.01));
         assertThat(w.units() % 4).isZero();
         assertThat(t.total()).isEqualTo(200);
@@ -31,7 +31,7 @@ class MeasurementTest {
 
     @Test
     void shouldCountPlainlyWhenTooFewCompletionsFallInsideAndGiveZeroForNone() {
-        Timeline t = new Timeline();
+        Completions t = new Completions();
         t.add(500_000_000L, 1);
         assertThat(t.window(0, 1_000_000_000L, 1).rate()).isEqualTo(1.0);
         assertThat(t.window(600_000_000L, 1_000_000_000L, 1).rate()).isZero();

@@ -1,6 +1,6 @@
 package io.vggstream.cli.replicate;
 
-import io.vggstream.replicate.Plan;
+import io.vggstream.replicate.ScaleDown;
 import io.vggstream.replicate.Replication;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -84,10 +84,10 @@ public final class ReplicateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter log = spec.commandLine().getOut();
-        Plan plan = plan();
+        ScaleDown plan = plan();
         Duration limit = timeLimit();
-        Plan stored = Replication.storedPlan(out);
-        Plan kept = Plan.forRunFolder(plan, stored, onlySeedsGiven(), seeds, firstSeed);
+        ScaleDown stored = Replication.storedPlan(out);
+        ScaleDown kept = ScaleDown.forRunFolder(plan, stored, onlySeedsGiven(), seeds, firstSeed);
         if (kept != plan) {
             plan = kept;
             log.println("replicate: " + out + " holds a run; its recipe is kept, with seeds " + plan.seeds());
@@ -106,14 +106,14 @@ public final class ReplicateCommand implements Callable<Integer> {
             return null;
         }
         try {
-            return Plan.parseBudget(timeLimit);
+            return ScaleDown.parseBudget(timeLimit);
         } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--time-limit must look like 100m, 1h30m or 2h, was '"
                     + timeLimit + "'");
         }
     }
 
-    private Plan plan() {
+    private ScaleDown plan() {
         if (quick && budget != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--quick and --budget exclude each other: --quick is"
                     + " a fixed tiny matrix");
@@ -122,20 +122,20 @@ public final class ReplicateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be in 1..10, was " + seeds);
         }
         positive(epochs, "--epochs", 74);
-        positive(trainImages, "--train-images", Plan.FULL_TRAIN);
-        positive(evalImages, "--eval-images", Plan.FULL_TEST);
-        Plan p;
+        positive(trainImages, "--train-images", ScaleDown.FULL_TRAIN);
+        positive(evalImages, "--eval-images", ScaleDown.FULL_TEST);
+        ScaleDown p;
         if (quick) {
-            p = Plan.quick(seeds == null ? 0 : seeds, firstSeed);
+            p = ScaleDown.quick(seeds == null ? 0 : seeds, firstSeed);
         } else {
             Duration d;
             try {
-                d = budget == null ? Plan.DEFAULT_BUDGET : Plan.parseBudget(budget);
+                d = budget == null ? ScaleDown.DEFAULT_BUDGET : ScaleDown.parseBudget(budget);
             } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage().startsWith("--budget") ? e.getMessage()
                         : "--budget must look like 75m, 1h30m, 2h or 90s, was '" + budget + "'");
             }
-            p = Plan.forBudget(d, seeds == null ? 0 : seeds, firstSeed);
+            p = ScaleDown.forBudget(d, seeds == null ? 0 : seeds, firstSeed);
         }
         if (width != null && !(width > 0 && width <= 1)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--width must be in (0, 1], was " + width);
