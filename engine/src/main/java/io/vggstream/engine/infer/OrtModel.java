@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import io.vggstream.engine.model.BigStack;
 import io.vggstream.engine.model.Model;
 import io.vggstream.engine.model.ModelLoadException;
+import io.vggstream.imaging.Chw;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -20,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One ONNX Runtime session of one model on one device, running batches of same-shaped inputs.
- * One worker owns it and runs it; the input buffer is direct and reused across batches, so ONNX
- * Runtime reads it without a copy. {@link #close()} waits for a run in progress to return, from
+ * One worker owns it and runs it; the input buffer is direct and reused across batches: each input
+ * writes its floats straight into it ({@link Chw}), and ONNX Runtime reads it without a copy. {@link #close()} waits for a run in progress to return, from
  * whichever thread it is called: a session is never released under a run (that is a SIGSEGV in
  * native code, not an exception).
  */
@@ -148,6 +149,15 @@ public final class OrtModel implements AutoCloseable {
      * @param withFeatures also fetch the feature output (when the graph has one)
      */
     public Outputs run(List<float[]> inputs, int h, int w, boolean withFeatures) throws OrtException {
+        return runTensors(inputs.stream().map(Chw::of).toList(), h, w, withFeatures);
+    }
+
+    /**
+     * Runs one batch of {@code [3, h, w]} inputs, each written straight into the session's direct input buffer.
+     *
+     * @param withFeatures also fetch the feature output (when the graph has one)
+     */
+    public Outputs runTensors(List<? extends Chw> inputs, int h, int w, boolean withFeatures) throws OrtException {
         lock.lock();
         RUNNING.incrementAndGet();
         // Its start, for the stall watch: a run stuck in native code never reaches the finally.
@@ -182,17 +192,17 @@ public final class OrtModel implements AutoCloseable {
         GATE_CLOSED = true;
     }
 
-    private Outputs runHere(List<float[]> inputs, int h, int w, boolean withFeatures) throws OrtException {
+    private Outputs runHere(List<? extends Chw> inputs, int h, int w, boolean withFeatures) throws OrtException {
         int n = inputs.size();
         int per = 3 * h * w;
         FloatBuffer buf = buffer(n * per);
-        for (float[] x : inputs) {
-            if (x.length != per) {
-                throw new IllegalArgumentException("input of " + x.length + " floats in a batch of shape [3," + h + "," + w + "]");
+        for (int i = 0; i < n; i++) {
+            Chw x = inputs.get(i);
+            if (x.floats() != per) {
+                throw new IllegalArgumentException("input of " + x.floats() + " floats in a batch of shape [3," + h + "," + w + "]");
             }
-            buf.put(x);
+            x.writeTo(buf, i * per);
         }
-        buf.flip();
         Set<String> wanted = new HashSet<>();
         wanted.add(posterior);
         boolean features = withFeatures && feature != null && session.getOutputNames().contains(feature);
