@@ -76,10 +76,15 @@ public final class OrtModel implements AutoCloseable {
      * falls back to the CPU when it cannot be had ({@code cuda:N} then fails instead), logging the choice.
      */
     public static OrtModel open(Model model, Device device, int intraOpThreads) {
-        return BigStack.call("ort-open-" + model.name(), () -> openHere(model, device, intraOpThreads));
+        return open(model, device, intraOpThreads, false);
     }
 
-    private static OrtModel openHere(Model model, Device device, int intraOpThreads) {
+    /** As {@link #open(Model, Device, int)}; {@code spinning}: whether idle intra-op threads spin rather than block. */
+    public static OrtModel open(Model model, Device device, int intraOpThreads, boolean spinning) {
+        return BigStack.call("ort-open-" + model.name(), () -> openHere(model, device, intraOpThreads, spinning));
+    }
+
+    private static OrtModel openHere(Model model, Device device, int intraOpThreads, boolean spinning) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         String provider = "CPU";
         String fallback = null;
@@ -87,10 +92,10 @@ public final class OrtModel implements AutoCloseable {
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             opts.setIntraOpNumThreads(Math.max(1, intraOpThreads));
             opts.setInterOpNumThreads(1);
-            // Idle intra-op threads block instead of spinning. Spinning threads keep the cores the preprocessors
-            // (and, on a shared host, everything else) need; measured on 2 cores, paired rounds: the in-process
-            // engine +38% frames/s (median of 6), the bare session itself +40% (see benchmarks/README.md).
-            opts.addConfigEntry("session.intra_op.allow_spinning", "0");
+            // Blocking idle threads (no spinning) is the default (inference.spinning): spinning threads keep the cores the
+            // preprocessors (and, on a shared host, everything else) need; measured on 2 cores, for VGG-16 at 1/8 width and
+            // for the demo's tiny model alike (docs/engine.md, "Where a frame's time goes").
+            opts.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
             if (device.kind() != Device.Kind.CPU) {
                 try {
                     opts.addCUDA(device.id());
@@ -113,9 +118,11 @@ public final class OrtModel implements AutoCloseable {
                 .addKeyValue("device", device.toString())
                 .addKeyValue("provider", provider)
                 .addKeyValue("threads", intraOpThreads)
+                .addKeyValue("spinning", spinning)
                 .addKeyValue("fallback", fallback == null ? "" : fallback)
-                .log("execution provider: {} on {} (asked for {}{}), {} intra-op threads",
-                    model.name(), provider, device, fallback == null ? "" : "; CUDA not available: " + fallback, intraOpThreads);
+                .log("execution provider: {} on {} (asked for {}{}), {} intra-op threads{}",
+                    model.name(), provider, device, fallback == null ? "" : "; CUDA not available: " + fallback, intraOpThreads,
+                    spinning ? ", spinning" : "");
             return m;
         } catch (OrtException e) {
             throw new ModelLoadException(model.onnx(), "ONNX Runtime cannot load it: " + e.getMessage());
