@@ -167,6 +167,8 @@ public final class Preprocessing {
      * <li>per plan (model): the dense tensors, 3 floats a rescaled pixel, twice with flips: 12 T (x2);
      *     the crops, 25 per Q of 3 c^2 floats, twice with flips.</li>
      * </ul>
+     * The tensors are now written into the inference worker's batch buffer, not per frame: those terms are an over-count
+     * kept as a margin.
      */
     public static long maxFrameBytes(ImageLimits limits, List<Plan> plans, long maxEncodedBytes) {
         long t = limits.maxTensorPixels();
