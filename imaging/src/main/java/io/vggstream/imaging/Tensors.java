@@ -1,5 +1,7 @@
 package io.vggstream.imaging;
 
+import java.nio.FloatBuffer;
+
 /**
  * A window of a rescaled image as a network input: {@code [3, h, w]} float32, one plane per input
  * channel, each the 0-255 pixel times a multiplier plus an offset as a {@link ChannelAffine} says
@@ -25,6 +27,14 @@ public final class Tensors {
      * times its multiplier, plus its offset.
      */
     public static void chw(Pixels s, int x0, int y0, int cw, int ch, boolean flip, ChannelAffine map, float[] dst, int offset) {
+        chw(s, x0, y0, cw, ch, flip, map, FloatBuffer.wrap(dst), offset);
+    }
+
+    /**
+     * As {@link #chw(Pixels, int, int, int, int, boolean, ChannelAffine, float[], int)}, into a buffer (a batch's direct
+     * buffer): the same floats, written with absolute puts.
+     */
+    public static void chw(Pixels s, int x0, int y0, int cw, int ch, boolean flip, ChannelAffine map, FloatBuffer dst, int offset) {
         check(s, x0, y0, cw, ch);
         int plane = cw * ch;
         int channels = s.layout().channels();
@@ -42,11 +52,30 @@ public final class Tensors {
             int d = offset + y * cw;
             for (int x = 0; x < cw; x++) {
                 int p = row + (flip ? cw - 1 - x : x) * channels;
-                dst[d + x] = t0[src[p + i0] & 0xff];
-                dst[plane + d + x] = t1[src[p + i1] & 0xff];
-                dst[2 * plane + d + x] = t2[src[p + i2] & 0xff];
+                dst.put(d + x, t0[src[p + i0] & 0xff]);
+                dst.put(plane + d + x, t1[src[p + i1] & 0xff]);
+                dst.put(2 * plane + d + x, t2[src[p + i2] & 0xff]);
             }
         }
+    }
+
+    /**
+     * The window {@code (x0, y0, cw, ch)} of {@code s}, mirrored if asked, as an input not yet made: its floats are
+     * those {@link #chw} writes, written when and where the batch wants them. {@code s} must not change afterwards.
+     */
+    public static Chw window(Pixels s, int x0, int y0, int cw, int ch, boolean flip, ChannelAffine map) {
+        check(s, x0, y0, cw, ch);
+        return new Chw() {
+            @Override
+            public int floats() {
+                return 3 * cw * ch;
+            }
+
+            @Override
+            public void writeTo(FloatBuffer dst, int offset) {
+                chw(s, x0, y0, cw, ch, flip, map, dst, offset);
+            }
+        };
     }
 
     /**

@@ -221,7 +221,9 @@ public final class BenchRun {
     }
 
     private Point ceiling(List<Variant> variants, int batch) {
-        return report(Ceiling.run(model.model(), variants, batch, spec.threads(), spec.warmup(), spec.measure(), spec.minBatches()));
+        // The engine's own session options: spinning as inference.spinning says.
+        boolean spinning = io.vggstream.engine.settings.InferenceSettings.from(config).spinning();
+        return report(Ceiling.run(model.model(), variants, batch, spec.threads(), spinning, spec.warmup(), spec.measure(), spec.minBatches()));
     }
 
     private Point fullPath(Brokers.Broker broker, EngineSettings s, TopicsSettings base, List<byte[]> frames, int perFrame, double rate,

@@ -38,12 +38,13 @@ final class Ceiling {
      * @param frame the variants of one frame (the engine's own preprocessing of a sample frame)
      * @param minBatches the fewest batches measured, however short {@code measure}
      */
-    static Point run(Model model, List<Variant> frame, int batch, int threads, Duration warmup, Duration measure, int minBatches) {
+    static Point run(Model model, List<Variant> frame, int batch, int threads, boolean spinning, Duration warmup, Duration measure,
+                     int minBatches) {
         // On a thread of its own, named so that its CPU time counts as inference (see BenchThreads).
         java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
         Thread t = new Thread(() -> {
             try {
-                result.set(measure(model, frame, batch, threads, warmup, measure, minBatches));
+                result.set(measure(model, frame, batch, threads, spinning, warmup, measure, minBatches));
             } catch (RuntimeException | Error e) {
                 result.set(e);
             }
@@ -64,7 +65,7 @@ final class Ceiling {
         return (Point) result.get();
     }
 
-    private static Point measure(Model model, List<Variant> frame, int batch, int threads, Duration warmup, Duration measure,
+    private static Point measure(Model model, List<Variant> frame, int batch, int threads, boolean spinning, Duration warmup, Duration measure,
                                  int minBatches) {
         Map<String, List<float[]>> byShape = new LinkedHashMap<>();
         Map<String, int[]> dims = new LinkedHashMap<>();
@@ -87,7 +88,7 @@ final class Ceiling {
         }
         Completions done = new Completions();
         Latencies batchMs = new Latencies();
-        try (OrtModel session = OrtModel.open(model, Device.parse("cpu"), threads)) {
+        try (OrtModel session = OrtModel.open(model, Device.parse("cpu"), threads, spinning)) {
             long start = System.nanoTime();
             long warmEnd = start + warmup.toNanos();
             int warmBatches = 0;

@@ -4,6 +4,7 @@ import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.engine.infer.Batcher;
 import io.vggstream.engine.infer.OrtModel;
+import io.vggstream.imaging.Chw;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -36,8 +37,16 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
     public sealed interface Command {
     }
 
-    /** One input tensor {@code [3, h, w]}; {@code crop}: whether it is a grid crop (echoed in the reply). */
-    public record Input(boolean crop, int h, int w, float[] chw) {
+    /**
+     * One input tensor {@code [3, h, w]}, written into the batch's direct buffer when its batch runs; {@code crop}:
+     * whether it is a grid crop (echoed in the reply).
+     */
+    public record Input(boolean crop, int h, int w, Chw chw) {
+
+        /** Floats already made. */
+        public Input(boolean crop, int h, int w, float[] chw) {
+            this(crop, h, w, Chw.of(chw));
+        }
     }
 
     /**
@@ -65,6 +74,11 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
 
         /** One input, sent now. */
         public Infer(long frameId, int model, boolean crop, int h, int w, float[] chw, ActorRef<Reply> replyTo) {
+            this(frameId, model, crop, h, w, Chw.of(chw), replyTo);
+        }
+
+        /** One input written into the batch when it runs, sent now. */
+        public Infer(long frameId, int model, boolean crop, int h, int w, Chw chw, ActorRef<Reply> replyTo) {
             this(frameId, model, List.of(new Input(crop, h, w, chw)), replyTo, System.nanoTime());
         }
     }
@@ -260,7 +274,7 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
     private void run(List<Item> batch) {
         lastFull = batch.size() >= batcher.maxBatchSize();
         Input first = batch.get(0).input();
-        List<float[]> inputs = new ArrayList<>(batch.size());
+        List<Chw> inputs = new ArrayList<>(batch.size());
         for (Item i : batch) {
             inputs.add(i.input().chw());
         }
@@ -269,7 +283,7 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
             for (Item i : batch) {
                 metrics.latency(EngineMetrics.Stage.QUEUE, t0 - i.job().infer.sentNanos());
             }
-            OrtModel.Outputs out = session.run(inputs, first.h(), first.w(), withFeatures);
+            OrtModel.Outputs out = session.runTensors(inputs, first.h(), first.w(), withFeatures);
             long took = System.nanoTime() - t0;
             metrics.latency(EngineMetrics.Stage.INFERENCE_BATCH, took);
             metrics.batch(batch.size());

@@ -103,7 +103,7 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
         for (Variant v : ok.variants()) {
             List<ActorRef<InferenceWorker.Command>> pool = workers.get(v.model());
             ActorRef<InferenceWorker.Command> w = pool.get(Math.floorMod(next[v.model()]++, pool.size()));
-            w.tell(new InferenceWorker.Infer(p.frameId(), v.model(), v.crop(), v.h(), v.w(), v.chw(), p.replies()));
+            w.tell(new InferenceWorker.Infer(p.frameId(), v.model(), v.crop(), v.h(), v.w(), v.tensor(), p.replies()));
         }
         return this;
     }

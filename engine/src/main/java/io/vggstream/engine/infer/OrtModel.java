@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import io.vggstream.engine.model.BigStack;
 import io.vggstream.engine.model.Model;
 import io.vggstream.engine.model.ModelLoadException;
+import io.vggstream.imaging.Chw;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -20,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One ONNX Runtime session of one model on one device, running batches of same-shaped inputs.
- * One worker owns it and runs it; the input buffer is direct and reused across batches, so ONNX
- * Runtime reads it without a copy. {@link #close()} waits for a run in progress to return, from
+ * One worker owns it and runs it; the input buffer is direct and reused across batches: each input
+ * writes its floats straight into it ({@link Chw}), and ONNX Runtime reads it without a copy. {@link #close()} waits for a run in progress to return, from
  * whichever thread it is called: a session is never released under a run (that is a SIGSEGV in
  * native code, not an exception).
  */
@@ -75,10 +76,15 @@ public final class OrtModel implements AutoCloseable {
      * falls back to the CPU when it cannot be had ({@code cuda:N} then fails instead), logging the choice.
      */
     public static OrtModel open(Model model, Device device, int intraOpThreads) {
-        return BigStack.call("ort-open-" + model.name(), () -> openHere(model, device, intraOpThreads));
+        return open(model, device, intraOpThreads, false);
     }
 
-    private static OrtModel openHere(Model model, Device device, int intraOpThreads) {
+    /** As {@link #open(Model, Device, int)}; {@code spinning}: whether idle intra-op threads spin rather than block. */
+    public static OrtModel open(Model model, Device device, int intraOpThreads, boolean spinning) {
+        return BigStack.call("ort-open-" + model.name(), () -> openHere(model, device, intraOpThreads, spinning));
+    }
+
+    private static OrtModel openHere(Model model, Device device, int intraOpThreads, boolean spinning) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         String provider = "CPU";
         String fallback = null;
@@ -86,10 +92,10 @@ public final class OrtModel implements AutoCloseable {
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             opts.setIntraOpNumThreads(Math.max(1, intraOpThreads));
             opts.setInterOpNumThreads(1);
-            // Idle intra-op threads block instead of spinning. Spinning threads keep the cores the preprocessors
-            // (and, on a shared host, everything else) need; measured on 2 cores, paired rounds: the in-process
-            // engine +38% frames/s (median of 6), the bare session itself +40% (see benchmarks/README.md).
-            opts.addConfigEntry("session.intra_op.allow_spinning", "0");
+            // Blocking idle threads (no spinning) is the default (inference.spinning): spinning threads keep the cores the
+            // preprocessors (and, on a shared host, everything else) need; measured on 2 cores, for VGG-16 at 1/8 width and
+            // for the demo's tiny model alike (docs/engine.md, "Where a frame's time goes").
+            opts.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
             if (device.kind() != Device.Kind.CPU) {
                 try {
                     opts.addCUDA(device.id());
@@ -112,9 +118,11 @@ public final class OrtModel implements AutoCloseable {
                 .addKeyValue("device", device.toString())
                 .addKeyValue("provider", provider)
                 .addKeyValue("threads", intraOpThreads)
+                .addKeyValue("spinning", spinning)
                 .addKeyValue("fallback", fallback == null ? "" : fallback)
-                .log("execution provider: {} on {} (asked for {}{}), {} intra-op threads",
-                    model.name(), provider, device, fallback == null ? "" : "; CUDA not available: " + fallback, intraOpThreads);
+                .log("execution provider: {} on {} (asked for {}{}), {} intra-op threads{}",
+                    model.name(), provider, device, fallback == null ? "" : "; CUDA not available: " + fallback, intraOpThreads,
+                    spinning ? ", spinning" : "");
             return m;
         } catch (OrtException e) {
             throw new ModelLoadException(model.onnx(), "ONNX Runtime cannot load it: " + e.getMessage());
@@ -148,6 +156,15 @@ public final class OrtModel implements AutoCloseable {
      * @param withFeatures also fetch the feature output (when the graph has one)
      */
     public Outputs run(List<float[]> inputs, int h, int w, boolean withFeatures) throws OrtException {
+        return runTensors(inputs.stream().map(Chw::of).toList(), h, w, withFeatures);
+    }
+
+    /**
+     * Runs one batch of {@code [3, h, w]} inputs, each written straight into the session's direct input buffer.
+     *
+     * @param withFeatures also fetch the feature output (when the graph has one)
+     */
+    public Outputs runTensors(List<? extends Chw> inputs, int h, int w, boolean withFeatures) throws OrtException {
         lock.lock();
         RUNNING.incrementAndGet();
         // Its start, for the stall watch: a run stuck in native code never reaches the finally.
@@ -182,17 +199,17 @@ public final class OrtModel implements AutoCloseable {
         GATE_CLOSED = true;
     }
 
-    private Outputs runHere(List<float[]> inputs, int h, int w, boolean withFeatures) throws OrtException {
+    private Outputs runHere(List<? extends Chw> inputs, int h, int w, boolean withFeatures) throws OrtException {
         int n = inputs.size();
         int per = 3 * h * w;
         FloatBuffer buf = buffer(n * per);
-        for (float[] x : inputs) {
-            if (x.length != per) {
-                throw new IllegalArgumentException("input of " + x.length + " floats in a batch of shape [3," + h + "," + w + "]");
+        for (int i = 0; i < n; i++) {
+            Chw x = inputs.get(i);
+            if (x.floats() != per) {
+                throw new IllegalArgumentException("input of " + x.floats() + " floats in a batch of shape [3," + h + "," + w + "]");
             }
-            buf.put(x);
+            x.writeTo(buf, i * per);
         }
-        buf.flip();
         Set<String> wanted = new HashSet<>();
         wanted.add(posterior);
         boolean features = withFeatures && feature != null && session.getOutputNames().contains(feature);

@@ -22,6 +22,7 @@ import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -99,6 +100,7 @@ public final class KafkaPipe {
         Map<String, String> consumerProps = strings(KafkaLimits.consumer(kafka, topics));
         // A new group starts at the oldest record still kept: nothing published before start-up is skipped.
         consumerProps.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerTuning(consumerProps);
         ConsumerSettings<byte[], byte[]> consumerSettings = ConsumerSettings
             .create(system, new ByteArrayDeserializer(), new ByteArrayDeserializer())
             .withProperties(consumerProps)
@@ -110,7 +112,7 @@ public final class KafkaPipe {
             .withStopTimeout(Duration.ofSeconds(5));
         ProducerSettings<byte[], byte[]> producerSettings = ProducerSettings
             .create(system, new ByteArraySerializer(), new ByteArraySerializer())
-            .withProperties(strings(KafkaLimits.producer(kafka, topics)));
+            .withProperties(producerTuning(strings(KafkaLimits.producer(kafka, topics))));
         if (delivery.exactlyOnce()) {
             // Outputs and the input offsets commit together; what a killed instance had produced
             // but not committed is aborted, invisible to read-committed consumers. The offsets go with
@@ -153,6 +155,33 @@ public final class KafkaPipe {
             })
             .toMat(Sink.ignore(), Consumer::createDrainingControl)
             .run(system);
+    }
+
+    /**
+     * The engine's consumer settings for a stream of frames, under any that {@code vggstream.kafka.clients} sets (issue 13;
+     * measured in docs/results/2026-12-04-engine-cost.md).
+     */
+    static Map<String, String> consumerTuning(Map<String, String> p) {
+        // A fetch returns as soon as one frame is in the log: a lone frame must not wait for company (the latency floor).
+        // Under load the client fetches ahead in the background, so a larger minimum would save requests, not frames.
+        p.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1");
+        // With a 1-byte minimum this only bounds a fetch on an empty partition; short, so that a partition that goes
+        // quiet is not polled late, and far above the broker's round trip.
+        p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        // max.poll.records stays at its default 500: the connector polls whenever the stream asks for more (a lower value
+        // was not measured).
+        return p;
+    }
+
+    /** The engine's producer settings for its outputs, under any that {@code vggstream.kafka.clients} sets (issue 13). */
+    static Map<String, String> producerTuning(Map<String, String> p) {
+        // kafka-clients 4 waits 5 ms by default for a batch to fill; a lone prediction must go at once. Under load the
+        // sender still batches what accumulates while earlier requests (up to 5) are in flight.
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
+        // Predictions are small (well under 1 KB): the default 16 KB batch holds every one that accumulates in a round trip.
+        p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, "16384");
+        // Compression stays off (KafkaLimits): small records on a CPU-bound engine, where it costs cores and saves little.
+        return p;
     }
 
     /** A record's answer under the poison guard: as usual, alone after its mark is committed (probation), or a poison dead letter. */

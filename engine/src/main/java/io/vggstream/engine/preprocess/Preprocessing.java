@@ -167,6 +167,8 @@ public final class Preprocessing {
      * <li>per plan (model): the dense tensors, 3 floats a rescaled pixel, twice with flips: 12 T (x2);
      *     the crops, 25 per Q of 3 c^2 floats, twice with flips.</li>
      * </ul>
+     * The tensors are now written into the inference worker's batch buffer, not per frame: those terms are an over-count
+     * kept as a margin.
      */
     public static long maxFrameBytes(ImageLimits limits, List<Plan> plans, long maxEncodedBytes) {
         long t = limits.maxTensorPixels();
@@ -200,30 +202,20 @@ public final class Preprocessing {
         return xy;
     }
 
-    /** Adds the window's tensor and, when the plan averages flips, its mirror image (both made in one pass). */
+    /**
+     * Adds the window's tensor and, when the plan averages flips, its mirror image: views of the rescaled image {@code s},
+     * written into the batch by the inference worker, so nothing the size of the tensor is allocated here.
+     */
     private static void window(List<Variant> out, Plan plan, boolean crop, Pixels s, int x0, int y0, int cw, int ch) {
+        out.add(tensor(plan, crop, s, x0, y0, cw, ch, false));
         if (plan.flips()) {
-            Variant[] both = tensorAndMirror(plan, crop, s, x0, y0, cw, ch);
-            out.add(both[0]);
-            out.add(both[1]);
-        } else {
-            out.add(tensor(plan, crop, s, x0, y0, cw, ch, false));
+            out.add(tensor(plan, crop, s, x0, y0, cw, ch, true));
         }
-    }
-
-    /** The window as {@link #tensor} makes it, unflipped and flipped, reading each source pixel once. */
-    static Variant[] tensorAndMirror(Plan plan, boolean crop, Pixels s, int x0, int y0, int cw, int ch) {
-        float[] chw = new float[3 * cw * ch];
-        float[] mirror = new float[3 * cw * ch];
-        Tensors.chwAndMirror(s, x0, y0, cw, ch, plan.input(), chw, mirror);
-        return new Variant[] {new Variant(plan.model(), crop, ch, cw, chw), new Variant(plan.model(), crop, ch, cw, mirror)};
     }
 
     /** The window (x0, y0, cw, ch) of {@code s} as CHW floats normalised as the plan says, mirrored if asked. */
     static Variant tensor(Plan plan, boolean crop, Pixels s, int x0, int y0, int cw, int ch, boolean flip) {
-        float[] chw = new float[3 * cw * ch];
-        Tensors.chw(s, x0, y0, cw, ch, flip, plan.input(), chw, 0);
-        return new Variant(plan.model(), crop, ch, cw, chw);
+        return new Variant(plan.model(), crop, ch, cw, Tensors.window(s, x0, y0, cw, ch, flip, plan.input()));
     }
 
     private static String hex(byte[] b) {

@@ -124,7 +124,7 @@ public final class Engine implements Classifier, AutoCloseable {
                 List<OrtModel> perModel = new ArrayList<>();
                 for (Device d : settings.inference().devices()) {
                     for (int w = 0; w < settings.inference().workersPerDevice(); w++) {
-                        OrtModel s = OrtModel.open(m, d, threads);
+                        OrtModel s = OrtModel.open(m, d, threads, settings.inference().spinning());
                         perModel.add(s);
                         providers.add(m.name() + "@" + s.provider());
                     }

@@ -17,9 +17,16 @@ import java.util.List;
  * @param slowBatch a batch whose run takes longer is logged as a warning (0: every batch)
  * @param stallTimeout a run in progress for longer is a stall: /health/live answers 503, logged at ERROR (0: never)
  * @param stallExit on a stall, end the process (without shutdown hooks) so that its supervisor restarts it
+ * @param spinning whether ONNX Runtime's idle intra-op threads spin ({@code session.intra_op.allow_spinning}) rather than block
  */
 public record InferenceSettings(List<Device> devices, int workersPerDevice, int threadsPerWorker, int maxBatchSize, Duration maxDelay,
-                                Duration slowBatch, Duration stallTimeout, boolean stallExit) {
+                                Duration slowBatch, Duration stallTimeout, boolean stallExit, boolean spinning) {
+
+    /** Without spinning (the default). */
+    public InferenceSettings(List<Device> devices, int workersPerDevice, int threadsPerWorker, int maxBatchSize, Duration maxDelay,
+                             Duration slowBatch, Duration stallTimeout, boolean stallExit) {
+        this(devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, slowBatch, stallTimeout, stallExit, false);
+    }
 
     private static final String KEY = "vggstream.engine.inference.";
 
@@ -40,7 +47,7 @@ public record InferenceSettings(List<Device> devices, int workersPerDevice, int 
 
     /** The same settings with stall detection after {@code timeout} (0: off), ending the process on a stall when {@code exit}. */
     public InferenceSettings withStall(Duration timeout, boolean exit) {
-        return new InferenceSettings(devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, slowBatch, timeout, exit);
+        return new InferenceSettings(devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, slowBatch, timeout, exit, spinning);
     }
 
     /** The {@code vggstream.engine.inference} block of {@code config}. */
@@ -48,7 +55,15 @@ public record InferenceSettings(List<Device> devices, int workersPerDevice, int 
         Config c = config.getConfig("vggstream.engine.inference");
         return new InferenceSettings(c.getStringList("devices").stream().map(Device::parse).toList(), c.getInt("workers-per-device"),
             c.getInt("threads-per-worker"), c.getInt("max-batch-size"), c.getDuration("max-delay"), c.getDuration("slow-batch"),
-            c.getDuration("stall-timeout"), c.getBoolean("stall-exit"));
+            c.getDuration("stall-timeout"), c.getBoolean("stall-exit"), spinning(c));
+    }
+
+    private static boolean spinning(Config c) {
+        try {
+            return c.getBoolean("spinning");
+        } catch (com.typesafe.config.ConfigException.WrongType e) {
+            throw new IllegalArgumentException(KEY + "spinning must be on or off, got '" + c.getValue("spinning").unwrapped() + "'", e);
+        }
     }
 
     /** ONNX Runtime threads per worker: the setting, or the cores shared among {@code workers}. */
@@ -56,28 +71,32 @@ public record InferenceSettings(List<Device> devices, int workersPerDevice, int 
         return threadsPerWorker > 0 ? threadsPerWorker : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, workers));
     }
 
+    public InferenceSettings withSpinning(boolean on) {
+        return new InferenceSettings(devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, slowBatch, stallTimeout, stallExit, on);
+    }
+
     public InferenceSettings withDevices(List<Device> d) {
-        return new InferenceSettings(d, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, slowBatch, stallTimeout, stallExit);
+        return new InferenceSettings(d, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, slowBatch, stallTimeout, stallExit, spinning);
     }
 
     public InferenceSettings withWorkersPerDevice(int n) {
-        return new InferenceSettings(devices, n, threadsPerWorker, maxBatchSize, maxDelay, slowBatch, stallTimeout, stallExit);
+        return new InferenceSettings(devices, n, threadsPerWorker, maxBatchSize, maxDelay, slowBatch, stallTimeout, stallExit, spinning);
     }
 
     public InferenceSettings withThreadsPerWorker(int n) {
-        return new InferenceSettings(devices, workersPerDevice, n, maxBatchSize, maxDelay, slowBatch, stallTimeout, stallExit);
+        return new InferenceSettings(devices, workersPerDevice, n, maxBatchSize, maxDelay, slowBatch, stallTimeout, stallExit, spinning);
     }
 
     public InferenceSettings withMaxBatchSize(int n) {
-        return new InferenceSettings(devices, workersPerDevice, threadsPerWorker, n, maxDelay, slowBatch, stallTimeout, stallExit);
+        return new InferenceSettings(devices, workersPerDevice, threadsPerWorker, n, maxDelay, slowBatch, stallTimeout, stallExit, spinning);
     }
 
     public InferenceSettings withMaxDelay(Duration d) {
-        return new InferenceSettings(devices, workersPerDevice, threadsPerWorker, maxBatchSize, d, slowBatch, stallTimeout, stallExit);
+        return new InferenceSettings(devices, workersPerDevice, threadsPerWorker, maxBatchSize, d, slowBatch, stallTimeout, stallExit, spinning);
     }
 
     public InferenceSettings withSlowBatch(Duration d) {
-        return new InferenceSettings(devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, d, stallTimeout, stallExit);
+        return new InferenceSettings(devices, workersPerDevice, threadsPerWorker, maxBatchSize, maxDelay, d, stallTimeout, stallExit, spinning);
     }
 
     private static void require(boolean ok, String message) {

@@ -124,7 +124,7 @@ class PreprocessingTest {
     }
 
     @Test
-    void shouldMakeTheWindowAndItsMirrorInOnePassAsTwoSeparatePassesWould() {
+    void shouldWriteIntoADirectBatchBufferTheSameFloatsAsTheOnePassArrayTensorsWhenAtAnOffset() {
         java.util.SplittableRandom r = new java.util.SplittableRandom(9);
         byte[] bgr = new byte[37 * 23 * 3];
         for (int i = 0; i < bgr.length; i++) {
@@ -133,12 +133,25 @@ class PreprocessingTest {
         Pixels s = new Pixels(37, 23, Pixels.Layout.BGR, bgr);
         Plan p = plan(List.of(23), true, true, true, 16);
         for (int[] w : new int[][] {{0, 0, 37, 23}, {5, 3, 16, 16}, {21, 7, 16, 16}}) {
-            Variant[] both = Preprocessing.tensorAndMirror(p, true, s, w[0], w[1], w[2], w[3]);
-            assertThat(both[0].chw()).containsExactly(Preprocessing.tensor(p, true, s, w[0], w[1], w[2], w[3], false).chw());
-            assertThat(both[1].chw()).containsExactly(Preprocessing.tensor(p, true, s, w[0], w[1], w[2], w[3], true).chw());
-            assertThat(both[1].h()).isEqualTo(w[3]);
-            assertThat(both[1].w()).isEqualTo(w[2]);
-            assertThat(both[1].crop()).isTrue();
+            int n = 3 * w[2] * w[3];
+            float[] plain = new float[n];
+            float[] mirror = new float[n];
+            io.vggstream.imaging.Tensors.chwAndMirror(s, w[0], w[1], w[2], w[3], p.input(), plain, mirror);
+            // Two inputs of a batch, the second at an offset, in a direct buffer as ONNX Runtime reads it.
+            java.nio.FloatBuffer batch = java.nio.ByteBuffer.allocateDirect(2 * n * Float.BYTES)
+                .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+            Variant a = Preprocessing.tensor(p, true, s, w[0], w[1], w[2], w[3], false);
+            Variant b = Preprocessing.tensor(p, true, s, w[0], w[1], w[2], w[3], true);
+            a.tensor().writeTo(batch, 0);
+            b.tensor().writeTo(batch, n);
+            float[] got = new float[2 * n];
+            batch.get(0, got);
+            assertThat(java.util.Arrays.copyOfRange(got, 0, n)).containsExactly(plain);
+            assertThat(java.util.Arrays.copyOfRange(got, n, 2 * n)).containsExactly(mirror);
+            assertThat(b.chw()).containsExactly(mirror);
+            assertThat(b.h()).isEqualTo(w[3]);
+            assertThat(b.w()).isEqualTo(w[2]);
+            assertThat(b.crop()).isTrue();
         }
     }
 

@@ -109,6 +109,8 @@ public final class Publisher {
         // A broker that is away makes send() block this long on metadata, then fail: a bounded, clear error.
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, options.sendTimeout().toMillis());
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "vggstream-publish-" + options.stream());
+        // Frames go out as they are captured: kafka-clients 4 would wait 5 ms (linger.ms) for a batch to fill.
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
         return new KafkaProducer<>(props, new StringSerializer(), new FrameSerializer(topics.maxFrameBytes()));
     }
 
