@@ -83,6 +83,7 @@ public final class TransferExperiment {
 
     public static Result run(Options o, PrintWriter log) throws Exception {
         long t0 = System.nanoTime();
+        String loadBefore = loadAverage();
         Files.createDirectories(o.work());
         FashionMnist train = FashionMnist.load(FashionMnist.DEBIAN_DIR, FashionMnist.Split.TRAIN);
         FashionMnist test = FashionMnist.load(FashionMnist.DEBIAN_DIR, FashionMnist.Split.TEST);
@@ -92,7 +93,9 @@ public final class TransferExperiment {
         Map<Integer, Map<Long, Double>> head = new TreeMap<>();
         Map<Integer, Map<Long, Double>> scratch = new TreeMap<>();
         int valImages = o.valPerClass() * NEW_CLASSES.size();
-        for (long seed : o.seeds()) {
+        // Sizes outer, seeds inner: the small sizes are complete over every seed before the large ones start.
+        for (int n : o.perClass()) {
+          for (long seed : o.seeds()) {
             Path base = o.work().resolve("base-A-seed" + seed);
             if (!Files.exists(base.resolve("model.onnx"))) {
                 log.printf("seed %d: training base A on classes 0-4 (%d images, %d epochs)%n", seed, o.baseImages(), o.baseEpochs());
@@ -102,7 +105,7 @@ public final class TransferExperiment {
                     "0-4"), settings, log);
             }
             baseTop1.put(seed, io.vggstream.topics.card.ModelCard.read(base.resolve("model.json")).accuracy().top1());
-            for (int n : o.perClass()) {
+            {
                 Path folder = o.work().resolve("data-seed" + seed + "-n" + label(n));
                 if (!Files.isDirectory(folder.resolve("val"))) {
                     writeFolder(train, test, n, o.valPerClass(), seed, folder);
@@ -120,8 +123,9 @@ public final class TransferExperiment {
                 if (!Files.exists(scratchDir.resolve("model.onnx"))) {
                     int epochs = Math.max(3, Math.min(Recipe.PAPER_MAX_EPOCHS, (int) Math.ceil((double) o.scratchImagesSeen() / images)));
                     int batch = Math.min(64, images);
+                    // Patience 5, no minimum gain: a net on 25 images is noisy epoch to epoch; it gets its epochs before the lr drops.
                     train(new Recipe("A", o.width(), o.fc(), folder.toAbsolutePath().toString(), 32, "32", epochs, batch, null, "glorot",
-                        "glorot", 2, 0.005, 0.9, 5e-4, 0.5, 0.1, 0, seed, scratchDir.toAbsolutePath().toString(), null, null, null),
+                        "glorot", 5, 0, 0.9, 5e-4, 0.5, 0.1, 0, seed, scratchDir.toAbsolutePath().toString(), null, null, null),
                         settings, log);
                 }
                 Evaluation.Run run = Evaluation.run(o.engineConfig(), o.engineBase(), scratchDir, protocol, samples(folder), i -> { });
@@ -130,6 +134,7 @@ public final class TransferExperiment {
                 log.printf(Locale.ROOT, "seed %d, n %s: A from scratch top-1 error %.2f%%%n", seed, label(n), row.top1Error());
                 log.flush();
             }
+          }
         }
         List<Row> rows = new ArrayList<>();
         for (int n : o.perClass()) {
@@ -137,7 +142,9 @@ public final class TransferExperiment {
             rows.add(new Row(label(n), n, head.get(n), scratch.get(n), c));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        String md = markdown(o, rows, baseTop1, valImages, seconds);
+        String md = markdown(o, rows, baseTop1, valImages, seconds) + String.format(Locale.ROOT,
+            "Load average (1, 5, 15 min) at the start: %s; at the end: %s; %d cores.%n", loadBefore, loadAverage(),
+            Runtime.getRuntime().availableProcessors());
         Files.writeString(o.work().resolve("transfer.md"), md);
         return new Result(rows, baseTop1, valImages, md, seconds);
     }
@@ -158,6 +165,15 @@ public final class TransferExperiment {
             if (r.interrupted()) {
                 throw new InterruptedException("interrupted while training " + recipe.out() + "; rerun to resume");
             }
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 

@@ -24,7 +24,7 @@ import java.util.Random;
  */
 public final class LinearHead {
 
-    /** The grid C is chosen from: 2^-4 ... 2^8. */
+    /** The grid C is chosen from: 2^-4 ... 2^12 (unit-length descriptors need a large C to fit a few images). */
     public static final List<Double> C_GRID = grid();
 
     /** The head's kind. */
@@ -197,7 +197,7 @@ public final class LinearHead {
 
     private static List<Double> grid() {
         List<Double> g = new ArrayList<>();
-        for (int e = -4; e <= 8; e++) {
+        for (int e = -4; e <= 12; e++) {
             g.add(Math.pow(2, e));
         }
         return List.copyOf(g);
@@ -205,6 +205,6 @@ public final class LinearHead {
 
     /** "2^3 = 8" style, for messages. */
     static String describeGrid() {
-        return String.format(Locale.ROOT, "C in 2^-4 .. 2^8 (%d values)", C_GRID.size());
+        return String.format(Locale.ROOT, "C in 2^-4 .. 2^12 (%d values)", C_GRID.size());
     }
 }

@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
  * over seeds; prints the table and writes it to {@code OUT/transfer.md} (and {@code --doc}).
  */
 @Command(name = "transfer", mixinStandardHelpOptions = true,
-    description = {"The paper's transfer result at small scale: base A trained on Fashion-MNIST classes 0-4; for classes 5-9 with n images",
-        "a class, a fit-head head on A's features against A trained from scratch on the same images; several seeds, judged as replicate does."})
+    description = {"Measure the paper's transfer result at small scale (heads on a base net's features against nets from scratch).",
+        "Base A is trained on Fashion-MNIST classes 0-4; for classes 5-9 with n images a class, a fit-head head on A's features is",
+        "compared with A trained from scratch on the same images, over several seeds, judged as replicate judges a finding."})
 public final class TransferCommand implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "runs/transfer", paramLabel = "DIR", description = "Work folder, resumable (default: ${DEFAULT-VALUE}).")
@@ -44,7 +45,7 @@ public final class TransferCommand implements Callable<Integer> {
     @Option(names = "--base-epochs", defaultValue = "4", paramLabel = "N", description = "Base A's epochs (default: ${DEFAULT-VALUE}).")
     int baseEpochs;
 
-    @Option(names = "--scratch-images-seen", defaultValue = "6000", paramLabel = "N",
+    @Option(names = "--scratch-images-seen", defaultValue = "10000", paramLabel = "N",
         description = "About how many images a scratch net sees: epochs = N / its images, 3 to 74 (default: ${DEFAULT-VALUE}).")
     int scratchSeen;
 

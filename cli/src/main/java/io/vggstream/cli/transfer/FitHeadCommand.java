@@ -25,8 +25,10 @@ import picocli.CommandLine.Option;
  * {@link FitHead}; this command reads the flags and prints what was fitted and measured.
  */
 @Command(name = "fit-head", mixinStandardHelpOptions = true,
-    description = {"Fit a linear head (logistic regression or linear SVM, LIBLINEAR) on a model's deep features for your own classes,",
-        "and write base graph + head as one new model the engine serves, its card stating the served model's measured accuracy."})
+    description = {"Fit a linear head on a model's deep features for your own classes, served as one new model.",
+        "The descriptor is the paper's (FC2 features averaged over the protocol's scales and flips, L2-normalised); the head is",
+        "L2-regularised logistic regression or a linear SVM (LIBLINEAR), C chosen by cross-validation; base graph plus head is written",
+        "as one model whose card states the served model's accuracy, measured through the engine on held-out images."})
 public final class FitHeadCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
