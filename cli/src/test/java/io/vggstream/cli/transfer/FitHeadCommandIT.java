@@ -48,7 +48,7 @@ class FitHeadCommandIT {
         Path classes = Files.write(dir.resolve("classes.txt"), IntStream.range(0, 10).mapToObj(i -> "c" + i).toList());
         CommandLine imp = new CommandLine(new ImportCommand());
         assertThat(imp.execute(source.toString(), "--out", dir.resolve("imported").toString(), "--classes", classes.toString(),
-            "--train-scale", "37")).isZero();
+            "--train-scale", "256")).isZero();
         FashionMnist train = FashionMnist.load(FashionMnist.DEBIAN_DIR, FashionMnist.Split.TRAIN);
         for (int label : List.of(1, 7)) {
             Path d = Files.createDirectories(dir.resolve("shop/train/" + FashionMnist.CLASSES.get(label)));
@@ -99,7 +99,7 @@ class FitHeadCommandIT {
             .write(dir.resolve("vgg11.onnx"), ClassicVgg.Part.FULL);
         Path classes = Files.write(dir.resolve("classes.txt"), IntStream.range(0, 10).mapToObj(i -> "c" + i).toList());
         assertThat(new CommandLine(new ImportCommand()).execute(source.toString(), "--out", dir.resolve("imported").toString(),
-            "--classes", classes.toString(), "--train-scale", "37")).isZero();
+            "--classes", classes.toString(), "--train-scale", "256")).isZero();
         Files.createDirectories(dir.resolve("one/train/apple"));
         Files.writeString(dir.resolve("one/train/apple/a.png"), "x");
         Outcome o = launch("fit-head", "--model", dir.resolve("imported").toString(), "--data", dir.resolve("one").toString(),
