@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
         io.vggstream.cli.engine.ClassifyCommand.class,
         io.vggstream.cli.engine.StatusCommand.class,
         io.vggstream.cli.evaluate.EvaluateCommand.class,
+        io.vggstream.cli.transfer.FitHeadCommand.class,
+        io.vggstream.cli.replicate.TransferCommand.class,
         io.vggstream.cli.replicate.ReplicateCommand.class,
         io.vggstream.cli.bench.BenchCommand.class,
         io.vggstream.cli.video.PublishCommand.class,

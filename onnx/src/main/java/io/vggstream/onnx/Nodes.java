@@ -8,6 +8,8 @@ public final class Nodes {
     private static final int FLOAT = 1;
     private static final int ATTR_FLOAT = 1;
     private static final int ATTR_INT = 2;
+    private static final int ATTR_STRING = 3;
+    private static final int ATTR_FLOATS = 6;
     private static final int ATTR_INTS = 7;
 
     private Nodes() {}
@@ -35,6 +37,18 @@ public final class Nodes {
 
     public static Proto attrFloat(String name, float value) {
         return new Proto().string(1, name).float32(2, value).varint(20, ATTR_FLOAT);
+    }
+
+    public static Proto attrString(String name, String value) {
+        return new Proto().string(1, name).string(4, value).varint(20, ATTR_STRING);
+    }
+
+    public static Proto attrFloats(String name, float... values) {
+        Proto a = new Proto().string(1, name);
+        for (float v : values) {
+            a.float32(7, v);
+        }
+        return a.varint(20, ATTR_FLOATS);
     }
 
     public static Proto attrInts(String name, long... values) {

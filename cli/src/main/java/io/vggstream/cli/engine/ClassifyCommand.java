@@ -34,6 +34,11 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print each image's prediction record as one line of JSON (the Kafka contract's), nothing else on stdout.")
     boolean json;
 
+    @Option(names = "--descriptor", description = "With --json, add \"descriptor\": the first model's FC2 feature averaged over the"
+        + " protocol's dense scales and flips, L2-normalised (fit-head's descriptor; the card's fc floats, 4096 for VGG-16), for a"
+        + " nearest-neighbour index.")
+    boolean descriptor;
+
     @Option(names = "--top", paramLabel = "K", description = "How many classes to give per image (default: vggstream.engine.top-k).")
     Integer top;
 
@@ -50,7 +55,13 @@ public final class ClassifyCommand implements Callable<Integer> {
         if (top != null && top < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--top must be at least 1, was " + top);
         }
+        if (descriptor && !json) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--descriptor goes with --json (it adds a field to each record)");
+        }
         EngineSettings settings = options.settings();
+        if (descriptor) {
+            settings = settings.withIncludeFeatures(true);
+        }
         if (top != null) {
             settings = settings.withTopK(top);
         }
@@ -63,7 +74,8 @@ public final class ClassifyCommand implements Callable<Integer> {
                 }
             } else if (event instanceof Classify.Event.Classified c) {
                 if (json) {
-                    out.println(new String(serializer.serialize(topic, c.prediction()), StandardCharsets.UTF_8));
+                    String line = new String(serializer.serialize(topic, c.prediction()), StandardCharsets.UTF_8);
+                    out.println(descriptor ? withDescriptor(line, c.feature()) : line);
                 } else {
                     out.printf("%s%s%n", c.image(), c.prediction().partial() ? " (partial)" : "");
                     for (Prediction.Ranked r : c.prediction().top()) {
@@ -76,5 +88,29 @@ public final class ClassifyCommand implements Callable<Integer> {
             }
         });
         return result.notClassified() == 0 ? 0 : 1;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The record with {@code descriptor}: the feature divided by max(its L2 norm, 1e-12), as fit-head makes it. */
+    static String withDescriptor(String record, float[] feature) {
+        if (feature == null) {
+            throw new IllegalStateException("the engine gave no feature (does the model's graph have its card's io.feature output?)");
+        }
+        double sq = 0;
+        for (float v : feature) {
+            sq += (double) v * v;
+        }
+        float norm = Math.max((float) Math.sqrt(sq), 1e-12f);
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode node = (com.fasterxml.jackson.databind.node.ObjectNode) MAPPER.readTree(record);
+            com.fasterxml.jackson.databind.node.ArrayNode d = node.putArray("descriptor");
+            for (float v : feature) {
+                d.add(v / norm);
+            }
+            return MAPPER.writeValueAsString(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot add the descriptor to the record: " + e.getOriginalMessage(), e);
+        }
     }
 }

@@ -123,6 +123,10 @@ public final class TrainCommand implements Callable<Integer> {
             + " spaced (default: all)")
     Integer testImages;
 
+    @Option(names = "--classes", paramLabel = "LIST", description = "train on these classes of the data only, by label:"
+            + " 0-4, 0,2,5-7 (relabelled 0..k-1 in label order; the card names them; default: all)")
+    String classes;
+
     @CommandLine.Mixin
     SettingsFileFlags settingsFile = new SettingsFileFlags(letter -> arch = letter);
 
@@ -141,7 +145,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + " (fashion-mnist or a dataset folder)");
         }
         Recipe recipe = new Recipe(arch, width, fc, data, crop, scale, epochs, batchSize, lr, init,
-                initRest.toLowerCase(Locale.ROOT), patience, minImprovement, momentum, weightDecay, dropout, alphaStd, gpus, seed, out, trainImages, valImages, testImages);
+                initRest.toLowerCase(Locale.ROOT), patience, minImprovement, momentum, weightDecay, dropout, alphaStd, gpus, seed, out, trainImages, valImages, testImages, classes);
         TrainerSettings settings;
         try {
             settings = TrainerSettings.load(settingsFile.file());

@@ -53,8 +53,16 @@ public final class Classify {
         record Started(List<String> models, String protocol, List<Integer> scales) implements Event {
         }
 
-        /** A file's prediction. */
-        record Classified(Path image, Prediction prediction) implements Event {
+        /**
+         * A file's prediction.
+         *
+         * @param feature the first model's feature output averaged over the protocol's dense variants (what
+         *     {@code include-features} gives), or null when features were not asked for
+         */
+        record Classified(Path image, Prediction prediction, float[] feature) implements Event {
+            public Classified(Path image, Prediction prediction) {
+                this(image, prediction, null);
+            }
         }
 
         /**
@@ -111,7 +119,7 @@ public final class Classify {
                 }
                 if (answer instanceof Classification.Ok c) {
                     StreamFrame frame = new StreamFrame(image.toString(), Frame.of(i, ts, bytes), image.toString(), 0, 0);
-                    events.accept(new Event.Classified(image, records.prediction(frame, c, t0)));
+                    events.accept(new Event.Classified(image, records.prediction(frame, c, t0), c.feature()));
                     ok++;
                 } else {
                     Classification.NotClassified f = (Classification.NotClassified) answer;

@@ -49,10 +49,11 @@ import java.util.regex.Pattern;
  * @param source the file a model was imported from; null for the trainer's own exports
  * @param stack the conv stack layer by layer (e.g. {@code conv3-64}, {@code pool}) when
  *     {@code config} is {@code custom}; null otherwise
+ * @param head the linear head {@code vggstream fit-head} put on a base model's features; null otherwise
  */
 @JsonPropertyOrder({
     "format", "config", "width", "fc", "classes", "mean_rgb", "crop", "training_scale", "io",
-    "accuracy", "recipe", "versions", "weights_sha256", "input", "source", "stack"})
+    "accuracy", "recipe", "versions", "weights_sha256", "input", "source", "stack", "head"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelCard(
         @JsonProperty("format") String format,
@@ -70,7 +71,8 @@ public record ModelCard(
         @JsonProperty("weights_sha256") String weightsSha256,
         @JsonProperty("input") Input input,
         @JsonProperty("source") Source source,
-        @JsonProperty("stack") List<String> stack) {
+        @JsonProperty("stack") List<String> stack,
+        @JsonProperty("head") Head head) {
 
     /** Schema tag of the trainer's cards (no input block, no source, a paper configuration). */
     public static final String FORMAT = "vggstream-model-card/1";
@@ -102,7 +104,15 @@ public record ModelCard(
             int crop, Scale trainingScale, Io io, Accuracy accuracy, Map<String, String> recipe,
             Map<String, String> versions, String weightsSha256) {
         this(format, config, width, fc, classes, meanRgb, crop, trainingScale, io, accuracy, recipe, versions,
-                weightsSha256, null, null, null);
+                weightsSha256, null, null, null, null);
+    }
+
+    /** A card without a head block. */
+    public ModelCard(String format, String config, double width, int fc, List<String> classes, List<Double> meanRgb,
+            int crop, Scale trainingScale, Io io, Accuracy accuracy, Map<String, String> recipe,
+            Map<String, String> versions, String weightsSha256, Input input, Source source, List<String> stack) {
+        this(format, config, width, fc, classes, meanRgb, crop, trainingScale, io, accuracy, recipe, versions,
+                weightsSha256, input, source, stack, null);
     }
 
     /** Copies the collections, so a card is immutable once built. */
@@ -232,6 +242,37 @@ public record ModelCard(
             @JsonProperty("test_scale") int testScale,
             @JsonProperty("protocol") String protocol) {}
 
+    /**
+     * A linear head fitted on a base model's descriptors ({@code vggstream fit-head}): the card's
+     * classes are the head's, its {@code accuracy} the served model's, measured through the engine.
+     *
+     * @param baseModel the base model's folder or file name, as given
+     * @param baseSha256 SHA-256 (hex) of the base model's {@code model.onnx} file bytes
+     * @param baseWeightsSha256 the base card's {@code weights_sha256}
+     * @param classifier {@code logistic} (L2-regularised logistic regression) or {@code svm} (L2-regularised linear SVM)
+     * @param library the solver, e.g. {@code de.bwaldvogel:liblinear 2.44}
+     * @param c the regularisation constant C used
+     * @param cSearch how C was chosen, in words (cross-validation folds and the grid, or {@code given})
+     * @param cvAccuracy the cross-validated accuracy of the chosen C on the training descriptors, or null when C was given
+     * @param descriptor how the descriptor is made, in words
+     * @param trainImages descriptors the head was fitted on
+     * @param skipped images that could not be read or decoded and were left out (training and measurement)
+     */
+    @JsonPropertyOrder({"base_model", "base_sha256", "base_weights_sha256", "classifier", "library", "c", "c_search",
+        "cv_accuracy", "descriptor", "train_images", "skipped"})
+    public record Head(
+            @JsonProperty("base_model") String baseModel,
+            @JsonProperty("base_sha256") String baseSha256,
+            @JsonProperty("base_weights_sha256") String baseWeightsSha256,
+            @JsonProperty("classifier") String classifier,
+            @JsonProperty("library") String library,
+            @JsonProperty("c") double c,
+            @JsonProperty("c_search") String cSearch,
+            @JsonProperty("cv_accuracy") Double cvAccuracy,
+            @JsonProperty("descriptor") String descriptor,
+            @JsonProperty("train_images") long trainImages,
+            @JsonProperty("skipped") long skipped) {}
+
     /** How pixels become the graph's input: the card's input block, or the /1 convention. */
     public Input normalisation() {
         return input != null ? input : Input.pixelsMinus(meanRgb);
@@ -309,6 +350,8 @@ public record ModelCard(
         boolean v2 = input != null || this.source != null || stack != null || CUSTOM.equals(config);
         require(source, "format", !v2 || FORMAT_2.equals(format),
                 "must be \"" + FORMAT_2 + "\" when the card has input, source or a custom stack, was " + quote(format));
+        require(source, "format", head == null || FORMAT_2.equals(format),
+                "must be \"" + FORMAT_2 + "\" when the card has a head, was " + quote(format));
         require(source, "config", config != null && (CONFIGS.contains(config) || CUSTOM.equals(config)),
                 "must be one of A, A-LRN, B, C, D, E, B-5x5, custom, was " + quote(config));
         require(source, "stack", CUSTOM.equals(config) == (stack != null && !stack.isEmpty()),
@@ -383,6 +426,24 @@ public record ModelCard(
             require(source, "source.sha256", this.source.sha256() != null
                     && SHA256.matcher(this.source.sha256()).matches(),
                     "must be 64 lower-case hex digits, was " + quote(this.source.sha256()));
+        }
+        if (head != null) {
+            require(source, "head.base_sha256", head.baseSha256() != null && SHA256.matcher(head.baseSha256()).matches(),
+                    "must be 64 lower-case hex digits, was " + quote(head.baseSha256()));
+            require(source, "head.base_weights_sha256", head.baseWeightsSha256() != null
+                    && SHA256.matcher(head.baseWeightsSha256()).matches(),
+                    "must be 64 lower-case hex digits, was " + quote(head.baseWeightsSha256()));
+            require(source, "head.classifier", "logistic".equals(head.classifier()) || "svm".equals(head.classifier()),
+                    "must be logistic or svm, was " + quote(head.classifier()));
+            require(source, "head.c", head.c() > 0 && Double.isFinite(head.c()), "must be a positive number, was " + head.c());
+            require(source, "head.cv_accuracy", head.cvAccuracy() == null
+                    || (head.cvAccuracy() >= 0 && head.cvAccuracy() <= 1), "must be a fraction in [0, 1], was " + head.cvAccuracy());
+            require(source, "head.train_images", head.trainImages() > 0, "must be positive, was " + head.trainImages());
+            require(source, "head.skipped", head.skipped() >= 0, "must not be negative, was " + head.skipped());
+            require(source, "head.base_model", nonBlank(head.baseModel()), "must name the base model");
+            require(source, "head.library", nonBlank(head.library()), "must name the solver");
+            require(source, "head.c_search", nonBlank(head.cSearch()), "must say how C was chosen");
+            require(source, "head.descriptor", nonBlank(head.descriptor()), "must say how the descriptor is made");
         }
         return this;
     }

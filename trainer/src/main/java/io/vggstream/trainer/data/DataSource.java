@@ -36,6 +36,21 @@ public record DataSource(String name, LabeledImages train, LabeledImages val, La
                 test == val ? Subset.evenly(val, valImages) : Subset.evenly(test, testImages), testSplit);
     }
 
+    /**
+     * The same splits restricted to the classes {@code spec} names ({@code 0-4}, {@code 0,2,5-7}; null: all),
+     * relabelled 0..k-1 in label order.
+     *
+     * @throws BadInputException naming {@code --classes}
+     */
+    public DataSource classes(String spec) {
+        if (spec == null) {
+            return this;
+        }
+        List<Integer> labels = ClassSubset.parse(spec, classes().size());
+        ClassSubset v = ClassSubset.of(val, labels);
+        return new DataSource(name, ClassSubset.of(train, labels), v, test == val ? v : ClassSubset.of(test, labels), testSplit);
+    }
+
     private static boolean isEmpty(Path dir) {
         try (java.util.stream.Stream<Path> s = Files.list(dir)) {
             return s.findAny().isEmpty();

@@ -37,6 +37,7 @@ import java.util.Map;
  * @param trainImages train on this many training images, evenly spaced (null: all)
  * @param valImages validate on this many held-out images, evenly spaced (null: all)
  * @param testImages score the exported model on this many test images, evenly spaced (null: all)
+ * @param classes train on these classes only, e.g. {@code 0-4} (null: all); relabelled 0..k-1 in label order
  */
 public record Recipe(
         @JsonProperty("config") String config,
@@ -61,7 +62,17 @@ public record Recipe(
         @JsonProperty("out") String out,
         @JsonProperty("train_images") Integer trainImages,
         @JsonProperty("val_images") Integer valImages,
-        @JsonProperty("test_images") Integer testImages) {
+        @JsonProperty("test_images") Integer testImages,
+        @JsonProperty("classes") String classes) {
+
+    /** A recipe on all the data's classes. */
+    public Recipe(String config, double width, int fc, String data, int crop, String scale, int epochs, int batchSize, Double lr,
+            String init, String initRest, int patience, double minImprovement, double momentum, double weightDecay,
+            double dropout, double alphaStd, int gpus, long seed, String out, Integer trainImages, Integer valImages,
+            Integer testImages) {
+        this(config, width, fc, data, crop, scale, epochs, batchSize, lr, init, initRest, patience, minImprovement, momentum,
+                weightDecay, dropout, alphaStd, gpus, seed, out, trainImages, valImages, testImages, null);
+    }
 
     /** The paper's limit on epochs. */
     public static final int PAPER_MAX_EPOCHS = 74;
@@ -166,6 +177,9 @@ public record Recipe(
         }
         if (testImages != null) {
             m.put("test_images", Integer.toString(testImages));
+        }
+        if (classes != null) {
+            m.put("classes", classes);
         }
         return m;
     }

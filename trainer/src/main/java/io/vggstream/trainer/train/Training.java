@@ -116,7 +116,7 @@ public final class Training {
                         + " it, or choose another folder");
             }
         }
-        DataSource data = DataSource.resolve(recipe.data(), settings.holdoutEvery())
+        DataSource data = DataSource.resolve(recipe.data(), settings.holdoutEvery()).classes(recipe.classes())
                 .limit(recipe.trainImages(), recipe.valImages(), recipe.testImages());
         Files.createDirectories(out);
         Engine engine = Djl.engine(settings.djlCacheDir());
@@ -236,7 +236,7 @@ public final class Training {
             ModelCard.Accuracy accuracy = null;
             if (evaluate) {
                 DataSource source = DataSource.resolve(data != null ? data : recipe.data(), settings.holdoutEvery())
-                        .limit(recipe.trainImages(), recipe.valImages(), recipe.testImages());
+                        .classes(recipe.classes()).limit(recipe.trainImages(), recipe.valImages(), recipe.testImages());
                 if (!source.classes().equals(state.classes())) {
                     throw new BadInputException("--data", (data != null ? data : recipe.data()) + " has classes "
                             + source.classes() + "; the checkpoint knows " + state.classes());

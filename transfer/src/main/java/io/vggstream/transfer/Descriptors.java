@@ -1,0 +1,137 @@
+package io.vggstream.transfer;
+
+import ai.onnxruntime.OrtException;
+import io.vggstream.engine.infer.Device;
+import io.vggstream.engine.infer.OrtModel;
+import io.vggstream.engine.model.Model;
+import io.vggstream.engine.preprocess.ImageLimits;
+import io.vggstream.engine.preprocess.Plan;
+import io.vggstream.engine.preprocess.Preprocessing;
+import io.vggstream.engine.preprocess.Variant;
+import io.vggstream.engine.protocol.Protocol;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * The paper's descriptor: the base graph's feature output (FC2 after ReLU, averaged over space by
+ * the dense evaluation) averaged over the protocol's scales and flips, then L2-normalised. Made with
+ * the engine's own preprocessing ({@link Preprocessing#variants}, the card's normalisation) and an
+ * ONNX Runtime session on the base graph, so it is what the served graph sees per variant.
+ */
+public final class Descriptors implements AutoCloseable {
+
+    /** The smallest norm divided by; the served graph uses the same ({@code max(||f||, eps)}). */
+    public static final float EPSILON = 1e-12f;
+
+    private final OrtModel session;
+    private final Plan plan;
+    private final ImageLimits limits;
+
+    /** The descriptors of some images: {@code x[i]} is null where image i could not be read or decoded. */
+    public record Extracted(float[][] x, int skipped, List<String> reasons) {}
+
+    /**
+     * @throws IllegalArgumentException when the protocol has crops (the descriptor is the dense evaluation's) or does not fit the model
+     */
+    public Descriptors(Model model, Protocol protocol, ImageLimits limits, int threads) {
+        if (protocol.crops()) {
+            throw new IllegalArgumentException("--protocol " + protocol + ": the descriptor is made by dense evaluation (scales and flips);"
+                + " a protocol with crops is not one (use single or multi-scale)");
+        }
+        this.plan = Plan.of(0, model, protocol);
+        this.limits = limits;
+        this.session = OrtModel.open(model, Device.parse("cpu"), threads);
+    }
+
+    /** The scales the descriptor averages over. */
+    public List<Integer> scales() {
+        return plan.scales();
+    }
+
+    /** Variants per image (scales times flips). */
+    public int variants() {
+        return plan.variantsPerFrame();
+    }
+
+    /**
+     * Descriptors of {@code files}; an image that cannot be read or that the engine's preprocessing
+     * refuses is skipped and counted, its reason kept.
+     */
+    public Extracted extract(List<HeadData.Item> items, IntConsumer progress) throws OrtException {
+        float[][] x = new float[items.size()][];
+        int skipped = 0;
+        List<String> reasons = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(items.get(i).file());
+            } catch (IOException e) {
+                skipped++;
+                reasons.add(items.get(i).file() + ": cannot read: " + e.getMessage());
+                continue;
+            }
+            Preprocessing.Result r = Preprocessing.variants(bytes, List.of(plan), limits);
+            if (r instanceof Preprocessing.Result.Bad bad) {
+                skipped++;
+                reasons.add(items.get(i).file() + ": " + bad.reason());
+                continue;
+            }
+            x[i] = descriptor(((Preprocessing.Result.Ok) r).variants());
+            progress.accept(i);
+        }
+        return new Extracted(x, skipped, reasons);
+    }
+
+    /** The mean of the variants' features, L2-normalised. */
+    float[] descriptor(List<Variant> variants) throws OrtException {
+        // Variants of one size (an image and its flip) go in one batch.
+        Map<String, List<Variant>> bySize = new LinkedHashMap<>();
+        for (Variant v : variants) {
+            bySize.computeIfAbsent(v.h() + "x" + v.w(), k -> new ArrayList<>()).add(v);
+        }
+        double[] sum = null;
+        int n = 0;
+        for (List<Variant> group : bySize.values()) {
+            OrtModel.Outputs out = session.run(group.stream().map(Variant::chw).toList(), group.get(0).h(), group.get(0).w(), true);
+            if (out.features() == null) {
+                throw new IllegalStateException(session.model().onnx() + " gives no feature output '"
+                    + session.model().card().io().feature() + "' (the card's io.feature)");
+            }
+            for (float[] f : out.features()) {
+                if (sum == null) {
+                    sum = new double[f.length];
+                }
+                for (int j = 0; j < f.length; j++) {
+                    sum[j] += f[j];
+                }
+                n++;
+            }
+        }
+        return normalise(sum, n);
+    }
+
+    /** {@code sum / n}, divided by {@code max(||mean||_2, EPSILON)}. */
+    static float[] normalise(double[] sum, int n) {
+        float[] mean = new float[sum.length];
+        double sq = 0;
+        for (int j = 0; j < sum.length; j++) {
+            mean[j] = (float) (sum[j] / n);
+            sq += (double) mean[j] * mean[j];
+        }
+        float norm = Math.max((float) Math.sqrt(sq), EPSILON);
+        for (int j = 0; j < mean.length; j++) {
+            mean[j] /= norm;
+        }
+        return mean;
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}
