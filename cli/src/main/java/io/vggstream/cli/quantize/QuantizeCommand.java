@@ -57,7 +57,7 @@ public final class QuantizeCommand implements Callable<Integer> {
             description = "calibration images, spread evenly over the set (default: ${DEFAULT-VALUE})")
     int images;
 
-    @Option(names = "--method", paramLabel = "minmax|percentile|entropy", defaultValue = "percentile",
+    @Option(names = "--method", paramLabel = "minmax|percentile|entropy", defaultValue = "minmax",
             description = "how activation ranges are chosen (default: ${DEFAULT-VALUE}; see docs/quantization.md)")
     String method;
 
