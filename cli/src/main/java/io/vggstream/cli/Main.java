@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         io.vggstream.cli.trainer.TrainCommand.class,
         io.vggstream.cli.trainer.ExportCommand.class,
         io.vggstream.cli.onnx.ImportCommand.class,
+        io.vggstream.cli.quantize.QuantizeCommand.class,
         io.vggstream.cli.engine.RunCommand.class,
         io.vggstream.cli.engine.ClassifyCommand.class,
         io.vggstream.cli.engine.StatusCommand.class,

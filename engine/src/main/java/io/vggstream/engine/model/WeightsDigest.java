@@ -12,7 +12,8 @@ import java.util.HexFormat;
 
 /**
  * The SHA-256 of an ONNX graph's weights as the card's {@code weights_sha256} defines it: the raw
- * little-endian float32 data of every initializer, in graph order. The file is read once as a
+ * little-endian data of every initializer as stored, in graph order (float32 for a float graph; a
+ * quantized graph's int8 weights, int32 biases, scales and zero points alike). The file is read once as a
  * stream of protobuf fields (ModelProto.graph = 7, GraphProto.initializer = 5, TensorProto.raw_data
  * = 9, or its packed float_data = 4, the same bytes), so memory stays flat whatever the model's size.
  * The same pass picks up the card the graph carries (ModelProto.metadata_props = 14, an entry of key

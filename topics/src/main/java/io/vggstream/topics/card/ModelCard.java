@@ -50,10 +50,12 @@ import java.util.regex.Pattern;
  * @param stack the conv stack layer by layer (e.g. {@code conv3-64}, {@code pool}) when
  *     {@code config} is {@code custom}; null otherwise
  * @param head the linear head {@code vggstream fit-head} put on a base model's features; null otherwise
+ * @param quantization how the graph was quantized ({@code vggstream quantize}); null for a float32 graph
  */
 @JsonPropertyOrder({
     "format", "config", "width", "fc", "classes", "mean_rgb", "crop", "training_scale", "io",
-    "accuracy", "recipe", "versions", "weights_sha256", "input", "source", "stack", "head"})
+    "accuracy", "recipe", "versions", "weights_sha256", "input", "source", "stack", "head",
+    "quantization"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelCard(
         @JsonProperty("format") String format,
@@ -72,7 +74,8 @@ public record ModelCard(
         @JsonProperty("input") Input input,
         @JsonProperty("source") Source source,
         @JsonProperty("stack") List<String> stack,
-        @JsonProperty("head") Head head) {
+        @JsonProperty("head") Head head,
+        @JsonProperty("quantization") Quantization quantization) {
 
     /** Schema tag of the trainer's cards (no input block, no source, a paper configuration). */
     public static final String FORMAT = "vggstream-model-card/1";
@@ -104,15 +107,34 @@ public record ModelCard(
             int crop, Scale trainingScale, Io io, Accuracy accuracy, Map<String, String> recipe,
             Map<String, String> versions, String weightsSha256) {
         this(format, config, width, fc, classes, meanRgb, crop, trainingScale, io, accuracy, recipe, versions,
-                weightsSha256, null, null, null, null);
+                weightsSha256, null, null, null, null, null);
     }
 
-    /** A card without a head block. */
+    /** A card without a head or a quantization block. */
     public ModelCard(String format, String config, double width, int fc, List<String> classes, List<Double> meanRgb,
             int crop, Scale trainingScale, Io io, Accuracy accuracy, Map<String, String> recipe,
             Map<String, String> versions, String weightsSha256, Input input, Source source, List<String> stack) {
         this(format, config, width, fc, classes, meanRgb, crop, trainingScale, io, accuracy, recipe, versions,
-                weightsSha256, input, source, stack, null);
+                weightsSha256, input, source, stack, null, null);
+    }
+
+    /** A card with a head block and no quantization block (a float32 graph). */
+    public ModelCard(String format, String config, double width, int fc, List<String> classes, List<Double> meanRgb,
+            int crop, Scale trainingScale, Io io, Accuracy accuracy, Map<String, String> recipe,
+            Map<String, String> versions, String weightsSha256, Input input, Source source, List<String> stack,
+            Head head) {
+        this(format, config, width, fc, classes, meanRgb, crop, trainingScale, io, accuracy, recipe, versions,
+                weightsSha256, input, source, stack, head, null);
+    }
+
+    /**
+     * This card for a quantized graph: {@code q} as its quantization block, format /2, the new
+     * weights' hash {@code sha}, and {@code measured} as its accuracy (null when the int8 graph was not
+     * measured: the float32 graph's accuracy is not the int8 graph's).
+     */
+    public ModelCard quantized(Quantization q, Accuracy measured, String sha) {
+        return new ModelCard(FORMAT_2, config, width, fc, classes, meanRgb, crop, trainingScale, io, measured, recipe,
+                versions, sha, input, source, stack, head, q);
     }
 
     /** Copies the collections, so a card is immutable once built. */
@@ -273,6 +295,46 @@ public record ModelCard(
             @JsonProperty("train_images") long trainImages,
             @JsonProperty("skipped") long skipped) {}
 
+    /**
+     * How the graph was quantized by {@code vggstream quantize}: QuantizeLinear / DequantizeLinear
+     * around the convolutions (the FC convs included), weights per output channel, activations per
+     * tensor with ranges calibrated on real images.
+     *
+     * @param method how activation ranges were chosen from the calibration: {@code minmax},
+     *     {@code percentile} or {@code entropy}
+     * @param calibration the calibration set ({@code fashion-mnist train}, or a folder)
+     * @param images how many calibration images were run
+     * @param weights the weights' scheme, e.g. {@code int8 per output channel, symmetric}
+     * @param weightBits bits per weight
+     * @param activations the activations' scheme, e.g. {@code uint8 per tensor, asymmetric}
+     * @param activationBits bits per activation
+     * @param fp32Layers the convolutions left in float32 (empty when all are quantized)
+     * @param fp32 the float32 graph's accuracy, or null when not measured
+     * @param int8 this graph's accuracy with the same protocol and images, or null when not measured
+     */
+    @JsonPropertyOrder({"method", "calibration", "images", "weights", "weight_bits", "activations", "activation_bits",
+        "fp32_layers", "fp32", "int8"})
+    public record Quantization(
+            @JsonProperty("method") String method,
+            @JsonProperty("calibration") String calibration,
+            @JsonProperty("images") int images,
+            @JsonProperty("weights") String weights,
+            @JsonProperty("weight_bits") int weightBits,
+            @JsonProperty("activations") String activations,
+            @JsonProperty("activation_bits") int activationBits,
+            @JsonProperty("fp32_layers") List<String> fp32Layers,
+            @JsonProperty("fp32") Accuracy fp32,
+            @JsonProperty("int8") Accuracy int8) {
+
+        /** The calibration methods a card may name. */
+        public static final Set<String> METHODS = Set.of("minmax", "percentile", "entropy");
+
+        /** Copies the list. */
+        public Quantization {
+            fp32Layers = fp32Layers == null ? null : List.copyOf(fp32Layers);
+        }
+    }
+
     /** How pixels become the graph's input: the card's input block, or the /1 convention. */
     public Input normalisation() {
         return input != null ? input : Input.pixelsMinus(meanRgb);
@@ -347,9 +409,11 @@ public record ModelCard(
     public ModelCard validate(String source) {
         require(source, "format", FORMAT.equals(format) || FORMAT_2.equals(format),
                 "must be \"" + FORMAT + "\" or \"" + FORMAT_2 + "\", was " + quote(format));
-        boolean v2 = input != null || this.source != null || stack != null || CUSTOM.equals(config);
+        boolean v2 = input != null || this.source != null || stack != null || CUSTOM.equals(config)
+                || quantization != null;
         require(source, "format", !v2 || FORMAT_2.equals(format),
-                "must be \"" + FORMAT_2 + "\" when the card has input, source or a custom stack, was " + quote(format));
+                "must be \"" + FORMAT_2 + "\" when the card has input, source, a custom stack or quantization, was "
+                        + quote(format));
         require(source, "format", head == null || FORMAT_2.equals(format),
                 "must be \"" + FORMAT_2 + "\" when the card has a head, was " + quote(format));
         require(source, "config", config != null && (CONFIGS.contains(config) || CUSTOM.equals(config)),
@@ -445,7 +509,37 @@ public record ModelCard(
             require(source, "head.c_search", nonBlank(head.cSearch()), "must say how C was chosen");
             require(source, "head.descriptor", nonBlank(head.descriptor()), "must say how the descriptor is made");
         }
+        if (quantization != null) {
+            validateQuantization(source);
+        }
         return this;
+    }
+
+    private void validateQuantization(String source) {
+        Quantization q = quantization;
+        require(source, "quantization.method", q.method() != null && Quantization.METHODS.contains(q.method()),
+                "must be minmax, percentile or entropy, was " + quote(q.method()));
+        require(source, "quantization.calibration", nonBlank(q.calibration()), "must name the calibration set");
+        require(source, "quantization.images", q.images() > 0, "must be positive, was " + q.images());
+        require(source, "quantization.weights", nonBlank(q.weights()), "must name the weights' scheme");
+        require(source, "quantization.weight_bits", q.weightBits() == 8, "must be 8, was " + q.weightBits());
+        require(source, "quantization.activations", nonBlank(q.activations()), "must name the activations' scheme");
+        require(source, "quantization.activation_bits", q.activationBits() == 8, "must be 8, was " + q.activationBits());
+        require(source, "quantization.fp32_layers", q.fp32Layers() != null, "must list the float32 layers (empty for none)");
+        for (String which : List.of("fp32", "int8")) {
+            Accuracy a = which.equals("fp32") ? q.fp32() : q.int8();
+            if (a != null) {
+                String f = "quantization." + which;
+                require(source, f + ".top1", a.top1() >= 0 && a.top1() <= 1, "must be a fraction in [0, 1], was " + a.top1());
+                require(source, f + ".top5", a.top5() >= a.top1() && a.top5() <= 1,
+                        "must be a fraction in [top1, 1], was " + a.top5());
+                require(source, f + ".images", a.images() > 0, "must be positive, was " + a.images());
+                require(source, f + ".dataset", nonBlank(a.dataset()), "must name what was measured");
+                require(source, f + ".protocol", nonBlank(a.protocol()), "must name the protocol");
+            }
+        }
+        require(source, "quantization.int8", (q.fp32() == null) == (q.int8() == null),
+                "must be given with quantization.fp32 (both measured the same way, or neither)");
     }
 
     private static boolean nonBlank(String s) {

@@ -208,4 +208,53 @@ class ModelCardTest {
         assertThatThrownBy(() -> custom.validate("m.json")).hasMessageContaining("field 'stack'");
         assertThat(ModelCard.fromJson(listed.toJson(), "x").stack()).containsExactly("conv3-64", "pool", "conv3-128", "pool");
     }
+    static ModelCard.Quantization quantization(String method) {
+        ModelCard.Accuracy fp32 = new ModelCard.Accuracy("fashion-mnist", "test", 10000, 0.91, 0.99, 384, "single");
+        ModelCard.Accuracy int8 = new ModelCard.Accuracy("fashion-mnist", "test", 10000, 0.905, 0.99, 384, "single");
+        return new ModelCard.Quantization(method, "fashion-mnist train", 500, "int8, per output channel, symmetric", 8,
+                "uint8, per tensor, asymmetric", 8, List.of("conv1_1"), fp32, int8);
+    }
+
+    @Test
+    void shouldReadBackTheQuantizationBlockWhenTheCardIsFormat2() throws IOException {
+        ModelCard q = card().quantized(quantization("percentile"), quantization("percentile").int8(), "cd".repeat(32));
+        Path file = dir.resolve(ModelCard.FILE_NAME);
+        q.write(file);
+
+        ModelCard back = ModelCard.read(file);
+
+        assertThat(back).isEqualTo(q);
+        assertThat(back.format()).isEqualTo(ModelCard.FORMAT_2);
+        assertThat(back.quantization().fp32Layers()).containsExactly("conv1_1");
+        assertThat(back.accuracy().top1()).isEqualTo(0.905);
+        assertThat(Files.readString(file)).contains("\"quantization\"", "\"fp32_layers\"", "\"weight_bits\"");
+        assertThat(card().toJson()).doesNotContain("quantization");
+    }
+
+    @Test
+    void shouldRefuseFormat1WhenTheCardCarriesAQuantizationBlock() {
+        ModelCard q = card().quantized(quantization("minmax"), null, "cd".repeat(32));
+        String json = q.toJson().replace(ModelCard.FORMAT_2, ModelCard.FORMAT);
+
+        assertThatThrownBy(() -> ModelCard.fromJson(json, "model.json")).isInstanceOf(InvalidModelCardException.class)
+                .hasMessageContaining("field 'format'").hasMessageContaining("quantization");
+    }
+
+    @Test
+    void shouldNameTheMethodWhenItIsNoneOfTheThree() {
+        ModelCard q = card().quantized(quantization("kmeans"), null, "cd".repeat(32));
+
+        assertThatThrownBy(() -> q.validate("model.json")).isInstanceOf(InvalidModelCardException.class)
+                .hasMessageContaining("field 'quantization.method'").hasMessageContaining("kmeans");
+    }
+
+    @Test
+    void shouldRefuseAnInt8AccuracyWithoutTheFloat32One() {
+        ModelCard.Quantization q = quantization("minmax");
+        ModelCard c = card().quantized(new ModelCard.Quantization(q.method(), q.calibration(), q.images(), q.weights(),
+                q.weightBits(), q.activations(), q.activationBits(), q.fp32Layers(), null, q.int8()), null, "cd".repeat(32));
+
+        assertThatThrownBy(() -> c.validate("model.json")).isInstanceOf(InvalidModelCardException.class)
+                .hasMessageContaining("field 'quantization.int8'");
+    }
 }
