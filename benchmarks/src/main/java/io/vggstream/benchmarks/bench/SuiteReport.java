@@ -99,9 +99,9 @@ final class SuiteReport {
         b.append("```sh\n");
         b.append("./vggstream bench --quick                              # both workloads: 7-8 minutes on 2 busy cores\n");
         b.append("./vggstream bench --quick --workloads enrichment       # one of them\n");
-        b.append("./vggstream bench --full --config D --width 1          # the sweep on another model: batch sizes, max-delays, rates\n");
+        b.append("./vggstream bench --full --arch D --width 1            # the sweep on another model: batch sizes, max-delays, rates\n");
         b.append("./vggstream bench --model DIR --resolution 1280x720    # any exported model\n");
-        b.append("./vggstream bench --quick --bootstrap 127.0.0.1:9092   # against a running broker instead of the two started here\n");
+        b.append("./vggstream bench --quick -b 127.0.0.1:9092            # against a running broker instead of the two started here\n");
         b.append("./vggstream bench jmh --quick                          # JMH: decode+preprocess, batcher, fusion, serdes\n");
         b.append("```\n\n");
         b.append("Measured here on ").append(DateTimeFormatter.ISO_LOCAL_DATE.format(r.started().atOffset(ZoneOffset.UTC)))
