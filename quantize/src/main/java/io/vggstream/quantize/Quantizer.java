@@ -231,9 +231,10 @@ public final class Quantizer {
         }
 
         Map<String, FloatBuffer> run(Variant v, List<String> tensors) throws OrtException {
-            FloatBuffer in = ByteBuffer.allocateDirect(v.chw().length * Float.BYTES).order(ByteOrder.nativeOrder())
+            float[] chw = v.chw(); // a new array on each call
+            FloatBuffer in = ByteBuffer.allocateDirect(chw.length * Float.BYTES).order(ByteOrder.nativeOrder())
                     .asFloatBuffer();
-            in.put(v.chw()).flip();
+            in.put(chw).flip();
             Map<String, FloatBuffer> out = new LinkedHashMap<>();
             try (OnnxTensor x = OnnxTensor.createTensor(env, in, new long[] {1, 3, v.h(), v.w()});
                     OrtSession.Result r = session.run(Map.of(input, x), new LinkedHashSet<>(tensors))) {

@@ -87,11 +87,12 @@ class SamePreprocessingTest {
     private static double maxDiff(FloatBuffer trainer, Variant engine, int x0, int y0, int q) {
         double worst = 0;
         int plane = engine.h() * engine.w();
+        float[] chw = engine.chw(); // made afresh on each call since variants became windows: once, not per value
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < q; y++) {
                 for (int x = 0; x < q; x++) {
                     float t = trainer.get(c * q * q + y * q + x);
-                    float e = engine.chw()[c * plane + (y0 + y) * engine.w() + x0 + x];
+                    float e = chw[c * plane + (y0 + y) * engine.w() + x0 + x];
                     worst = Math.max(worst, Math.abs(t - e));
                 }
             }
