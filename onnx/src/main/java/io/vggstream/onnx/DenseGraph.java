@@ -3,11 +3,13 @@ package io.vggstream.onnx;
 import io.vggstream.topics.card.ModelCard;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -83,5 +85,19 @@ public final class DenseGraph {
     public static String versionOf(Class<?> c) {
         String v = c.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
+    }
+
+    /** SHA-256 (hex) of a file's bytes, read as a stream (a model file can be larger than the heap). */
+    public static String fileSha256(Path file) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(sha.digest());
     }
 }

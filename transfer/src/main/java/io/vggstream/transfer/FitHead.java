@@ -7,16 +7,11 @@ import io.vggstream.onnx.DenseGraph;
 import io.vggstream.onnx.HeadGraph;
 import io.vggstream.topics.card.ModelCard;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -107,7 +102,7 @@ public final class FitHead {
         }
         double descriptorAccuracy = (double) right / measured.size();
 
-        String baseSha = sha256(base.onnx());
+        String baseSha = DenseGraph.fileSha256(base.onnx());
         ModelCard.Head block = new ModelCard.Head(o.model().toString(), baseSha, base.card().weightsSha256(), o.classifier().label(),
             "de.bwaldvogel:liblinear " + liblinearVersion(), head.c(),
             head.cvAccuracy() == null ? "given (--c)" : head.folds() + "-fold cross-validation on the training descriptors, "
@@ -185,17 +180,4 @@ public final class FitHead {
         return (v / 100) + "." + (v % 100);
     }
 
-    /** The SHA-256 of a file's bytes. */
-    static String sha256(Path file) throws IOException {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
-        }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(sha.digest());
-    }
 }

@@ -9,10 +9,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -87,7 +83,7 @@ public final class Importer {
             throw new ImportException(model.file().getFileName() + ": FC1 gives " + fc + " and FC2 "
                     + vgg.fcs().get(1).out() + " features; the card holds one fc width");
         }
-        String sourceSha = sha256(o.source());
+        String sourceSha = DenseGraph.fileSha256(o.source());
         String fileName = o.source().getFileName().toString();
         String name = o.name() != null ? o.name() : fileName.replaceFirst("\\.onnx$", "");
 
@@ -195,21 +191,6 @@ public final class Importer {
         return names;
     }
 
-    static String sha256(Path file) throws IOException {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
-        }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
-            byte[] buf = new byte[1 << 20];
-            while (in.read(buf) >= 0) {
-                // the digest sees every byte read
-            }
-        }
-        return HexFormat.of().formatHex(sha.digest());
-    }
 
     private static long sourceBytes(OnnxModel model) throws IOException {
         long n = Files.size(model.file());

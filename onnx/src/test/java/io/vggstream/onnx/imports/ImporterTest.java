@@ -168,7 +168,7 @@ class ImporterTest {
         assertThat(card.meanRgb()).containsExactly(123.68, 116.779, 103.939);
         assertThat(card.source().file()).isEqualTo("caffe.onnx");
         assertThat(card.source().layout()).isEqualTo("caffe");
-        assertThat(card.source().sha256()).isEqualTo(Importer.sha256(source));
+        assertThat(card.source().sha256()).isEqualTo(DenseGraph.fileSha256(source));
         assertThat(card.stack()).isNull();
         assertThat(card.io()).isEqualTo(new ModelCard.Io("image", "posterior", "feature"));
         assertThat(r.layoutReason()).contains("Softmax 'prob'");
