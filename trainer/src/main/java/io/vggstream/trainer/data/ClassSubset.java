@@ -9,18 +9,9 @@ import java.util.TreeSet;
  * The images of some classes of another set, relabelled 0..k-1 in the order of the original labels
  * (the trainer's {@code --classes 0-4}: a base net trained on part of a dataset's classes).
  */
-public final class ClassSubset implements LabeledImages {
-    private final LabeledImages base;
-    private final int[] indices;
-    private final int[] relabel;
-    private final List<String> classes;
+public final class ClassSubset {
 
-    private ClassSubset(LabeledImages base, int[] indices, int[] relabel, List<String> classes) {
-        this.base = base;
-        this.indices = indices;
-        this.relabel = relabel;
-        this.classes = classes;
-    }
+    private ClassSubset() {}
 
     /**
      * Parses {@code --classes}: labels and ranges, e.g. {@code 0-4} or {@code 0,2,5-7}.
@@ -60,7 +51,7 @@ public final class ClassSubset implements LabeledImages {
     }
 
     /** The images of {@code labels} in {@code base}, relabelled in order. */
-    public static ClassSubset of(LabeledImages base, List<Integer> labels) {
+    public static Subset of(LabeledImages base, List<Integer> labels) {
         int[] relabel = new int[base.classes().size()];
         java.util.Arrays.fill(relabel, -1);
         List<String> names = new ArrayList<>();
@@ -74,36 +65,7 @@ public final class ClassSubset implements LabeledImages {
                 kept.add(i);
             }
         }
-        return new ClassSubset(base, kept.stream().mapToInt(Integer::intValue).toArray(), relabel, List.copyOf(names));
-    }
-
-    @Override
-    public String name() {
-        return base.name() + "[classes " + classes.size() + "]";
-    }
-
-    @Override
-    public List<String> classes() {
-        return classes;
-    }
-
-    @Override
-    public int size() {
-        return indices.length;
-    }
-
-    @Override
-    public int label(int i) {
-        return relabel[base.label(indices[i])];
-    }
-
-    @Override
-    public RgbImage image(int i) {
-        return base.image(indices[i]);
-    }
-
-    @Override
-    public long corrupt() {
-        return base.corrupt();
+        return new Subset(base, kept.stream().mapToInt(Integer::intValue).toArray(), base.name() + "[classes " + names.size() + "]",
+                relabel, names);
     }
 }

@@ -47,7 +47,7 @@ public record DataSource(String name, LabeledImages train, LabeledImages val, La
             return this;
         }
         List<Integer> labels = ClassSubset.parse(spec, classes().size());
-        ClassSubset v = ClassSubset.of(val, labels);
+        Subset v = ClassSubset.of(val, labels);
         return new DataSource(name, ClassSubset.of(train, labels), v, test == val ? v : ClassSubset.of(test, labels), testSplit);
     }
 

@@ -3,16 +3,25 @@ package io.vggstream.trainer.data;
 import java.util.List;
 import java.util.stream.IntStream;
 
-/** A view of some images of another set, by index. */
+/** A view of some images of another set, by index, its labels kept or mapped ({@link ClassSubset}). */
 public final class Subset implements LabeledImages {
     private final LabeledImages base;
     private final int[] indices;
     private final String name;
+    private final int[] relabel;
+    private final List<String> classes;
 
     public Subset(LabeledImages base, int[] indices, String name) {
+        this(base, indices, name, null, base.classes());
+    }
+
+    /** {@code relabel[k]} is the new label of the base's label {@code k} (null: unchanged); {@code classes} the new names. */
+    Subset(LabeledImages base, int[] indices, String name, int[] relabel, List<String> classes) {
         this.base = base;
         this.indices = indices.clone();
         this.name = name;
+        this.relabel = relabel == null ? null : relabel.clone();
+        this.classes = List.copyOf(classes);
     }
 
     /**
@@ -47,7 +56,7 @@ public final class Subset implements LabeledImages {
 
     @Override
     public List<String> classes() {
-        return base.classes();
+        return classes;
     }
 
     @Override
@@ -57,7 +66,8 @@ public final class Subset implements LabeledImages {
 
     @Override
     public int label(int i) {
-        return base.label(indices[i]);
+        int label = base.label(indices[i]);
+        return relabel == null ? label : relabel[label];
     }
 
     @Override

@@ -53,7 +53,7 @@ class ClassSubsetTest {
 
     @Test
     void shouldKeepOnlyTheClassesRelabelledInOrderWhenSubset() {
-        ClassSubset s = ClassSubset.of(TEN, List.of(1, 3));
+        Subset s = ClassSubset.of(TEN, List.of(1, 3));
         assertThat(s.classes()).containsExactly("b", "d");
         assertThat(s.size()).isEqualTo(4);
         assertThat(List.of(s.label(0), s.label(1), s.label(2), s.label(3))).containsExactly(0, 1, 0, 1);
