@@ -15,7 +15,6 @@ import io.vggstream.transfer.FitHead;
 import io.vggstream.transfer.FitHeadOptions;
 import io.vggstream.transfer.FitHeadResult;
 import io.vggstream.transfer.LinearHead;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -197,13 +196,13 @@ public final class TransferExperiment {
             Collections.shuffle(idx, random);
             Path dir = Files.createDirectories(folder.resolve("train").resolve(name(label)));
             for (int i : idx.subList(0, n == 0 ? idx.size() : Math.min(n, idx.size()))) {
-                ImageIO.write(image(train.image(i)), "png", dir.resolve(String.format("%05d.png", i)).toFile());
+                ImageIO.write(train.image(i).toBufferedImage(), "png", dir.resolve(String.format("%05d.png", i)).toFile());
             }
             Path vdir = Files.createDirectories(folder.resolve("val").resolve(name(label)));
             int written = 0;
             for (int i = 0; i < test.size() && written < val; i++) {
                 if (test.label(i) == label) {
-                    ImageIO.write(image(test.image(i)), "png", vdir.resolve(String.format("%05d.png", i)).toFile());
+                    ImageIO.write(test.image(i).toBufferedImage(), "png", vdir.resolve(String.format("%05d.png", i)).toFile());
                     written++;
                 }
             }
@@ -255,15 +254,6 @@ public final class TransferExperiment {
         };
     }
 
-    private static BufferedImage image(RgbImage img) {
-        BufferedImage b = new BufferedImage(img.width(), img.height(), BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < img.height(); y++) {
-            for (int x = 0; x < img.width(); x++) {
-                b.setRGB(x, y, img.get(x, y, 0) << 16 | img.get(x, y, 1) << 8 | img.get(x, y, 2));
-            }
-        }
-        return b;
-    }
 
     static String markdown(Options o, List<Row> rows, Map<Long, Double> baseTop1, int valImages, double seconds) {
         StringBuilder sb = new StringBuilder();

@@ -2,7 +2,6 @@ package io.vggstream.transfer;
 
 import io.vggstream.trainer.data.FashionMnist;
 import io.vggstream.trainer.data.RgbImage;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +32,7 @@ final class FashionFolder {
                 if (seen++ < skip) {
                     continue;
                 }
-                ImageIO.write(image(from.image(i)), "png", dir.resolve(String.format("%05d.png", i)).toFile());
+                ImageIO.write(from.image(i).toBufferedImage(), "png", dir.resolve(String.format("%05d.png", i)).toFile());
                 written++;
             }
         }
@@ -44,13 +43,4 @@ final class FashionFolder {
         return FashionMnist.CLASSES.get(label).replace('/', '-');
     }
 
-    private static BufferedImage image(RgbImage img) {
-        BufferedImage b = new BufferedImage(img.width(), img.height(), BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < img.height(); y++) {
-            for (int x = 0; x < img.width(); x++) {
-                b.setRGB(x, y, img.get(x, y, 0) << 16 | img.get(x, y, 1) << 8 | img.get(x, y, 2));
-            }
-        }
-        return b;
-    }
 }

@@ -95,12 +95,7 @@ public final class SampleVideo {
     }
 
     private static void draw(BufferedImage canvas, RgbImage img) {
-        BufferedImage small = new BufferedImage(img.width(), img.height(), BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < img.height(); y++) {
-            for (int x = 0; x < img.width(); x++) {
-                small.setRGB(x, y, (img.get(x, y, 0) << 16) | (img.get(x, y, 1) << 8) | img.get(x, y, 2));
-            }
-        }
+        BufferedImage small = img.toBufferedImage();
         Graphics2D g = canvas.createGraphics();
         // Smooth enlargement, like a camera would see the item, not 8x8 pixel blocks.
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);

@@ -1,5 +1,7 @@
 package io.vggstream.trainer.data;
 
+import java.awt.image.BufferedImage;
+
 /**
  * A decoded image, 8-bit, rows top to bottom, pixels interleaved. A grey image ({@code channels ==
  * 1}) reads as RGB with the grey value replicated in R, G and B.
@@ -26,6 +28,17 @@ public record RgbImage(int width, int height, int channels, byte[] pixels) {
     /** Channel {@code c} (0 = R, 1 = G, 2 = B) at column x, row y, in 0-255. */
     public int get(int x, int y, int c) {
         return pixels[(y * width + x) * channels + (channels == 1 ? 0 : c)] & 0xff;
+    }
+
+    /** This image as an RGB {@link BufferedImage} (grey replicated), e.g. to write a PNG with ImageIO. */
+    public BufferedImage toBufferedImage() {
+        BufferedImage b = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                b.setRGB(x, y, get(x, y, 0) << 16 | get(x, y, 1) << 8 | get(x, y, 2));
+            }
+        }
+        return b;
     }
 
     /** The smaller side. */
