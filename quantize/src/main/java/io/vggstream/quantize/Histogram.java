@@ -93,10 +93,16 @@ final class Histogram {
 
     /**
      * The number of bins to keep (the clip at their upper edge) minimising KL(P || Q), P the first
-     * bins with the rest folded into the last, Q P merged into {@link #LEVELS} levels and spread back
-     * over the non-empty bins. For a non-negative tensor (bin 0 starts at 0).
+     * bins with the rest folded into the last, Q those bins without the rest merged into
+     * {@link #LEVELS} levels and spread back over the non-empty bins, as TensorRT's entropy
+     * calibrator (and NVIDIA's pytorch-quantization) computes it. For a non-negative tensor (bin 0
+     * starts at 0). Bin 0 is counted as bin 1: a ReLU's zeros all land there, and that spike, merged
+     * into Q's first level, costs more the more bins a level holds, so it alone pulled the clip down
+     * to the fewest bins (an eighth of the range; 15 points of top-1 on a small A).
      */
     int klThreshold() {
+        long[] c = counts.clone();
+        c[0] = c[1];
         int best = BINS;
         double bestKl = Double.POSITIVE_INFINITY;
         double[] p = new double[BINS];
@@ -104,12 +110,13 @@ final class Histogram {
         for (int i = LEVELS; i <= BINS; i++) {
             long outliers = 0;
             for (int k = i; k < BINS; k++) {
-                outliers += counts[k];
+                outliers += c[k];
             }
             for (int k = 0; k < i; k++) {
-                p[k] = counts[k];
+                p[k] = c[k];
             }
             p[i - 1] += outliers;
+            // Q from the kept bins alone: the clipped values are what quantizing at this clip loses
             double per = (double) i / LEVELS;
             for (int j = 0; j < LEVELS; j++) {
                 int start = (int) Math.floor(j * per);
@@ -117,13 +124,13 @@ final class Histogram {
                 double sum = 0;
                 int nonZero = 0;
                 for (int k = start; k < end; k++) {
-                    sum += p[k];
-                    if (p[k] != 0) {
+                    sum += c[k];
+                    if (c[k] != 0) {
                         nonZero++;
                     }
                 }
                 for (int k = start; k < end; k++) {
-                    q[k] = p[k] != 0 ? sum / nonZero : 0;
+                    q[k] = c[k] != 0 ? sum / nonZero : 0;
                 }
             }
             double kl = kl(p, q, i);
