@@ -20,10 +20,11 @@ import java.util.Map;
 
 /**
  * The {@code fit-head} job: descriptors of the folder's training images from a base model
- * ({@link Descriptors}), a linear head fitted on them ({@link LinearHead}), the base graph plus the
- * head written as one new model ({@link HeadGraph}), and that model measured on the held-out images
- * through the engine ({@link Evaluation#run}: its preprocessing, batching and fusion), the figure the
- * card carries. docs/transfer.md says what is fitted and what is served.
+ * ({@link Descriptors}: by default one row per variant, as the engine serves the head), a linear head
+ * fitted on them ({@link LinearHead}), the base graph plus the head written as one new model
+ * ({@link HeadGraph}), and that model measured on the held-out images through the engine
+ * ({@link Evaluation#run}: its preprocessing, batching and fusion), the figure the card carries, beside
+ * the fitted classifier scored the same way. docs/transfer.md says what is fitted and what is served.
  */
 public final class FitHead {
 

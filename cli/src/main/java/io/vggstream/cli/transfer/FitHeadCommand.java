@@ -45,7 +45,7 @@ public final class FitHeadCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = {"-p", "--protocol"}, paramLabel = "NAME", defaultValue = "multi-scale",
-        description = "The scales and flips the descriptor averages over, and the served model is measured with: single or multi-scale,"
+        description = "The scales and flips the descriptors are made from, and the served model is measured with: single or multi-scale,"
             + " options ,flips=off ,scales=Q1:Q2 (default: ${DEFAULT-VALUE}, the paper's).")
     String protocol;
 
