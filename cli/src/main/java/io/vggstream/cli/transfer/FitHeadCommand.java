@@ -110,7 +110,8 @@ public final class FitHeadCommand implements Callable<Integer> {
             }
             stdout.printf("cross-validated accuracy by C:%s%n", sb);
         }
-        stdout.printf(Locale.ROOT, "fitted classifier on the %s descriptors of the %d held-out images, scored as served: top-1 %.4f%n",
+        stdout.printf(Locale.ROOT, "fitted classifier on the %s descriptors of the %d held-out images (softmax per row, mean over an image's"
+            + " rows): top-1 %.4f%n",
             options.descriptor().label(), r.measured(), r.fittedTop1());
         stdout.printf(Locale.ROOT, "served model through the engine (%s) on the same images: top-1 %.4f, top-5 %.4f (in the card);"
             + " same class as the fitted classifier on %d of %d%n", card.accuracy().split(), r.servedTop1(), r.servedTop5(), r.agreeing(),
