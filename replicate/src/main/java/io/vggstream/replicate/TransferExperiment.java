@@ -265,7 +265,7 @@ public final class TransferExperiment {
             + " its test top-1 on classes 0-4 by seed: %s.%n%n", o.width(), o.fc(), o.baseImages(), o.baseEpochs(), fmt(baseTop1, 100)));
         sb.append(String.format(Locale.ROOT, "Classes 5-9, measured through the engine (%s) on %d held-out test images (%d a class),"
             + " heads fitted on %s descriptors; top-1 error %%, mean over %d seed(s), per seed in brackets:%n%n", o.protocol(), valImages,
-            o.descriptor().label(), o.valPerClass(), o.seeds().size()));
+            o.valPerClass(), o.descriptor().label(), o.seeds().size()));
         sb.append("| images per class | head on A's features | A from scratch, same images | difference | spread | verdict |\n");
         sb.append("|---|---|---|---|---|---|\n");
         for (Row r : rows) {
