@@ -11,6 +11,7 @@ import io.vggstream.trainer.train.StopSignal;
 import io.vggstream.trainer.train.TrainerSettings;
 import io.vggstream.trainer.train.Training;
 import io.vggstream.trainer.train.Progress;
+import io.vggstream.transfer.Descriptors;
 import io.vggstream.transfer.FitHead;
 import io.vggstream.transfer.FitHeadOptions;
 import io.vggstream.transfer.FitHeadResult;
@@ -57,9 +58,11 @@ public final class TransferExperiment {
      * @param width conv width multiplier of A
      * @param fc FC width of A
      * @param protocol the descriptors' and the measurement's protocol
+     * @param descriptor the heads' training rows: one per variant (served as fitted) or the paper's one averaged row per image
      */
     public record Options(Path work, List<Long> seeds, List<Integer> perClass, int valPerClass, int baseImages, int baseEpochs,
-                          int scratchImagesSeen, double width, int fc, String protocol, Config engineConfig, EngineSettings engineBase) {
+                          int scratchImagesSeen, double width, int fc, String protocol, Descriptors.Kind descriptor, Config engineConfig,
+                          EngineSettings engineBase) {
         public Options {
             Objects.requireNonNull(work, "--out");
             seeds = List.copyOf(seeds);
@@ -68,6 +71,7 @@ public final class TransferExperiment {
                 throw new IllegalArgumentException("--seeds and --per-class must name at least one value");
             }
             Protocol.parse(protocol);
+            Objects.requireNonNull(descriptor, "--descriptor");
         }
     }
 
@@ -111,7 +115,7 @@ public final class TransferExperiment {
                 }
                 int images = count(folder.resolve("train"));
                 FitHeadResult fitted = FitHead.run(new FitHeadOptions(o.engineConfig(), o.engineBase(), base, folder,
-                    o.work().resolve("head-seed" + seed + "-n" + label(n)), protocol, LinearHead.Classifier.LOGISTIC, null,
+                    o.work().resolve("head-seed" + seed + "-n" + label(n)), protocol, o.descriptor(), LinearHead.Classifier.LOGISTIC, null,
                     FitHeadOptions.DEFAULT_FOLDS, FitHeadOptions.DEFAULT_HOLDOUT, seed, 1), new PrintWriter(new StringWriter()));
                 head.computeIfAbsent(n, k -> new TreeMap<>()).put(seed, 100 * (1 - fitted.servedTop1()));
                 log.printf(Locale.ROOT, "seed %d, n %s: head on A top-1 error %.2f%% (C %s)%n", seed, label(n),
@@ -259,8 +263,9 @@ public final class TransferExperiment {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Base A (width %s, FC %d, crop 32) trained on Fashion-MNIST classes 0-4, %d images, %d epochs;"
             + " its test top-1 on classes 0-4 by seed: %s.%n%n", o.width(), o.fc(), o.baseImages(), o.baseEpochs(), fmt(baseTop1, 100)));
-        sb.append(String.format(Locale.ROOT, "Classes 5-9, measured through the engine (%s) on %d held-out test images (%d a class);"
-            + " top-1 error %%, mean over %d seed(s), per seed in brackets:%n%n", o.protocol(), valImages, o.valPerClass(), o.seeds().size()));
+        sb.append(String.format(Locale.ROOT, "Classes 5-9, measured through the engine (%s) on %d held-out test images (%d a class),"
+            + " heads fitted on %s descriptors; top-1 error %%, mean over %d seed(s), per seed in brackets:%n%n", o.protocol(), valImages,
+            o.valPerClass(), o.descriptor().label(), o.seeds().size()));
         sb.append("| images per class | head on A's features | A from scratch, same images | difference | spread | verdict |\n");
         sb.append("|---|---|---|---|---|---|\n");
         for (Row r : rows) {

@@ -6,6 +6,7 @@ import io.vggstream.engine.model.Model;
 import io.vggstream.onnx.DenseGraph;
 import io.vggstream.onnx.HeadGraph;
 import io.vggstream.topics.card.ModelCard;
+import io.vggstream.topics.card.TopK;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -19,10 +20,11 @@ import java.util.Map;
 
 /**
  * The {@code fit-head} job: descriptors of the folder's training images from a base model
- * ({@link Descriptors}), a linear head fitted on them ({@link LinearHead}), the base graph plus the
- * head written as one new model ({@link HeadGraph}), and that model measured on the held-out images
- * through the engine ({@link Evaluation#run}: its preprocessing, batching and fusion), the figure the
- * card carries. docs/transfer.md says what is fitted and what is served.
+ * ({@link Descriptors}: by default one row per variant, as the engine serves the head), a linear head
+ * fitted on them ({@link LinearHead}), the base graph plus the head written as one new model
+ * ({@link HeadGraph}), and that model measured on the held-out images through the engine
+ * ({@link Evaluation#run}: its preprocessing, batching and fusion), the figure the card carries, beside
+ * the fitted classifier scored the same way. docs/transfer.md says what is fitted and what is served.
  */
 public final class FitHead {
 
@@ -53,24 +55,34 @@ public final class FitHead {
         Descriptors.Extracted train;
         Descriptors.Extracted val;
         List<Integer> scales;
+        int variants;
         try (Descriptors d = new Descriptors(base, o.protocol(), o.base().imageLimits(), o.threads())) {
             scales = d.scales();
-            progress.printf("descriptors from %s: %s, %d variants an image (scales %s)%n", base.name(), o.protocol(), d.variants(), scales);
+            variants = d.variants();
+            progress.printf("descriptors from %s: %s, %d variants an image (scales %s), %s%n", base.name(), o.protocol(), variants, scales,
+                o.descriptor() == Descriptors.Kind.PER_VARIANT ? "one row per variant" : "one averaged row per image");
             progress.flush();
-            train = d.extract(data.train(), i -> { });
-            val = d.extract(data.val(), i -> { });
+            train = d.extract(data.train(), o.descriptor(), i -> { });
+            val = d.extract(data.val(), o.descriptor(), i -> { });
         }
         List<String> skipped = new ArrayList<>(train.reasons());
         skipped.addAll(val.reasons());
         int skippedCount = train.skipped() + val.skipped();
 
+        // Every row of an image carries the image's number, so that cross-validation keeps an image's variants in one fold.
         List<float[]> xs = new ArrayList<>();
         List<Integer> ys = new ArrayList<>();
+        List<Integer> images = new ArrayList<>();
         int[] readable = new int[data.classes().size()];
+        int fittedImages = 0;
         for (int i = 0; i < data.train().size(); i++) {
             if (train.x()[i] != null) {
-                xs.add(train.x()[i]);
-                ys.add(data.train().get(i).label());
+                for (float[] row : train.x()[i]) {
+                    xs.add(row);
+                    ys.add(data.train().get(i).label());
+                    images.add(fittedImages);
+                }
+                fittedImages++;
                 readable[data.train().get(i).label()]++;
             }
         }
@@ -81,17 +93,21 @@ public final class FitHead {
             }
         }
         LinearHead.Fitted head = LinearHead.fit(xs.toArray(float[][]::new), ys.stream().mapToInt(Integer::intValue).toArray(),
-            data.classes().size(), o.classifier(), o.c(), o.folds(), o.seed());
+            images.stream().mapToInt(Integer::intValue).toArray(), data.classes().size(), o.classifier(), o.c(), o.folds(), o.seed());
         progress.printf(Locale.ROOT, "%s head: C %s%s%n", o.classifier().label(), head.c(),
             head.cvAccuracy() == null ? " (given)" : String.format(Locale.ROOT, " (%d-fold cross-validation accuracy %.4f)",
                 head.folds(), head.cvAccuracy()));
 
+        // The fitted figure is scored as the engine scores the served model: per row softmax, mean over the image's rows, TopK.
         List<HeadData.Item> measured = new ArrayList<>();
+        List<Integer> fitted = new ArrayList<>();
         int right = 0;
         for (int i = 0; i < data.val().size(); i++) {
             if (val.x()[i] != null) {
                 measured.add(data.val().get(i));
-                if (head.predict(val.x()[i]) == data.val().get(i).label()) {
+                double[] p = head.posterior(val.x()[i]);
+                fitted.add(top1(p));
+                if (TopK.contains(p, data.val().get(i).label(), 1)) {
                     right++;
                 }
             }
@@ -100,16 +116,14 @@ public final class FitHead {
             throw new IllegalArgumentException("--data " + o.data() + ": none of the " + data.val().size() + " images to measure on ("
                 + data.valSplit() + ") could be decoded");
         }
-        double descriptorAccuracy = (double) right / measured.size();
+        double fittedTop1 = (double) right / measured.size();
 
         String baseSha = DenseGraph.fileSha256(base.onnx());
         ModelCard.Head block = new ModelCard.Head(o.model().toString(), baseSha, base.card().weightsSha256(), o.classifier().label(),
             "de.bwaldvogel:liblinear " + liblinearVersion(), head.c(),
             head.cvAccuracy() == null ? "given (--c)" : head.folds() + "-fold cross-validation on the training descriptors, "
                 + LinearHead.describeGrid() + ", seed " + o.seed(),
-            head.cvAccuracy(), "FC2 features (" + base.card().io().feature() + ") by dense evaluation, averaged over " + o.protocol()
-                + " (scales " + scales + ", flips " + (o.protocol().flips() ? "on" : "off") + "), L2-normalised",
-            xs.size(), skippedCount);
+            head.cvAccuracy(), describe(o, base.card().io().feature(), scales, variants), fittedImages, skippedCount);
         HeadGraph.Head graphHead = new HeadGraph.Head(head.weight(), head.bias(), Descriptors.EPSILON);
         write(base, graphHead, data, o, block, null, out);
 
@@ -118,16 +132,44 @@ public final class FitHead {
         progress.flush();
         Evaluation.Run run = Evaluation.run(o.config(), o.base(), out, o.protocol(), samples(measured, data.root().toString()), i -> { });
         Evaluation.Row row = Evaluation.row(run, samples(measured, data.root().toString()));
+        int[] served = new int[measured.size()];
+        for (int i = 0; i < served.length; i++) {
+            served[i] = run.posteriors()[i] == null ? -1 : top1(run.posteriors()[i]);
+        }
         double top1 = 1 - row.top1Error() / 100;
         double top5 = 1 - row.top5Error() / 100;
         int testScale = Math.max(base.card().crop(), scales.get(scales.size() / 2));
         ModelCard.Accuracy accuracy = new ModelCard.Accuracy(data.root().toString(), data.valSplit(), measured.size(), top1, top5,
-            testScale, "the served model through the engine (vggstream evaluate's path), " + o.protocol() + ": per variant "
-                + "softmax(W * descriptor + b), posteriors averaged over the variants; " + row.failed() + " failed");
+            testScale, String.format(Locale.ROOT, "the served model through the engine (vggstream evaluate's path), %s: per variant"
+                + " softmax(W * f/||f|| + b), posteriors averaged over the variants; %d failed; the fitted classifier on the %s"
+                + " descriptors of the same images, scored the same way: top-1 %.4f", o.protocol(), row.failed(), o.descriptor().label(),
+                fittedTop1));
         ModelCard card = write(base, graphHead, data, o, block, accuracy, out);
         return new FitHeadResult(out.resolve(DenseGraph.MODEL_FILE), card, trainCounts, valCounts, imbalance, skippedCount,
-            skipped.subList(0, Math.min(SKIPPED_LISTED, skipped.size())), head.cvByC(), descriptorAccuracy, top1, top5,
-            measured.size(), (System.nanoTime() - start) / 1e9);
+            skipped.subList(0, Math.min(SKIPPED_LISTED, skipped.size())), head.cvByC(), fittedTop1, top1, top5,
+            measured.size(), fitted.stream().mapToInt(Integer::intValue).toArray(), served, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The class that is top-1 by {@link TopK}'s rule, or -1 when none is (a tie for first, a NaN). */
+    static int top1(double[] posterior) {
+        for (int k = 0; k < posterior.length; k++) {
+            if (TopK.contains(posterior, k, 1)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** The card's {@code head.descriptor}: how the rows were made, and whether the served model computes what was fitted. */
+    static String describe(FitHeadOptions o, String feature, List<Integer> scales, int variants) {
+        String made = "FC2 features (" + feature + ") by dense evaluation over " + o.protocol() + " (scales " + scales + ", flips "
+            + (o.protocol().flips() ? "on" : "off") + ", " + variants + " variants an image), ";
+        if (o.descriptor() == Descriptors.Kind.PER_VARIANT) {
+            return made + "one L2-normalised row per variant (per-variant): served as fitted, per variant head, posteriors averaged";
+        }
+        return made + "averaged over the variants and L2-normalised (averaged, the paper's descriptor): "
+            + (variants == 1 ? "served as fitted" : "the served model applies the head per variant, which it was not fitted on;"
+                + " best served with single,flips=off");
     }
 
     private static ModelCard write(Model base, HeadGraph.Head head, HeadData data, FitHeadOptions o, ModelCard.Head block,
@@ -137,6 +179,7 @@ public final class FitHead {
         recipe.put("fit_head", "true");
         recipe.put("data", o.data().toString());
         recipe.put("protocol", o.protocol().toString());
+        recipe.put("descriptor", o.descriptor().label());
         recipe.put("classifier", o.classifier().label());
         recipe.put("c", o.c() == null ? "cross-validated" : Double.toString(o.c()));
         recipe.put("folds", Integer.toString(o.folds()));

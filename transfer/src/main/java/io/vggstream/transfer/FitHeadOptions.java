@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param model the base model: a folder with {@code model.onnx} and {@code model.json}, or an {@code .onnx} file
  * @param data the ImageNet-layout folder
  * @param out where the new model's {@code model.onnx} and {@code model.json} go
- * @param protocol the dense-evaluation protocol the descriptor averages over, and the served model is measured with
+ * @param protocol the dense-evaluation protocol whose variants the descriptors come from, and the served model is measured with
+ * @param descriptor one row per variant (served as fitted) or the paper's one averaged row per image
  * @param classifier logistic or svm
  * @param c C, or null to choose it by cross-validation
  * @param folds cross-validation folds
@@ -23,7 +24,7 @@ import java.util.Objects;
  * @param threads ONNX Runtime's intra-op threads for the descriptors
  */
 public record FitHeadOptions(Config config, EngineSettings base, Path model, Path data, Path out, Protocol protocol,
-                             LinearHead.Classifier classifier, Double c, int folds, double holdout, long seed, int threads) {
+                             Descriptors.Kind descriptor, LinearHead.Classifier classifier, Double c, int folds, double holdout, long seed, int threads) {
 
     public static final int DEFAULT_FOLDS = 5;
     public static final double DEFAULT_HOLDOUT = 0.2;
@@ -35,6 +36,7 @@ public record FitHeadOptions(Config config, EngineSettings base, Path model, Pat
         Objects.requireNonNull(data, "--data");
         Objects.requireNonNull(out, "--out");
         Objects.requireNonNull(protocol, "--protocol");
+        Objects.requireNonNull(descriptor, "--descriptor");
         Objects.requireNonNull(classifier, "--classifier");
         if (folds < 2) {
             throw new IllegalArgumentException("--folds must be at least 2, was " + folds);

@@ -65,7 +65,7 @@ class FitHeadIT {
         base = dir.resolve("base");
         TestModels.export(base).close();
         result = FitHead.run(new FitHeadOptions(CONFIG, settings(), base, folder, dir.resolve("head"), Protocol.parse("single"),
-            LinearHead.Classifier.LOGISTIC, null, 5, 0.2, 7, 1), new PrintWriter(new StringWriter(), true));
+            Descriptors.Kind.PER_VARIANT, LinearHead.Classifier.LOGISTIC, null, 5, 0.2, 7, 1), new PrintWriter(new StringWriter(), true));
     }
 
     @Test

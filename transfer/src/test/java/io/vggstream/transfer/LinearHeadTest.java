@@ -2,6 +2,7 @@ package io.vggstream.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -94,5 +95,57 @@ class LinearHeadTest {
         float[][] x = {{1, 0}, {0, 1}};
         assertThatThrownBy(() -> LinearHead.fit(x, y, 2, LinearHead.Classifier.LOGISTIC, -1.0, 2, 1))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--c");
+    }
+
+    @Test
+    void shouldKeepAnImagesRowsInOneFoldWhenCrossValidatingSeveralRowsAnImage() {
+        // Random labels on random 64-d points: nothing to learn. Each image has two identical rows (an image and its "flip");
+        // folds over rows would fit on one copy and score the other, and look far better than chance.
+        Random r = new Random(9);
+        int images = 60;
+        float[][] x = new float[2 * images][];
+        int[] y = new int[2 * images];
+        int[] image = new int[2 * images];
+        for (int g = 0; g < images; g++) {
+            float[] p = new float[64];
+            for (int j = 0; j < p.length; j++) {
+                p[j] = (float) r.nextGaussian();
+            }
+            int label = r.nextInt(3);
+            for (int c = 0; c < 2; c++) {
+                x[2 * g + c] = p;
+                y[2 * g + c] = label;
+                image[2 * g + c] = g;
+            }
+        }
+        LinearHead.Fitted byRow = LinearHead.fit(x, y, 3, LinearHead.Classifier.LOGISTIC, null, 5, 7);
+        LinearHead.Fitted byImage = LinearHead.fit(x, y, image, 3, LinearHead.Classifier.LOGISTIC, null, 5, 7);
+        assertThat(byRow.cvAccuracy()).isGreaterThan(0.9);
+        assertThat(byImage.cvAccuracy()).isLessThan(0.6);
+    }
+
+    @Test
+    void shouldAverageTheRowsSoftmaxPosteriorsAsTheEngineFusesVariants() {
+        int[] y = new int[60];
+        float[][] x = clusters(20, 3, 1, y);
+        LinearHead.Fitted f = LinearHead.fit(x, y, 3, LinearHead.Classifier.LOGISTIC, 4.0, 5, 7);
+        double[] a = f.posterior(new float[][] {x[0]});
+        double[] b = f.posterior(new float[][] {x[1]});
+        double[] both = f.posterior(new float[][] {x[0], x[1]});
+        double sum = 0;
+        for (int k = 0; k < 3; k++) {
+            assertThat(both[k]).isCloseTo((a[k] + b[k]) / 2, within(1e-12));
+            sum += a[k];
+        }
+        assertThat(sum).isCloseTo(1, within(1e-12));
+        assertThat(FitHead.top1(a)).isEqualTo(f.predict(x[0]));
+    }
+
+    @Test
+    void shouldRefuseAnUnknownDescriptorKindNamingTheFlag() {
+        assertThat(Descriptors.Kind.parse("per-variant")).isEqualTo(Descriptors.Kind.PER_VARIANT);
+        assertThat(Descriptors.Kind.parse("averaged")).isEqualTo(Descriptors.Kind.AVERAGED);
+        assertThatThrownBy(() -> Descriptors.Kind.parse("mean")).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("--descriptor").hasMessageContaining("mean");
     }
 }

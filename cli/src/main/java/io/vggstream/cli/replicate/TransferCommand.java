@@ -5,6 +5,7 @@ import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.replicate.TransferExperiment;
 import io.vggstream.topics.config.StrictConfig;
+import io.vggstream.transfer.Descriptors;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +60,10 @@ public final class TransferCommand implements Callable<Integer> {
         description = "Descriptor and measurement protocol (default: ${DEFAULT-VALUE}).")
     String protocol;
 
+    @Option(names = "--descriptor", defaultValue = "per-variant", paramLabel = "per-variant|averaged",
+        description = "The heads' training rows, as fit-head's --descriptor (default: ${DEFAULT-VALUE}).")
+    String descriptor;
+
     @Option(names = "--doc", paramLabel = "FILE", description = "Also write the table to FILE.")
     Path doc;
 
@@ -80,7 +85,7 @@ public final class TransferCommand implements Callable<Integer> {
         base = base.withInference(base.inference().withDevices(List.of(Device.parse("cpu"))));
         List<Long> seedList = java.util.stream.LongStream.rangeClosed(1, seeds).boxed().toList();
         TransferExperiment.Result r = TransferExperiment.run(new TransferExperiment.Options(out, seedList, perClass, valPerClass, baseImages,
-            baseEpochs, scratchSeen, width, fc, protocol, config, base), spec.commandLine().getErr());
+            baseEpochs, scratchSeen, width, fc, protocol, Descriptors.Kind.parse(descriptor), config, base), spec.commandLine().getErr());
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(r.markdown());
         if (doc != null) {

@@ -5,6 +5,7 @@ import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.topics.config.StrictConfig;
+import io.vggstream.transfer.Descriptors;
 import io.vggstream.transfer.FitHead;
 import io.vggstream.transfer.FitHeadOptions;
 import io.vggstream.transfer.FitHeadResult;
@@ -26,9 +27,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "fit-head", mixinStandardHelpOptions = true,
     description = {"Fit a linear head on a model's deep features for your own classes, served as one new model.",
-        "The descriptor is the paper's (FC2 features averaged over the protocol's scales and flips, L2-normalised); the head is",
-        "L2-regularised logistic regression or a linear SVM (LIBLINEAR), C chosen by cross-validation; base graph plus head is written",
-        "as one model whose card states the served model's accuracy, measured through the engine on held-out images."})
+        "The descriptors are FC2 features of each of the protocol's scales and flips, L2-normalised: one row per variant (the default,",
+        "served as fitted) or the paper's one averaged row per image; the head is L2-regularised logistic regression or a linear SVM",
+        "(LIBLINEAR), C chosen by cross-validation; base graph plus head is written as one model whose card states the served model's",
+        "accuracy, measured through the engine on held-out images."})
 public final class FitHeadCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
@@ -43,9 +45,15 @@ public final class FitHeadCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = {"-p", "--protocol"}, paramLabel = "NAME", defaultValue = "multi-scale",
-        description = "The scales and flips the descriptor averages over, and the served model is measured with: single or multi-scale,"
+        description = "The scales and flips the descriptors are made from, and the served model is measured with: single or multi-scale,"
             + " options ,flips=off ,scales=Q1:Q2 (default: ${DEFAULT-VALUE}, the paper's).")
     String protocol;
+
+    @Option(names = "--descriptor", paramLabel = "per-variant|averaged", defaultValue = "per-variant",
+        description = "per-variant: each scale and flip's feature is a training row, as the engine serves the head (per variant,"
+            + " posteriors averaged), so the served model scores what the fit scores; averaged: the paper's one mean per image,"
+            + " served as fitted only with --protocol single,flips=off (default: ${DEFAULT-VALUE}).")
+    String descriptor;
 
     @Option(names = "--classifier", paramLabel = "logistic|svm", defaultValue = "logistic",
         description = "L2-regularised logistic regression or linear SVM (default: ${DEFAULT-VALUE}; its posteriors are calibrated).")
@@ -86,7 +94,7 @@ public final class FitHeadCommand implements Callable<Integer> {
             base = base.withInference(base.inference().withDevices(List.of(Device.parse(device))));
         }
         FitHeadOptions options = new FitHeadOptions(config, base, model, data, out, Protocol.parse(protocol),
-            LinearHead.Classifier.parse(classifier), c, folds, holdout, seed,
+            Descriptors.Kind.parse(descriptor), LinearHead.Classifier.parse(classifier), c, folds, holdout, seed,
             threads != null ? threads : Runtime.getRuntime().availableProcessors());
         FitHeadResult r = FitHead.run(options, spec.commandLine().getErr());
         var card = r.card();
@@ -102,10 +110,12 @@ public final class FitHeadCommand implements Callable<Integer> {
             }
             stdout.printf("cross-validated accuracy by C:%s%n", sb);
         }
-        stdout.printf(Locale.ROOT, "fitted classifier on the averaged descriptors of the %d held-out images: top-1 %.4f%n", r.measured(),
-            r.descriptorAccuracy());
-        stdout.printf(Locale.ROOT, "served model through the engine (%s) on the same images: top-1 %.4f, top-5 %.4f (in the card)%n",
-            card.accuracy().split(), r.servedTop1(), r.servedTop5());
+        stdout.printf(Locale.ROOT, "fitted classifier on the %s descriptors of the %d held-out images (softmax per row, mean over an image's"
+            + " rows): top-1 %.4f%n",
+            options.descriptor().label(), r.measured(), r.fittedTop1());
+        stdout.printf(Locale.ROOT, "served model through the engine (%s) on the same images: top-1 %.4f, top-5 %.4f (in the card);"
+            + " same class as the fitted classifier on %d of %d%n", card.accuracy().split(), r.servedTop1(), r.servedTop5(), r.agreeing(),
+            r.measured());
         stdout.printf(Locale.ROOT, "written: %s (base model.onnx SHA-256 %s), %.1f s%n", r.onnx(), card.head().baseSha256(), r.seconds());
         stdout.flush();
         return 0;

@@ -74,7 +74,8 @@ class FitHeadCommandIT {
 
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(o.out()).contains("classes: Sneaker, Trouser").contains("served model through the engine (holdout)")
-            .contains("cross-validated accuracy by C:");
+            .contains("cross-validated accuracy by C:")
+            .contains("fitted classifier on the per-variant descriptors");
         Model served = Model.load(dir.resolve("shop-model"));
         ModelCard card = served.card();
         assertThat(card.classes()).containsExactly("Sneaker", "Trouser");
@@ -91,6 +92,14 @@ class FitHeadCommandIT {
             "--classifier", "forest");
         assertThat(o.code()).isEqualTo(2);
         assertThat(o.err()).contains("--classifier").contains("forest");
+    }
+
+    @Test
+    void shouldExitTwoNamingTheFlagWhenTheDescriptorIsUnknown() {
+        Outcome o = launch("fit-head", "--model", dir.toString(), "--data", dir.toString(), "--out", dir.resolve("x").toString(),
+            "--descriptor", "mean");
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("--descriptor").contains("mean");
     }
 
     @Test
