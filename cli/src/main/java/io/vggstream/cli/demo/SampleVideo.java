@@ -47,6 +47,15 @@ public final class SampleVideo {
      * black (Fashion-MNIST's own background), as a camera framing it would see it.
      */
     public static Made write(LabeledImages data, int frames, int width, int height, double fps, long seed, Path video) {
+        return write(data, frames, width, height, 0, fps, seed, video);
+    }
+
+    /**
+     * As above, with each frame's item repeated across it at {@code itemSide} pixels (a shelf of one
+     * product), or one item on the smaller side when 0: a net trained at one scale then sees the item
+     * at the size it learned whatever Q the frame is rescaled to.
+     */
+    public static Made write(LabeledImages data, int frames, int width, int height, int itemSide, double fps, long seed, Path video) {
         Path labels = video.resolveSibling(video.getFileName().toString().replaceFirst("\\.[^.]+$", "") + ".labels.csv");
         Random random = new Random(seed);
         List<String> lines = new ArrayList<>(List.of("seq,label"));
@@ -86,7 +95,7 @@ public final class SampleVideo {
                 for (int seq = 0; seq < frames; seq++) {
                     int i = random.nextInt(data.size());
                     RgbImage img = data.image(i);
-                    draw(canvas, img);
+                    draw(canvas, img, itemSide);
                     Frame f = converter.convert(canvas);
                     recorder.record(f, avutil.AV_PIX_FMT_BGR24);
                     lines.add(seq + "," + csv(data.classes().get(data.label(i))));
@@ -102,13 +111,21 @@ public final class SampleVideo {
         return new Made(video, labels, frames, codec);
     }
 
-    private static void draw(BufferedImage canvas, RgbImage img) {
+    private static void draw(BufferedImage canvas, RgbImage img, int itemSide) {
         BufferedImage small = img.toBufferedImage();
         Graphics2D g = canvas.createGraphics();
         // Smooth enlargement, like a camera would see the item, not 8x8 pixel blocks.
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        int side = Math.min(canvas.getWidth(), canvas.getHeight());
-        g.drawImage(small, (canvas.getWidth() - side) / 2, (canvas.getHeight() - side) / 2, side, side, null);
+        if (itemSide <= 0) {
+            int side = Math.min(canvas.getWidth(), canvas.getHeight());
+            g.drawImage(small, (canvas.getWidth() - side) / 2, (canvas.getHeight() - side) / 2, side, side, null);
+        } else {
+            for (int y = 0; y < canvas.getHeight(); y += itemSide) {
+                for (int x = 0; x < canvas.getWidth(); x += itemSide) {
+                    g.drawImage(small, x, y, itemSide, itemSide, null);
+                }
+            }
+        }
         g.dispose();
     }
 
