@@ -59,15 +59,22 @@ public final class Rescale {
 
     /** Rescales an 8-bit Mat of {@code layout}; the one place both paths resize. */
     static Pixels resize(Mat img, Pixels.Layout layout, int q) {
-        int w = img.cols();
-        int h = img.rows();
-        long[] to = size((long) w, (long) h, q);
+        long[] to = size((long) img.cols(), (long) img.rows(), q);
         if (to[0] * to[1] * layout.channels() > MAX_BYTES) {
-            throw new IllegalArgumentException("a " + w + "x" + h + " image at Q " + q + " would be " + to[0] + "x" + to[1]
+            throw new IllegalArgumentException("a " + img.cols() + "x" + img.rows() + " image at Q " + q + " would be " + to[0] + "x" + to[1]
                 + ", too large to rescale");
         }
-        int nw = (int) to[0];
-        int nh = (int) to[1];
+        return resize(img, layout, new int[] {(int) to[0], (int) to[1]});
+    }
+
+    /** Resizes an 8-bit Mat of {@code layout} to {@code to} = [w, h]: area averaging when it shrinks, bilinear when it grows. */
+    static Pixels resize(Mat img, Pixels.Layout layout, int[] to) {
+        int w = img.cols();
+        int nw = to[0];
+        int nh = to[1];
+        if ((long) nw * nh * layout.channels() > MAX_BYTES) {
+            throw new IllegalArgumentException("a " + w + "x" + img.rows() + " image rescaled to " + nw + "x" + nh + " is too large");
+        }
         try (Mat scaled = new Mat(); Size size = new Size(nw, nh)) {
             opencv_imgproc.resize(img, scaled, size, 0, 0, (nw < w) ? INTER_AREA : INTER_LINEAR);
             // resize allocates its output, so it is continuous: one bulk copy out of native memory.

@@ -6,7 +6,12 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import io.vggstream.benchmarks.frames.SyntheticFrames;
 import io.vggstream.engine.preprocess.Plan;
 import io.vggstream.engine.preprocess.Preprocessing;
+import io.vggstream.engine.preprocess.ImageLimits;
+import io.vggstream.engine.preprocess.Variant;
 import io.vggstream.imaging.ChannelAffine;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +30,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * One frame's preprocessing, as a preprocessor actor does it: JPEG decode (OpenCV), rescale to each
  * Q, flipped and unflipped dense tensors normalised as a card says. {@code decode} isolates the JPEG
- * decode, {@code tensors} the tensor pass.
+ * decode, {@code tensors} the tensor pass. {@code frame} and {@code frameReduced} are the whole of a
+ * frame's CPU work before inference, the floats written into a direct batch buffer as the inference
+ * worker does, with the JPEG decoded in full or at reduced size (vggstream.engine.preprocess.reduced-decode).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,6 +58,7 @@ public class PreprocessBenchmark {
     private io.vggstream.imaging.Pixels rescaled;
     private float[] plain;
     private float[] mirror;
+    private FloatBuffer batch;
 
     @Setup
     public void setUp() {
@@ -69,6 +77,35 @@ public class PreprocessBenchmark {
         }
         plain = new float[3 * rescaled.width() * rescaled.height()];
         mirror = new float[plain.length];
+        long floats = 0;
+        for (Variant v : ((Preprocessing.Result.Ok) Preprocessing.variants(jpeg, plans, 40_000_000L)).variants()) {
+            floats += v.tensor().floats();
+        }
+        batch = ByteBuffer.allocateDirect(Math.toIntExact(4 * floats)).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /** Decode in full, rescale, and write every variant's floats into a direct buffer: a frame's work before inference. */
+    @Benchmark
+    public FloatBuffer frame() {
+        return written(Preprocessing.variants(jpeg, plans, ImageLimits.of(40_000_000L, 8), false));
+    }
+
+    /** As {@link #frame()}, the JPEG decoded at 1/2, 1/4 or 1/8 by DCT scaling where its smaller side allows (at least 2 Q). */
+    @Benchmark
+    public FloatBuffer frameReduced() {
+        return written(Preprocessing.variants(jpeg, plans, ImageLimits.of(40_000_000L, 8), true));
+    }
+
+    private FloatBuffer written(Preprocessing.Result r) {
+        if (!(r instanceof Preprocessing.Result.Ok ok)) {
+            throw new IllegalStateException("the frame did not preprocess: " + r);
+        }
+        int at = 0;
+        for (Variant v : ok.variants()) {
+            v.tensor().writeTo(batch, at);
+            at += v.tensor().floats();
+        }
+        return batch;
     }
 
     /** The tensor pass alone: the first Q's rescaled image to the dense tensor and its mirror, normalised as the card says. */

@@ -39,6 +39,23 @@ public final class SampleVideo {
      * of {@code side x side} pixels at {@code fps}.
      */
     public static Made write(LabeledImages data, int frames, int side, double fps, long seed, Path video) {
+        return write(data, frames, side, side, fps, seed, video);
+    }
+
+    /**
+     * As above, {@code width x height}: each item enlarged to a square of the smaller side, centred on
+     * black (Fashion-MNIST's own background), as a camera framing it would see it.
+     */
+    public static Made write(LabeledImages data, int frames, int width, int height, double fps, long seed, Path video) {
+        return write(data, frames, width, height, 0, fps, seed, video);
+    }
+
+    /**
+     * As above, with each frame's item repeated across it at {@code itemSide} pixels (a shelf of one
+     * product), or one item on the smaller side when 0: a net trained at one scale then sees the item
+     * at the size it learned whatever Q the frame is rescaled to.
+     */
+    public static Made write(LabeledImages data, int frames, int width, int height, int itemSide, double fps, long seed, Path video) {
         Path labels = video.resolveSibling(video.getFileName().toString().replaceFirst("\\.[^.]+$", "") + ".labels.csv");
         Random random = new Random(seed);
         List<String> lines = new ArrayList<>(List.of("seq,label"));
@@ -54,12 +71,12 @@ public final class SampleVideo {
                     failures.add(name + " is not in this FFmpeg build");
                     continue;
                 }
-                FFmpegFrameRecorder r = new FFmpegFrameRecorder(video.toFile(), side, side, 0);
+                FFmpegFrameRecorder r = new FFmpegFrameRecorder(video.toFile(), width, height, 0);
                 r.setFormat("mp4");
                 r.setVideoCodecName(name);
                 r.setFrameRate(fps);
                 r.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-                r.setVideoBitrate(side * side * 4 * (int) Math.ceil(fps));
+                r.setVideoBitrate(width * height * 4 * (int) Math.ceil(fps));
                 try {
                     r.start();
                     recorder = r;
@@ -74,11 +91,11 @@ public final class SampleVideo {
                 throw new IllegalStateException("no video encoder for the sample video: " + String.join("; ", failures));
             }
             try (Java2DFrameConverter converter = new Java2DFrameConverter()) {
-                BufferedImage canvas = new BufferedImage(side, side, BufferedImage.TYPE_3BYTE_BGR);
+                BufferedImage canvas = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
                 for (int seq = 0; seq < frames; seq++) {
                     int i = random.nextInt(data.size());
                     RgbImage img = data.image(i);
-                    draw(canvas, img);
+                    draw(canvas, img, itemSide);
                     Frame f = converter.convert(canvas);
                     recorder.record(f, avutil.AV_PIX_FMT_BGR24);
                     lines.add(seq + "," + csv(data.classes().get(data.label(i))));
@@ -94,12 +111,21 @@ public final class SampleVideo {
         return new Made(video, labels, frames, codec);
     }
 
-    private static void draw(BufferedImage canvas, RgbImage img) {
+    private static void draw(BufferedImage canvas, RgbImage img, int itemSide) {
         BufferedImage small = img.toBufferedImage();
         Graphics2D g = canvas.createGraphics();
         // Smooth enlargement, like a camera would see the item, not 8x8 pixel blocks.
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(small, 0, 0, canvas.getWidth(), canvas.getHeight(), null);
+        if (itemSide <= 0) {
+            int side = Math.min(canvas.getWidth(), canvas.getHeight());
+            g.drawImage(small, (canvas.getWidth() - side) / 2, (canvas.getHeight() - side) / 2, side, side, null);
+        } else {
+            for (int y = 0; y < canvas.getHeight(); y += itemSide) {
+                for (int x = 0; x < canvas.getWidth(); x += itemSide) {
+                    g.drawImage(small, x, y, itemSide, itemSide, null);
+                }
+            }
+        }
         g.dispose();
     }
 

@@ -125,7 +125,7 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
             workers.add(pool);
         }
         Behavior<Preprocessor.Command> preprocessor = Behaviors.supervise(
-                Preprocessor.create(plans, workers, settings.imageLimits(), metrics))
+                Preprocessor.create(plans, workers, settings.imageLimits(), settings.preprocess().reducedDecode(), metrics))
             .onFailure(Exception.class, SupervisorStrategy.restart());
         PoolRouter<Preprocessor.Command> pool = Routers.pool(settings.preprocess().effectiveWorkers(), preprocessor)
             .withRoundRobinRouting()

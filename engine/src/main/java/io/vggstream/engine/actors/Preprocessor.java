@@ -42,21 +42,24 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
     /**
      * @param plans per protocol level, one per model of the ensemble
      * @param workers per model, its inference workers (chosen round-robin)
+     * @param reducedDecode decode large JPEGs at reduced size (vggstream.engine.preprocess.reduced-decode)
      */
     public static Behavior<Command> create(List<List<Plan>> plans, List<List<ActorRef<InferenceWorker.Command>>> workers, ImageLimits limits,
-                                           EngineMetrics metrics) {
-        return Behaviors.setup(ctx -> new Preprocessor(ctx, plans, workers, limits, metrics));
+                                           boolean reducedDecode, EngineMetrics metrics) {
+        return Behaviors.setup(ctx -> new Preprocessor(ctx, plans, workers, limits, reducedDecode, metrics));
     }
 
     private final List<List<Plan>> plans;
     private final List<List<ActorRef<InferenceWorker.Command>>> workers;
     private final ImageLimits limits;
+    private final boolean reducedDecode;
     private final int[] next;
     private final EngineMetrics metrics;
 
     private Preprocessor(ActorContext<Command> ctx, List<List<Plan>> plans, List<List<ActorRef<InferenceWorker.Command>>> workers, ImageLimits limits,
-                         EngineMetrics metrics) {
+                         boolean reducedDecode, EngineMetrics metrics) {
         super(ctx);
+        this.reducedDecode = reducedDecode;
         this.metrics = metrics;
         this.limits = limits;
         this.plans = new java.util.ArrayList<>();
@@ -80,7 +83,7 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
         long t0 = System.nanoTime();
         Preprocessing.Result result;
         try {
-            result = Preprocessing.variants(p.image(), plans.get(p.level()), limits);
+            result = Preprocessing.variants(p.image(), plans.get(p.level()), limits, reducedDecode);
         } catch (RuntimeException | OutOfMemoryError e) {
             // A failure the checks did not foresee belongs to this frame alone: answer it now as a dead letter. Thrown
             // on, it would restart this actor and leave the frame to frame-deadline, then go out as "inference". An

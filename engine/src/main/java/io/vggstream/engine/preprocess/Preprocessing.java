@@ -55,11 +55,19 @@ public final class Preprocessing {
         return variants(encoded, plans, ImageLimits.of(maxPixels, minSide));
     }
 
+    /** Decoded at full size (the trainer's pixels exactly). */
+    public static Result variants(byte[] encoded, List<Plan> plans, ImageLimits limits) {
+        return variants(encoded, plans, limits, false);
+    }
+
     /**
      * The variants of {@code encoded} for each plan, or why not. Nothing is decoded or allocated in
-     * proportion to the image before its declared size has passed {@code limits}.
+     * proportion to the image before its declared size has passed {@code limits}. With
+     * {@code reducedDecode}, a JPEG whose smaller side is at least twice the largest Q is decoded at
+     * 1/2, 1/4 or 1/8 by libjpeg's DCT scaling ({@link #reduction}), then rescaled to the sizes of the
+     * full image: same shapes, slightly different pixels (vggstream.engine.preprocess.reduced-decode).
      */
-    public static Result variants(byte[] encoded, List<Plan> plans, ImageLimits limits) {
+    public static Result variants(byte[] encoded, List<Plan> plans, ImageLimits limits, boolean reducedDecode) {
         if (encoded == null || encoded.length == 0) {
             return new Result.Bad(ErrorKind.EMPTY, "the frame has no image bytes");
         }
@@ -87,23 +95,46 @@ public final class Preprocessing {
         if (overrun.isPresent()) {
             return new Result.Bad(ErrorKind.DECODE, overrun.get());
         }
-        Optional<Decoded> decodedImage = Decoded.decode(encoded);
+        int w = declared.get().width();
+        int h = declared.get().height();
+        int factor = reducedDecode && format.get() == ImageFormat.JPEG ? reduction(w, h, scales.get(scales.size() - 1)) : 1;
+        Optional<Decoded> decodedImage = factor > 1 ? Decoded.decodeReduced(encoded, factor) : Decoded.decode(encoded);
+        if (decodedImage.isPresent() && factor > 1) {
+            // The full size the reduced image stands for: the declared one, turned when EXIF orientation transposed it.
+            int[] full = fullSize(decodedImage.get().width(), decodedImage.get().height(), w, h, factor);
+            if (full == null) {
+                // The decoder disagrees with the header: decode in full, and let the checks below judge what it makes.
+                decodedImage.get().close();
+                factor = 1;
+                decodedImage = Decoded.decode(encoded);
+            } else {
+                w = full[0];
+                h = full[1];
+            }
+        }
         if (decodedImage.isEmpty()) {
             return new Result.Bad(ErrorKind.DECODE, "the " + format.get().label() + " image cannot be decoded (" + encoded.length
                 + " bytes starting " + hex(encoded) + ": corrupt or truncated)");
         }
         try (Decoded img = decodedImage.get()) {
-            // The decoder may turn the image (EXIF orientation) or disagree with the header: check what it made.
-            Result.Bad wrong = check(img.width(), img.height(), scales, limits, "is");
+            if (factor == 1) {
+                w = img.width();
+                h = img.height();
+            }
+            // The decoder may turn the image (EXIF orientation) or disagree with the header: check what it made (at full size,
+            // which is what the rescaled images are sized from; a reduced decode holds fewer pixels than that).
+            Result.Bad wrong = check(w, h, scales, limits, "is");
             if (wrong != null) {
                 return wrong;
             }
             long decoded = System.nanoTime() - t0;
             List<Variant> out = new ArrayList<>();
             Map<Integer, Pixels> byQ = new LinkedHashMap<>();
+            int fullW = w;
+            int fullH = h;
             for (Plan plan : plans) {
                 for (int q : plan.scales()) {
-                    Pixels s = byQ.computeIfAbsent(q, img::rescale);
+                    Pixels s = byQ.computeIfAbsent(q, qq -> img.rescale(qq, fullW, fullH));
                     if (plan.dense()) {
                         window(out, plan, false, s, 0, 0, s.width(), s.height());
                     }
@@ -114,8 +145,39 @@ public final class Preprocessing {
                     }
                 }
             }
-            return new Result.Ok(out, img.width(), img.height(), decoded);
+            return new Result.Ok(out, fullW, fullH, decoded);
         }
+    }
+
+    /**
+     * The DCT scaling for a {@code w x h} JPEG whose largest Q is {@code maxQ}: the largest of 8, 4 and 2 that
+     * leaves the smaller side at least {@code maxQ} (so every rescale still shrinks and the crops still fit), or 1
+     * when the smaller side is under twice {@code maxQ}.
+     */
+    public static int reduction(int w, int h, int maxQ) {
+        long shortSide = Math.min(w, h);
+        for (int k = 8; k >= 2; k /= 2) {
+            if (shortSide >= (long) k * maxQ) {
+                return k;
+            }
+        }
+        return 1;
+    }
+
+    /**
+     * The full size {@code [w, h]} of a JPEG declared {@code dw x dh} and decoded at 1/{@code k} as {@code rw x rh}
+     * (libjpeg rounds up), transposed when EXIF orientation turned it; null when the decoder made something else.
+     */
+    static int[] fullSize(int rw, int rh, int dw, int dh, int k) {
+        int sw = (dw + k - 1) / k;
+        int sh = (dh + k - 1) / k;
+        if (rw == sw && rh == sh) {
+            return new int[] {dw, dh};
+        }
+        if (rw == sh && rh == sw) {
+            return new int[] {dh, dw};
+        }
+        return null;
     }
 
     /** The distinct Q of the plans, ascending. */

@@ -33,7 +33,7 @@ class PreprocessorTest {
         TestProbe<Aggregator.Command> aggregator = kit.createTestProbe();
         TestProbe<InferenceWorker.Reply> replies = kit.createTestProbe();
         ActorRef<Preprocessor.Command> pre = kit.spawn(Preprocessor.create(List.of(List.of(broken)), List.of(List.of(worker.getRef())),
-            ImageLimits.of(40_000_000L, 8), new EngineMetrics(8)));
+            ImageLimits.of(40_000_000L, 8), false, new EngineMetrics(8)));
 
         pre.tell(new Preprocessor.Preprocess(1, Frames.png(40, 40, 1), 0, aggregator.getRef(), replies.getRef()));
         // Generous: the first frame loads OpenCV's natives, which takes seconds on a busy machine; the point is that the

@@ -28,8 +28,12 @@ class PreprocessingFuzzTest {
         "RIFF", "WEBP", "VP8 ", "VP8L", "VP8X", "JFIF", "Exif"})
     @FuzzTest
     void variants(byte[] image) {
-        Preprocessing.Result result = Preprocessing.variants(image, PLANS, MAX_PIXELS, MIN_SIDE);
+        // Decoded in full, and with reduced-decode on (a JPEG of 32 pixels or more a side is then DCT-scaled): the same promises.
+        check(Preprocessing.variants(image, PLANS, ImageLimits.of(MAX_PIXELS, MIN_SIDE), false));
+        check(Preprocessing.variants(image, PLANS, ImageLimits.of(MAX_PIXELS, MIN_SIDE), true));
+    }
 
+    private static void check(Preprocessing.Result result) {
         if (result instanceof Preprocessing.Result.Bad bad) {
             assertThat(bad.kind()).isNotNull();
             assertThat(bad.reason()).isNotBlank();

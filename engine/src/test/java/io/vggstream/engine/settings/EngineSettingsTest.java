@@ -49,7 +49,7 @@ class EngineSettingsTest {
         EngineSettings s = EngineSettings.from(CONFIG);
         assertThat(s.inference()).isEqualTo(new InferenceSettings(List.of(Device.parse("auto")), 1, 0, 8, Duration.ofMillis(5),
             Duration.ofSeconds(2), Duration.ofMinutes(5), false));
-        assertThat(s.preprocess()).isEqualTo(new PreprocessSettings(0));
+        assertThat(s.preprocess()).isEqualTo(new PreprocessSettings(0, false));
         assertThat(s.poisonPill()).isEqualTo(new PoisonPillSettings(true, 2, 64));
         assertThat(s.video()).isEqualTo(new EngineSettings.VideoFusion(TemporalFusion.Method.EMA, 8, 0.3, 10_000));
         assertThat(s.degrade().enabled()).isFalse();
