@@ -86,7 +86,7 @@ public final class BenchCommand implements Callable<Integer> {
     String warmup;
 
     @Option(names = "--jit-settle", paramLabel = "DURATION",
-        description = "After --warmup, go on warming a point while the JIT is still compiling (over 5% of a core), up to this long from its start (quick 90s, full 120s; 0: --warmup only).")
+        description = "After --warmup, go on warming a point while the JIT is still compiling (over 5%% of a core), up to this long from its start (quick 90s, full 120s; 0: --warmup only).")
     String jitSettle;
 
     @Option(names = "--duration", paramLabel = "DURATION", description = "Measured window per point (quick 4s, full 20s).")
