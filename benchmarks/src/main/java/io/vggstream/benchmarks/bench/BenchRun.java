@@ -198,7 +198,7 @@ public final class BenchRun {
                 List<Integer> counts = spec.scaleOutProcesses() == 1 ? List.of(1) : List.of(1, spec.scaleOutProcesses());
                 for (int n : counts) {
                     log.accept("scale-out: " + n + " engine process(es) in one group on " + spec.partitions() + " partitions ...");
-                    ScaleOut.Phase ph = ScaleOut.run(n, child, broker, topics, prefix(), spec.partitions(), frames, spec.warmup(),
+                    ScaleOut.Phase ph = ScaleOut.run(n, child, broker, topics, prefix(), spec.partitions(), frames, spec.warmupPlan(),
                         spec.measure(), burst(spec.batch(), perFrame), spec.out().resolve("scale-out"), log);
                     phases.add(ph);
                     log.accept(String.format(Locale.ROOT, "  %d process(es): %.2f frames/s in all, %.1f frames per engine CPU-second; %s", n,

@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
  * engine, a broker and Kafka clients compiled for about a minute into the full path's first point
  * (C2 22% of the samples 30 s into it; 16,000 compilations, 70 s of compile time in a 140 s run),
  * which more than halved the full path's frames/s. Settled: the JIT's compile time over the last
- * {@link #SPAN} is under {@link #SHARE} of that span (of one core), or {@code cap} has passed.
+ * {@link #SPAN} is under {@link #SHARE} of that span (of one core), or {@code cap} has passed. For
+ * other JVMs, the CPU time of their compiler threads stands for the compile time.
  */
 final class JitGate {
 
@@ -34,6 +35,11 @@ final class JitGate {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         LongSupplier millis = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit::getTotalCompilationTime : () -> 0L;
         return new JitGate(millis, System.nanoTime(), cap);
+    }
+
+    /** A gate on other JVMs (the scale-out's engine processes): their compiler threads' CPU time, read from /proc. */
+    static JitGate children(java.util.List<Process> children, Duration cap) {
+        return new JitGate(() -> children.stream().mapToLong(p -> ResourceMeter.compilerMillis(p.pid())).sum(), System.nanoTime(), cap);
     }
 
     JitGate(LongSupplier compileMillis, long now, Duration cap) {
