@@ -84,8 +84,8 @@ final class JitGate {
 
     /** What the report says of this wait. */
     String describe() {
-        if (settledAt < 0) {
-            return "";
+        if (settledAt < 0 || cap == started) {
+            return ""; // not settled yet, or never waited
         }
         double waited = (settledAt - started) / 1e9;
         return capped ? String.format(Locale.ROOT, "the JIT was still compiling when its %.0f s wait ran out", waited)

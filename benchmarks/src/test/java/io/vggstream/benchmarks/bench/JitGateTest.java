@@ -51,5 +51,6 @@ class JitGateTest {
         JitGate gate = new JitGate(() -> 0, 0, Duration.ZERO);
         assertThat(gate.settled(0)).isTrue();
         assertThat(gate.settled(1)).isTrue();
+        assertThat(gate.describe()).as("nothing to say when it never waited").isEmpty();
     }
 }
