@@ -109,7 +109,7 @@ public final class BenchRun {
                 List<Point> engine = new ArrayList<>();
                 if (spec.runs('b')) {
                     Profiler prof = main && spec.profile() ? Profiler.start() : null;
-                    Point p = InProcess.run(s, config, frames, perFrame, Double.NaN, spec.warmup(), spec.measure(), burst(b, perFrame));
+                    Point p = InProcess.run(s, config, frames, perFrame, Double.NaN, spec.warmupPlan(), spec.measure(), burst(b, perFrame));
                     if (prof != null) {
                         profiles.add(prof.stop(spec.out().resolve("profile-b-batch" + b + ".jfr")));
                     }
@@ -146,7 +146,7 @@ public final class BenchRun {
                 }
                 EngineSettings s = engineSettings(mainInFlight, spec.batch(), d);
                 if (spec.runs('b')) {
-                    Point p = InProcess.run(s, config, frames, perFrame, Double.NaN, spec.warmup(), spec.measure(), burst(spec.batch(), perFrame));
+                    Point p = InProcess.run(s, config, frames, perFrame, Double.NaN, spec.warmupPlan(), spec.measure(), burst(spec.batch(), perFrame));
                     points.add(report(p.withRatio(p.framesPerSecond() / mainCeiling.framesPerSecond())));
                 }
                 if (primary.isPresent()) {
@@ -178,7 +178,7 @@ public final class BenchRun {
                     Duration measure = Duration.ofMillis((long) Math.max(spec.measure().toMillis(),
                         1000 * Math.min(200 / r, spec.latencyMaxWindow().toSeconds())));
                     if (run.inProcess()) {
-                        Point p = InProcess.run(s, config, frames, perFrame, r, spec.warmup(), measure, burst(spec.batch(), perFrame));
+                        Point p = InProcess.run(s, config, frames, perFrame, r, spec.warmupPlan(), measure, burst(spec.batch(), perFrame));
                         points.add(report(p.withRatio(p.framesPerSecond() / mainCeiling.framesPerSecond())));
                     }
                     for (Brokers.Broker broker : run.paths()) {
@@ -198,7 +198,7 @@ public final class BenchRun {
                 List<Integer> counts = spec.scaleOutProcesses() == 1 ? List.of(1) : List.of(1, spec.scaleOutProcesses());
                 for (int n : counts) {
                     log.accept("scale-out: " + n + " engine process(es) in one group on " + spec.partitions() + " partitions ...");
-                    ScaleOut.Phase ph = ScaleOut.run(n, child, broker, topics, prefix(), spec.partitions(), frames, spec.warmup(),
+                    ScaleOut.Phase ph = ScaleOut.run(n, child, broker, topics, prefix(), spec.partitions(), frames, spec.warmupPlan(),
                         spec.measure(), burst(spec.batch(), perFrame), spec.out().resolve("scale-out"), log);
                     phases.add(ph);
                     log.accept(String.format(Locale.ROOT, "  %d process(es): %.2f frames/s in all, %.1f frames per engine CPU-second; %s", n,
@@ -223,7 +223,7 @@ public final class BenchRun {
     private Point ceiling(List<Variant> variants, int batch) {
         // The engine's own session options: spinning as inference.spinning says.
         boolean spinning = io.vggstream.engine.settings.InferenceSettings.from(config).spinning();
-        return report(Ceiling.run(model.model(), variants, batch, spec.threads(), spinning, spec.warmup(), spec.measure(), spec.minBatches()));
+        return report(Ceiling.run(model.model(), variants, batch, spec.threads(), spinning, spec.warmupPlan(), spec.measure(), spec.minBatches()));
     }
 
     private Point fullPath(Brokers.Broker broker, EngineSettings s, TopicsSettings base, List<byte[]> frames, int perFrame, double rate,
@@ -232,7 +232,7 @@ public final class BenchRun {
         TopicsSettings topics = BenchTopics.create(broker.kafka(), base, prefix, spec.partitions());
         try {
             return FullPath.run(broker, s.withGroupId(prefix + "-engine"), config, topics, spec.partitions(), frames, perFrame, rate,
-                spec.warmup(), measure, burst(batch, perFrame));
+                spec.warmupPlan(), measure, burst(batch, perFrame));
         } finally {
             BenchTopics.delete(broker.kafka(), topics);
         }

@@ -27,7 +27,8 @@ import java.util.Set;
  * @param capacityFractions latency runs of the full path at these fractions of its own measured capacity (the full path's frames/s,
  *     broker in-process, or in its own JVM when that is the only one measured)
  * @param floorRate a low offered rate (frames/s) at which frames arrive alone: the latency floor of (b) and of each (c); 0 for none
- * @param warmup before each measured window
+ * @param warmup before each measured window, at least
+ * @param jitSettle the longest a point's warm-up goes on while the JIT is still compiling (see {@link JitGate}); zero: warmup only
  * @param measure each measured window (at least {@code minBatches} batches for the ceiling)
  * @param latencyMaxWindow how long a latency run may stretch its window to time 200 frames
  * @param maxInFlight frames in the engine at once; 0: enough for four batches plus one per core (see {@code BenchRun.inFlight})
@@ -41,7 +42,7 @@ import java.util.Set;
  */
 public record BenchSpec(String workload, String preset, String command, Protocol protocol, Resolution resolution, int threads, int batch, Duration maxDelay,
                  List<Integer> batchSizes, List<Duration> maxDelays, Set<Character> modes, List<Double> rateFractions,
-                 Optional<Double> rate, List<Double> capacityFractions, double floorRate, Duration warmup, Duration measure, Duration latencyMaxWindow, int minBatches, int maxInFlight, int partitions,
+                 Optional<Double> rate, List<Double> capacityFractions, double floorRate, Duration warmup, Duration jitSettle, Duration measure, Duration latencyMaxWindow, int minBatches, int maxInFlight, int partitions,
                  Optional<String> bootstrap, boolean inProcessBroker, boolean childBroker, int scaleOutProcesses, boolean profile, Path out) implements RunSetup.Spec {
 
     public BenchSpec {
@@ -72,6 +73,11 @@ public record BenchSpec(String workload, String preset, String command, Protocol
         if (!modes.contains('a') && (modes.contains('b') || modes.contains('c'))) {
             throw new IllegalArgumentException("modes b and c are measured against a, the ceiling: include a");
         }
+    }
+
+    /** Each point's warm-up: {@code warmup}, then on while the JIT compiles, up to {@code jitSettle}. */
+    Warmup warmupPlan() {
+        return new Warmup(warmup, jitSettle);
     }
 
     boolean runs(char mode) {

@@ -38,7 +38,7 @@ final class Ceiling {
      * @param frame the variants of one frame (the engine's own preprocessing of a sample frame)
      * @param minBatches the fewest batches measured, however short {@code measure}
      */
-    static Point run(Model model, List<Variant> frame, int batch, int threads, boolean spinning, Duration warmup, Duration measure,
+    static Point run(Model model, List<Variant> frame, int batch, int threads, boolean spinning, Warmup warmup, Duration measure,
                      int minBatches) {
         // On a thread of its own, named so that its CPU time counts as inference (see BenchThreads).
         java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
@@ -65,7 +65,7 @@ final class Ceiling {
         return (Point) result.get();
     }
 
-    private static Point measure(Model model, List<Variant> frame, int batch, int threads, boolean spinning, Duration warmup, Duration measure,
+    private static Point measure(Model model, List<Variant> frame, int batch, int threads, boolean spinning, Warmup warmup, Duration measure,
                                  int minBatches) {
         Map<String, List<float[]>> byShape = new LinkedHashMap<>();
         Map<String, int[]> dims = new LinkedHashMap<>();
@@ -90,10 +90,11 @@ final class Ceiling {
         Latencies batchMs = new Latencies();
         try (OrtModel session = OrtModel.open(model, Device.parse("cpu"), threads, spinning)) {
             long start = System.nanoTime();
-            long warmEnd = start + warmup.toNanos();
+            long warmEnd = start + warmup.min().toNanos();
+            JitGate jit = warmup.gate();
             int warmBatches = 0;
-            // Warm-up: at least two batches of each shape (the first runs allocate and plan).
-            while (System.nanoTime() < warmEnd || warmBatches < 2 * batches.size()) {
+            // Warm-up: at least two batches of each shape (the first runs allocate and plan), and until the JIT has settled.
+            while (System.nanoTime() - warmEnd < 0 || warmBatches < 2 * batches.size() || !jit.settled(System.nanoTime())) {
                 for (int s = 0; s < batches.size(); s++) {
                     session.run(batches.get(s), shapes.get(s)[0], shapes.get(s)[1], false);
                     warmBatches++;
@@ -123,7 +124,8 @@ final class Ceiling {
             Latencies.Summary perBatch = batchMs.summary();
             return new Point(Point.Mode.CEILING, batch, Double.NaN, Double.NaN, framesRun, framesRun, 0, 0, w.seconds(), frames, images,
                 Double.NaN, null, null, perBatch.mean(), null, null, w.units(), usage, Double.NaN, Double.NaN,
-                String.format(java.util.Locale.ROOT, "%d batches; batch time p50 %.1f ms, max %.1f ms", measured, perBatch.p50(), perBatch.max()));
+                String.format(java.util.Locale.ROOT, "%d batches; batch time p50 %.1f ms, max %.1f ms", measured, perBatch.p50(), perBatch.max())
+                    + (jit.describe().isEmpty() ? "" : "; " + jit.describe()));
         } catch (ai.onnxruntime.OrtException e) {
             throw new IllegalStateException("the ceiling's ONNX Runtime run failed: " + e.getMessage(), e);
         }

@@ -22,7 +22,7 @@ final class FullPath {
 
     /** The full path on {@code kafka}, wherever that broker runs (its CPU not counted). */
     static Point run(EngineSettings settings, Config config, KafkaSettings kafka, TopicsSettings topics, int partitions,
-                     List<byte[]> frames, int variantsPerFrame, double rate, Duration warmup, Duration measure, int burst)
+                     List<byte[]> frames, int variantsPerFrame, double rate, Warmup warmup, Duration measure, int burst)
         throws InterruptedException {
         return run(new Brokers.Broker(Point.Mode.FULL_PATH, kafka, kafka.bootstrapServers(), new long[0]), settings, config, topics,
             partitions, frames, variantsPerFrame, rate, warmup, measure, burst);
@@ -34,7 +34,7 @@ final class FullPath {
      * @param broker where the broker runs; its pid when it is a child process, whose CPU the window then counts
      */
     static Point run(Brokers.Broker broker, EngineSettings settings, Config config, TopicsSettings topics, int partitions,
-                     List<byte[]> frames, int variantsPerFrame, double rate, Duration warmup, Duration measure, int burst)
+                     List<byte[]> frames, int variantsPerFrame, double rate, Warmup warmup, Duration measure, int burst)
         throws InterruptedException {
         KafkaSettings kafka = broker.kafka();
         long backlog = 2L * settings.maxInFlight() + 4L * burst + 2L * partitions;
@@ -50,6 +50,7 @@ final class FullPath {
                 long measureTo;
                 long acked;
                 double firstAnswer;
+                String jitNote;
                 try (FrameFeeder in = new FrameFeeder(kafka, topics, frames, partitions, rate,
                          () -> out.count() + metrics.deadLetters(), backlog, () -> out.count() > 0).start()) {
                     // The clock starts at the first prediction: the group join and the first session runs are start-up.
@@ -61,8 +62,11 @@ final class FullPath {
                         Thread.sleep(20);
                     }
                     firstAnswer = (System.nanoTime() - t0) / 1e9;
-                    measureFrom = System.nanoTime() + warmup.toNanos();
-                    Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
+                    JitGate jit = warmup.gate();
+                    Thread.sleep(warmup.min().toMillis());
+                    jit.await();
+                    jitNote = jit.describe();
+                    measureFrom = System.nanoTime();
                     long fromMs = System.currentTimeMillis();
                     out.latencyWindow(fromMs, fromMs + measure.toMillis());
                     histAtStart = metrics.batchSizeHistogram();
@@ -86,6 +90,9 @@ final class FullPath {
                 double fps = w.rate();
                 String note = String.format(java.util.Locale.ROOT, "%d frames produced, %d consumed; first prediction %.1f s after the engine"
                     + " started", acked, consumed, firstAnswer);
+                if (!jitNote.isEmpty()) {
+                    note += "; " + jitNote;
+                }
                 if (out.duplicates() > 0) {
                     note += "; " + out.duplicates() + " duplicate predictions (at-least-once redelivery)";
                 }

@@ -28,7 +28,7 @@ final class InProcess {
      * @param burst frames answered together by one full batch, for the rate's window
      */
     static Point run(EngineSettings settings, Config config, List<byte[]> frames, int variantsPerFrame, double rate,
-                     Duration warmup, Duration measure, int burst) throws InterruptedException {
+                     Warmup warmup, Duration measure, int burst) throws InterruptedException {
         Completions answered = new Completions();
         Latencies latency = new Latencies();
         AtomicLong submitted = new AtomicLong();
@@ -38,15 +38,20 @@ final class InProcess {
         try (Engine engine = Engine.start(settings, config)) {
             Semaphore inFlight = new Semaphore(settings.maxInFlight());
             long start = System.nanoTime();
-            long measureFrom = start + warmup.toNanos();
-            long measureTo = measureFrom + measure.toNanos();
+            long warmEnd = start + warmup.min().toNanos();
+            JitGate jit = warmup.gate();
+            // Set when the warm-up ends: at least warmup.min(), and on until the JIT has settled.
+            long measureFrom = Long.MAX_VALUE;
+            long measureTo = Long.MAX_VALUE;
             double periodNanos = Double.isNaN(rate) ? 0 : 1e9 / rate;
             long i = 0;
             ResourceMeter meter = null;
             long[] histAtStart = null;
             while (true) {
                 long now = System.nanoTime();
-                if (meter == null && now >= measureFrom) {
+                if (meter == null && now - warmEnd >= 0 && jit.settled(now)) {
+                    measureFrom = now;
+                    measureTo = now + measure.toNanos();
                     histAtStart = engine.metrics().batchSizeHistogram();
                     meter = new ResourceMeter(BenchThreads::group);
                 }
@@ -58,12 +63,12 @@ final class InProcess {
                     LockSupport.parkNanos(Math.min(scheduled - now, 5_000_000));
                     continue;
                 }
-                if (!inFlight.tryAcquire(Math.max(1, measureTo - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                if (!inFlight.tryAcquire(Math.max(1, Math.min(100_000_000L, measureTo - System.nanoTime())), TimeUnit.NANOSECONDS)) {
                     continue;
                 }
                 byte[] jpeg = frames.get((int) (i % frames.size()));
                 long origin = periodNanos > 0 ? scheduled : System.nanoTime();
-                boolean inWindow = origin >= measureFrom;
+                boolean inWindow = meter != null && origin >= measureFrom;
                 submitted.incrementAndGet();
                 i++;
                 engine.classify(jpeg).whenComplete((outcome, error) -> {
@@ -93,7 +98,8 @@ final class InProcess {
             Completions.Window w = answered.window(measureFrom, measureTo, burst);
             double fps = w.rate();
             double overhead = overheadMs(usage, fps);
-            String note = partial.get() + failed.get() > 0 ? "frames answered partial or failed: the engine fell behind the frame"
+            String note = jit.describe() + (partial.get() + failed.get() > 0 ? "; " : "");
+            note += partial.get() + failed.get() > 0 ? "frames answered partial or failed: the engine fell behind the frame"
                 + " deadline (" + settings.frameDeadline().toSeconds() + " s); lower --max-in-flight" : "";
             return new Point(Point.Mode.IN_PROCESS, settings.inference().maxBatchSize(), settings.inference().maxDelay().toNanos() / 1e6, rate,
                 submitted.get(), ok.get(), partial.get(), failed.get(), w.seconds(), fps, fps * variantsPerFrame, Double.NaN, latency.summary(), null,

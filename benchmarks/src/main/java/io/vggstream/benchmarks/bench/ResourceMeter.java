@@ -239,6 +239,26 @@ final class ResourceMeter implements AutoCloseable {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
+    /** CPU time so far of another JVM's JIT compiler threads, in ms (what {@link JitGate} watches in the scale-out's children). */
+    static long compilerMillis(long pid) {
+        long ticks = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks) {
+                try {
+                    String comm = Files.readString(t.resolve("comm")).strip();
+                    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                        ticks += ticks(Files.readString(t.resolve("stat")));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended between listing and reading
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return ticks * 1000 / TICKS_PER_SECOND;
+    }
+
     /** CPU seconds of another process so far (for the scale-out's child JVMs), or -1. */
     static double processCpuSeconds(long pid) {
         try {

@@ -66,7 +66,7 @@ final class ScaleOut {
     }
 
     static Phase run(int processes, Child child, Brokers.Broker broker, TopicsSettings base, String prefix, int partitions,
-                     List<byte[]> frames, Duration warmup, Duration measure, int burst, Path workDir, Consumer<String> log)
+                     List<byte[]> frames, Warmup warmup, Duration measure, int burst, Path workDir, Consumer<String> log)
         throws IOException, InterruptedException {
         KafkaSettings kafka = broker.kafka();
         int cores = Runtime.getRuntime().availableProcessors();
@@ -84,7 +84,10 @@ final class ScaleOut {
             log.accept(String.format(Locale.ROOT, "  %d engine process(es) starting (pids %s), %d ONNX Runtime thread(s) each ...",
                 processes, children.stream().map(p -> Long.toString(p.pid())).toList(), threads));
             Map<String, List<Integer>> assignment = awaitStable(admin, group, processes, children, out, workDir);
-            Thread.sleep(warmup.toMillis());
+            // Fresh JVMs: warm until their JIT has settled too, or the one with more processes pays for more compiling.
+            JitGate jit = JitGate.children(children, warmup.jitCap().compareTo(warmup.min()) > 0 ? warmup.jitCap() : Duration.ZERO);
+            Thread.sleep(warmup.min().toMillis());
+            jit.await();
             Map<Long, Double> cpu0 = cpu(children);
             double broker0 = brokerCpu(broker);
             long t0 = System.nanoTime();
@@ -98,6 +101,9 @@ final class ScaleOut {
             }
             Map<String, List<Integer>> after = members(describe(admin, group));
             String note = after.equals(assignment) ? "" : "the group rebalanced during the window: " + assignment + " then " + after;
+            if (!jit.describe().isEmpty()) {
+                note = note.isEmpty() ? jit.describe() : note + "; " + jit.describe();
+            }
             Completions.Window all = out.arrivals().window(t0, t1, burst);
             List<Member> members = new ArrayList<>();
             for (Map.Entry<String, List<Integer>> m : assignment.entrySet()) {

@@ -92,7 +92,7 @@ public final class Soak {
                 TopicsSettings topics = BenchTopics.create(kafka, base, prefix, spec.partitions());
                 try {
                     capacityPoint = FullPath.run(settings.withGroupId(prefix + "-engine"), config, kafka, topics, spec.partitions(), frames,
-                        perFrame, Double.NaN, spec.capacityWarmup(), spec.capacityWindow(), burst);
+                        perFrame, Double.NaN, Warmup.fixed(spec.capacityWarmup()), spec.capacityWindow(), burst);
                 } finally {
                     BenchTopics.delete(kafka, topics);
                 }

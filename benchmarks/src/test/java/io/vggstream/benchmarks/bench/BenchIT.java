@@ -41,11 +41,11 @@ class BenchIT {
         Path out = dir.resolve("out");
         BenchSpec first = new BenchSpec(Workload.CAMERA, "quick", "./vggstream bench (BenchIT)", Protocol.parse("single"),
             new SyntheticFrames.Resolution(64, 48), 1, 4, Duration.ofMillis(5), List.of(4), List.of(Duration.ofMillis(5), Duration.ZERO),
-            Set.of('a', 'b', 'c'), List.of(), Optional.of(20.0), List.of(), 0, Duration.ofSeconds(1), Duration.ofSeconds(2),
+            Set.of('a', 'b', 'c'), List.of(), Optional.of(20.0), List.of(), 0, Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(2),
             Duration.ofSeconds(3), 2, 8, 2, Optional.empty(), true, true, 2, false, out.resolve(Workload.CAMERA));
         BenchSpec second = new BenchSpec(Workload.ENRICHMENT, "quick", "./vggstream bench (BenchIT)", Protocol.parse("multi-scale"),
             new SyntheticFrames.Resolution(28, 28), 1, 8, Duration.ofMillis(5), List.of(8), List.of(), Set.of('a', 'b', 'c'), List.of(),
-            Optional.empty(), List.of(0.5), 10, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), 2, 8, 2,
+            Optional.empty(), List.of(0.5), 10, Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(2), Duration.ofSeconds(3), 2, 8, 2,
             Optional.empty(), true, true, 0, false, out.resolve(Workload.ENRICHMENT));
 
         BenchSuite.Result result = BenchSuite.measure(List.of(first, second), List.of(camera, enrichment), config, Optional.empty(), out,
@@ -67,6 +67,10 @@ class BenchIT {
         assertThat(two.points().get(4).offeredRate()).as("offered at half the engine's own capacity")
             .isCloseTo(0.5 * capacity.framesPerSecond(), org.assertj.core.data.Offset.offset(1e-9));
         assertThat(two.points().subList(5, 8)).allSatisfy(p -> assertThat(p.offeredRate()).isEqualTo(10.0));
+        // The second workload waits for the JIT (up to 8 s a point) and says how that went; the first does not wait.
+        assertThat(two.points().subList(1, two.points().size()))
+            .allSatisfy(p -> assertThat(p.note()).containsPattern("the JIT (settled|was still compiling)"));
+        assertThat(one.points()).noneSatisfy(p -> assertThat(p.note()).contains("the JIT"));
 
         for (BenchResult r : result.workloads()) {
             Point ceiling = r.points().get(0);

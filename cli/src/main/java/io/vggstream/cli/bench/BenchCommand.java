@@ -85,6 +85,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "DURATION", description = "Warm-up before each point (quick 1.5s, full 5s).")
     String warmup;
 
+    @Option(names = "--jit-settle", paramLabel = "DURATION",
+        description = "After --warmup, go on warming a point while the JIT is still compiling (over 5%% of a core), up to this long from its start (quick 90s, full 120s; 0: --warmup only).")
+    String jitSettle;
+
     @Option(names = "--duration", paramLabel = "DURATION", description = "Measured window per point (quick 4s, full 20s).")
     String duration;
 
@@ -201,6 +205,7 @@ public final class BenchCommand implements Callable<Integer> {
             String command = RunFlags.retypable(cl, "bench", placeFlags("--out", "--update-readme", "--settings"));
             return new BenchSpec(w.name(), full ? "full" : "quick", command, p, res, runFlags.threads(cl, cores), batch, mainDelay, sizes, delays, m,
                 fractions, Optional.ofNullable(rate), ofCapacity, floorRate, duration("--warmup", warmup != null ? warmup : full ? "5s" : "1500ms"),
+                duration("--jit-settle", jitSettle != null ? jitSettle : full ? "120s" : "90s"),
                 duration("--duration", duration != null ? duration : full ? "20s" : "4s"), Duration.ofSeconds(full ? 120 : 6), full ? 5 : 3,
                 maxInFlight != null ? maxInFlight : 0, partitions,
                 Optional.ofNullable(bootstrap), !brokers.equals("child"), !brokers.equals("in-process"), scaleOut, profile, out.resolve(w.name()));

@@ -7,6 +7,7 @@ import io.vggstream.engine.api.Served;
 import io.vggstream.topics.deadletter.ErrorKind;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -16,6 +17,16 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * streams (Ingest, Enricher) and the runtime's facade hold instead of the aggregator's protocol.
  */
 public final class AggregatorClassifier implements Classifier {
+
+    /**
+     * Where the answer's own stage runs: on the thread that completes the ask. The stage Pekko's
+     * ask returns is Scala's converted future, which runs every dependent added without an
+     * executor ({@code exceptionally}, {@code thenApply}, {@code whenComplete}) on the JDK's
+     * default executor: the common pool, and on a machine of 2 cores or fewer a new thread per
+     * call, so per frame (measured: about 3,600 threads started in a 20 s bench run). The stage
+     * returned here is a plain {@code CompletableFuture}, whose dependents run where it completes.
+     */
+    private static final Executor ANSWERING_THREAD = Runnable::run;
 
     private final ActorRef<Aggregator.Command> aggregator;
     private final Scheduler scheduler;
@@ -34,8 +45,7 @@ public final class AggregatorClassifier implements Classifier {
     public CompletionStage<Classification> classify(byte[] image, int level) {
         return AskPattern.<Aggregator.Command, Classification>ask(aggregator,
                 replyTo -> new Aggregator.Classify(image, level, replyTo), timeout, scheduler)
-            .exceptionally(e -> new Classification.Failed(ErrorKind.INFERENCE,
-                "no answer from the engine within " + timeout + ": " + e.getMessage()));
+            .handleAsync(this::orTimedOut, ANSWERING_THREAD);
     }
 
     @Override
@@ -44,8 +54,12 @@ public final class AggregatorClassifier implements Classifier {
         long asked = System.nanoTime();
         return AskPattern.<Aggregator.Command, Classification>ask(aggregator,
                 replyTo -> new Aggregator.ClassifyGoverned(image, asked, replyTo), timeout, scheduler)
-            .exceptionally(e -> new Classification.Failed(ErrorKind.INFERENCE,
-                "no answer from the engine within " + timeout + ": " + e.getMessage()));
+            .handleAsync(this::orTimedOut, ANSWERING_THREAD);
+    }
+
+    private Classification orTimedOut(Classification answer, Throwable error) {
+        return error == null ? answer : new Classification.Failed(ErrorKind.INFERENCE,
+            "no answer from the engine within " + timeout + ": " + error.getMessage());
     }
 
     @Override

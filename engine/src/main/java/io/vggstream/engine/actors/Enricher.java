@@ -90,28 +90,31 @@ public final class Enricher extends AbstractBehavior<Enricher.Command> {
         this.source = source;
         int limit = limits.limit(settings.outputTopic());
         control = KafkaPipe.run(ctx.getSystem(), kafka, topics, settings.groupId(), settings.inputTopic(),
-            maxInFlight, commitInterval, record -> answer(classifier, settings, source, limit, record), envelope -> envelope);
+            maxInFlight, commitInterval, record -> answer(classifier, settings, source, limit, ctx.getExecutionContext(), record),
+            envelope -> envelope);
         ctx.pipeToSelf(control.streamCompletion(), (done, failure) -> new StreamEnded(failure));
         ctx.getLog().info("enriching {} into {} (image at {} as {}), group {}", settings.inputTopic(), settings.outputTopic(),
             settings.imageField(), settings.encoding().name().toLowerCase(java.util.Locale.ROOT), settings.groupId());
     }
 
     private static CompletionStage<ProducerMessage.Envelope<byte[], byte[], NotUsed>> answer(
-            Classifier classifier, EnrichSettings settings, ImageSource source, int limit, ConsumerRecord<byte[], byte[]> record) {
+            Classifier classifier, EnrichSettings settings, ImageSource source, int limit, java.util.concurrent.Executor json,
+            ConsumerRecord<byte[], byte[]> record) {
         Enrichment.Found found = Enrichment.find(record.value(), settings);
         if (found instanceof Enrichment.Found.Skip skip) {
             return CompletableFuture.completedFuture(out(settings, limit, record, record.value(), skip.reason()));
         }
         Enrichment.Found.Image image = (Enrichment.Found.Image) found;
         return source.get(image.field())
-            .thenCompose(bytes -> classifier.classify(bytes).thenApply(outcome -> {
+            // The event's JSON (with a descriptor, tens of KB) is written off the thread that answered (the aggregator's).
+            .thenCompose(bytes -> classifier.classify(bytes).thenApplyAsync(outcome -> {
                 if (outcome instanceof Classification.Ok c) {
                     Served served = c.served();
                     return Enrichment.enriched(image.event(), c, served.classes(), served.models(), served.protocol(), served.scales());
                 }
                 Classification.NotClassified f = (Classification.NotClassified) outcome;
                 return Enrichment.failed(image.event(), f.kind().code(), f.reason());
-            }))
+            }, json))
             // What kind of failure only: never the file's contents, its size, or the server's answer.
             .exceptionally(e -> Enrichment.failed(image.event(), FETCH_KIND, ImageSource.reason(e)))
             .thenApply(value -> out(settings, limit, record, value, null));

@@ -5,7 +5,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * The engine as the streams and the tools see it: a frame's encoded bytes in, one
  * {@link Classification} out. The stage never fails: a timeout or a refusal is a
- * {@link Classification.NotClassified}.
+ * {@link Classification.NotClassified}. The stage completes on the engine's thread that answered:
+ * a dependent added without an executor runs there, so keep it short or give it an executor.
  */
 public interface Classifier {
 

@@ -7,12 +7,16 @@ import io.vggstream.engine.api.Served;
 import io.vggstream.engine.fusion.Fusion;
 import io.vggstream.engine.protocol.Protocol;
 import io.vggstream.topics.deadletter.ErrorKind;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -52,5 +56,35 @@ class AggregatorClassifierTest {
             assertThat(f.kind()).isEqualTo(ErrorKind.INFERENCE);
             assertThat(f.reason()).contains("no answer from the engine within");
         });
+    }
+
+    @Test
+    void shouldRunTheAnswersDependentsWhereTheAnswerCameFromNotOnANewThreadPerFrame() throws Exception {
+        Classification.Ok ok = new Classification.Ok(new double[] {0.25, 0.75}, List.of(new Fusion.Ranked(1, 0.75)), false, 1, 1, null, 1,
+            SERVED);
+        ActorRef<Aggregator.Command> answering = kit.spawn(Behaviors.receiveMessage(m -> {
+            if (m instanceof Aggregator.Classify c) {
+                c.replyTo().tell(ok);
+            }
+            return Behaviors.same();
+        }));
+        AggregatorClassifier classifier = new AggregatorClassifier(answering, kit.scheduler(), Duration.ofSeconds(30), SERVED);
+        for (int i = 0; i < 20; i++) {
+            classifier.classify(new byte[] {1}).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        long startedBefore = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
+        List<CompletableFuture<String>> ran = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            ran.add(classifier.classify(new byte[] {1}).thenApply(c -> Thread.currentThread().getName()).toCompletableFuture());
+        }
+        List<String> threads = new ArrayList<>();
+        for (CompletableFuture<String> r : ran) {
+            threads.add(r.get(10, TimeUnit.SECONDS));
+        }
+        long started = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - startedBefore;
+        // Scala's converted future would run the dependent on the common pool, or on a thread of its own per call where the
+        // machine has 2 cores or fewer.
+        assertThat(threads).noneMatch(t -> t.startsWith("ForkJoinPool.commonPool") || t.matches("Thread-\\d+"));
+        assertThat(started).as("threads started while 500 frames were answered").isLessThan(10);
     }
 }

@@ -1,0 +1,94 @@
+package io.vggstream.benchmarks.bench;
+
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+/**
+ * Holds a measured window back until the JIT has settled, so that a point measures the warm
+ * engine a long-running one is, not the compiler. On the 2-core machine a fresh JVM running the
+ * engine, a broker and Kafka clients compiled for about a minute into the full path's first point
+ * (C2 22% of the samples 30 s into it; 16,000 compilations, 70 s of compile time in a 140 s run),
+ * which more than halved the full path's frames/s. Settled: the JIT's compile time over the last
+ * {@link #SPAN} is under {@link #SHARE} of that span (of one core), or {@code cap} has passed. For
+ * other JVMs, the CPU time of their compiler threads stands for the compile time.
+ */
+final class JitGate {
+
+    static final double SHARE = 0.05;
+    static final long SPAN = Duration.ofSeconds(2).toNanos();
+    private static final long EVERY = Duration.ofMillis(100).toNanos();
+
+    private final LongSupplier compileMillis;
+    private final long started;
+    private final long cap;
+    private final List<long[]> samples = new ArrayList<>();
+    private long settledAt = -1;
+    private boolean capped;
+
+    /** @param cap the longest to wait from now, the point's minimum warm-up included; zero: settled at once */
+    static JitGate start(Duration cap) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        LongSupplier millis = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit::getTotalCompilationTime : () -> 0L;
+        return new JitGate(millis, System.nanoTime(), cap);
+    }
+
+    /** A gate on other JVMs (the scale-out's engine processes): their compiler threads' CPU time, read from /proc. */
+    static JitGate children(java.util.List<Process> children, Duration cap) {
+        return new JitGate(() -> children.stream().mapToLong(p -> ResourceMeter.compilerMillis(p.pid())).sum(), System.nanoTime(), cap);
+    }
+
+    JitGate(LongSupplier compileMillis, long now, Duration cap) {
+        this.compileMillis = compileMillis;
+        this.started = now;
+        this.cap = now + cap.toNanos();
+        if (cap.isZero()) {
+            settledAt = now;
+        }
+        samples.add(new long[] {now, compileMillis.getAsLong()});
+    }
+
+    /** Whether the JIT has settled by {@code now} (a {@link System#nanoTime()}); once true, true from then on. */
+    boolean settled(long now) {
+        if (settledAt >= 0) {
+            return true;
+        }
+        long[] last = samples.get(samples.size() - 1);
+        if (now - last[0] >= EVERY) {
+            samples.add(new long[] {now, compileMillis.getAsLong()});
+            while (samples.size() > 2 && now - samples.get(1)[0] >= SPAN) {
+                samples.remove(0);
+            }
+        }
+        long[] first = samples.get(0);
+        long[] newest = samples.get(samples.size() - 1);
+        if (newest[0] - first[0] >= SPAN && (newest[1] - first[1]) * 1e6 < SHARE * (newest[0] - first[0])) {
+            settledAt = now;
+        } else if (now >= cap) {
+            settledAt = now;
+            capped = true;
+        }
+        return settledAt >= 0;
+    }
+
+    /** Blocks until {@link #settled}, checking every 100 ms. */
+    void await() throws InterruptedException {
+        while (!settled(System.nanoTime())) {
+            Thread.sleep(EVERY / 1_000_000);
+        }
+    }
+
+    /** What the report says of this wait. */
+    String describe() {
+        if (settledAt < 0 || cap == started) {
+            return ""; // not settled yet, or never waited
+        }
+        double waited = (settledAt - started) / 1e9;
+        return capped ? String.format(Locale.ROOT, "the JIT was still compiling when its %.0f s wait ran out", waited)
+            : String.format(Locale.ROOT, "the JIT settled %.1f s into the warm-up", waited);
+    }
+}
