@@ -475,6 +475,7 @@ public final class BenchReport {
         b.append("- ").append(r.model()).append("\n- protocol `").append(s.protocol()).append("` (").append(r.variantsPerFrame())
             .append(" inputs of ").append(String.join(", ", r.inputShapes())).append(" per frame), ").append(s.resolution())
             .append(" JPEG frames, batch ").append(s.batch()).append(", max-delay ").append(fmt(ms(s.maxDelay()))).append(" ms, ")
+            .append(s.workers() > 1 ? s.workers() + " workers (sessions; the ceiling runs as many at once) of " : "")
             .append(s.threads()).append(" ONNX Runtime threads, max-in-flight ").append(r.maxInFlight()).append("; ")
             .append(withoutAddresses(r.broker())).append("\n\n");
         b.append(summaryTable());

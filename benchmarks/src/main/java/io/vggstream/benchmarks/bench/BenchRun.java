@@ -64,8 +64,8 @@ public final class BenchRun {
         List<String> shapes = start.shapes();
         int jpegBytes = start.jpegBytes();
         log.accept(String.format(Locale.ROOT, "workload %s: model %s%nprotocol %s: %d inputs per frame, shapes %s; frames %s JPEG, %d bytes"
-                + " on average; %d ONNX Runtime threads, %d cores", spec.workload(), model.description(), spec.protocol(), perFrame, shapes,
-            spec.resolution(), jpegBytes, spec.threads(), Runtime.getRuntime().availableProcessors()));
+                + " on average; %d worker(s) of %d ONNX Runtime threads, %d cores", spec.workload(), model.description(), spec.protocol(), perFrame,
+            shapes, spec.resolution(), jpegBytes, spec.workers(), spec.threads(), Runtime.getRuntime().availableProcessors()));
 
         List<Point> points = new ArrayList<>();
         List<ScaleOut.Phase> phases = new ArrayList<>();
@@ -223,7 +223,8 @@ public final class BenchRun {
     private Point ceiling(List<Variant> variants, int batch) {
         // The engine's own session options: spinning as inference.spinning says.
         boolean spinning = io.vggstream.engine.settings.InferenceSettings.from(config).spinning();
-        return report(Ceiling.run(model.model(), variants, batch, spec.threads(), spinning, spec.warmupPlan(), spec.measure(), spec.minBatches()));
+        return report(Ceiling.run(model.model(), variants, batch, spec.workers(), spec.threads(), spinning, spec.warmupPlan(), spec.measure(),
+            spec.minBatches()));
     }
 
     private Point fullPath(Brokers.Broker broker, EngineSettings s, TopicsSettings base, List<byte[]> frames, int perFrame, double rate,

@@ -16,7 +16,8 @@ import java.util.Set;
  * @param command the command line that asked for this run, for the report and the README
  * @param protocol the test-time protocol every mode runs
  * @param resolution of the JPEG frames
- * @param threads ONNX Runtime intra-op threads of the one inference worker (and of the ceiling's session)
+ * @param threads ONNX Runtime intra-op threads of each inference worker (and of each of the ceiling's sessions)
+ * @param workers inference workers of the model ({@code workers-per-device}); the ceiling runs as many sessions at once
  * @param batch the main point's max-batch-size
  * @param maxDelay the main point's max-delay
  * @param batchSizes the batch sizes swept (each at {@code maxDelay})
@@ -40,7 +41,7 @@ import java.util.Set;
  * @param profile record JFR around the main point's (b) and (c)
  * @param out where the report, CSV, plots and recordings go
  */
-public record BenchSpec(String workload, String preset, String command, Protocol protocol, Resolution resolution, int threads, int batch, Duration maxDelay,
+public record BenchSpec(String workload, String preset, String command, Protocol protocol, Resolution resolution, int threads, int workers, int batch, Duration maxDelay,
                  List<Integer> batchSizes, List<Duration> maxDelays, Set<Character> modes, List<Double> rateFractions,
                  Optional<Double> rate, List<Double> capacityFractions, double floorRate, Duration warmup, Duration jitSettle, Duration measure, Duration latencyMaxWindow, int minBatches, int maxInFlight, int partitions,
                  Optional<String> bootstrap, boolean inProcessBroker, boolean childBroker, int scaleOutProcesses, boolean profile, Path out) implements RunSetup.Spec {
@@ -57,8 +58,8 @@ public record BenchSpec(String workload, String preset, String command, Protocol
         if (modes.contains('c') && !inProcessBroker && !childBroker) {
             throw new IllegalArgumentException("mode c needs a broker: in-process, in its own JVM, or both");
         }
-        if (threads < 1 || batch < 1 || maxInFlight < 0 || partitions < 1 || minBatches < 1) {
-            throw new IllegalArgumentException("threads, batch size, partitions and min batches must be positive, max in flight not negative");
+        if (threads < 1 || workers < 1 || batch < 1 || maxInFlight < 0 || partitions < 1 || minBatches < 1) {
+            throw new IllegalArgumentException("threads, workers, batch size, partitions and min batches must be positive, max in flight not negative");
         }
         for (int b : batchSizes) {
             if (b < 1) {

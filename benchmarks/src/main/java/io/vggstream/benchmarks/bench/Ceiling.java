@@ -40,29 +40,69 @@ final class Ceiling {
      */
     static Point run(Model model, List<Variant> frame, int batch, int threads, boolean spinning, Warmup warmup, Duration measure,
                      int minBatches) {
-        // On a thread of its own, named so that its CPU time counts as inference (see BenchThreads).
-        java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                result.set(measure(model, frame, batch, threads, spinning, warmup, measure, minBatches));
-            } catch (RuntimeException | Error e) {
-                result.set(e);
-            }
-        }, BenchThreads.CEILING_THREAD);
-        t.start();
+        return run(model, frame, batch, 1, threads, spinning, warmup, measure, minBatches);
+    }
+
+    /**
+     * @param sessions sessions run at once, each in its own loop (as the engine's {@code workers-per-device} workers would be);
+     *     their frames/s add up
+     */
+    static Point run(Model model, List<Variant> frame, int batch, int sessions, int threads, boolean spinning, Warmup warmup,
+                     Duration measure, int minBatches) {
+        // Each loop on a thread of its own, named so that its CPU time counts as inference (see BenchThreads).
+        List<java.util.concurrent.atomic.AtomicReference<Object>> results = new ArrayList<>();
+        List<Thread> loops = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
+            results.add(result);
+            loops.add(new Thread(() -> {
+                try {
+                    result.set(measure(model, frame, batch, threads, spinning, warmup, measure, minBatches));
+                } catch (RuntimeException | Error e) {
+                    result.set(e);
+                }
+            }, BenchThreads.CEILING_THREAD));
+        }
+        loops.forEach(Thread::start);
         try {
-            t.join();
+            for (Thread t : loops) {
+                t.join();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while measuring the ceiling", e);
         }
-        if (result.get() instanceof RuntimeException e) {
-            throw e;
+        List<Point> points = new ArrayList<>();
+        for (java.util.concurrent.atomic.AtomicReference<Object> result : results) {
+            if (result.get() instanceof RuntimeException e) {
+                throw e;
+            }
+            if (result.get() instanceof Error e) {
+                throw e;
+            }
+            points.add((Point) result.get());
         }
-        if (result.get() instanceof Error e) {
-            throw e;
+        return points.size() == 1 ? points.get(0) : together(points);
+    }
+
+    /** Sessions measured at once: their rates add up; the CPU is the first's meter, which counts the whole process over its window. */
+    static Point together(List<Point> sessions) {
+        Point first = sessions.get(0);
+        double fps = 0;
+        double ips = 0;
+        double batchMs = 0;
+        long frames = 0;
+        long inputs = 0;
+        for (Point p : sessions) {
+            fps += p.framesPerSecond();
+            ips += p.imagesPerSecond();
+            batchMs += p.batchMs() / sessions.size();
+            frames += p.framesOut();
+            inputs += p.inputsTotal();
         }
-        return (Point) result.get();
+        return new Point(Point.Mode.CEILING, first.batch(), Double.NaN, Double.NaN, frames, frames, 0, 0, first.seconds(), fps, ips,
+            Double.NaN, null, null, batchMs, null, null, inputs, first.usage(), Double.NaN, Double.NaN,
+            sessions.size() + " sessions at once; the first: " + first.note());
     }
 
     private static Point measure(Model model, List<Variant> frame, int batch, int threads, boolean spinning, Warmup warmup, Duration measure,

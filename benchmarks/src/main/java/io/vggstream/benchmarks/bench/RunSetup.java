@@ -35,6 +35,11 @@ final class RunSetup {
 
         int threads();
 
+        /** Inference workers (sessions) of the model; the ceiling runs as many sessions at once. */
+        default int workers() {
+            return 1;
+        }
+
         int batch();
 
         Duration maxDelay();
@@ -42,11 +47,11 @@ final class RunSetup {
         Path out();
     }
 
-    /** The engine on the CPU, one worker of {@code threads} threads, warmed for the run's frame size, over {@code config}. */
+    /** The engine on the CPU, {@code workers} workers of {@code threads} threads, warmed for the run's frame size, over {@code config}. */
     static EngineSettings engineSettings(Spec spec, BenchModel model, Config config, int maxInFlight) {
         Config c = ConfigFactory.parseMap(Map.of(
                 "vggstream.engine.inference.threads-per-worker", spec.threads(),
-                "vggstream.engine.inference.workers-per-device", 1,
+                "vggstream.engine.inference.workers-per-device", spec.workers(),
                 "vggstream.engine.max-in-flight", maxInFlight,
                 // The engine warms every input shape of this frame size before it reports ready.
                 "vggstream.engine.warmup-frame-sizes", List.of(spec.resolution().toString())))

@@ -40,11 +40,11 @@ class BenchIT {
             djl, System.out::println);
         Path out = dir.resolve("out");
         BenchSpec first = new BenchSpec(Workload.CAMERA, "quick", "./vggstream bench (BenchIT)", Protocol.parse("single"),
-            new SyntheticFrames.Resolution(64, 48), 1, 4, Duration.ofMillis(5), List.of(4), List.of(Duration.ofMillis(5), Duration.ZERO),
+            new SyntheticFrames.Resolution(64, 48), 1, 1, 4, Duration.ofMillis(5), List.of(4), List.of(Duration.ofMillis(5), Duration.ZERO),
             Set.of('a', 'b', 'c'), List.of(), Optional.of(20.0), List.of(), 0, Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(2),
             Duration.ofSeconds(3), 2, 8, 2, Optional.empty(), true, true, 2, false, out.resolve(Workload.CAMERA));
         BenchSpec second = new BenchSpec(Workload.ENRICHMENT, "quick", "./vggstream bench (BenchIT)", Protocol.parse("multi-scale"),
-            new SyntheticFrames.Resolution(28, 28), 1, 8, Duration.ofMillis(5), List.of(8), List.of(), Set.of('a', 'b', 'c'), List.of(),
+            new SyntheticFrames.Resolution(28, 28), 1, 1, 8, Duration.ofMillis(5), List.of(8), List.of(), Set.of('a', 'b', 'c'), List.of(),
             Optional.empty(), List.of(0.5), 10, Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(2), Duration.ofSeconds(3), 2, 8, 2,
             Optional.empty(), true, true, 0, false, out.resolve(Workload.ENRICHMENT));
 

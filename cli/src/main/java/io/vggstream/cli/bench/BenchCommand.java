@@ -85,6 +85,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "DURATION", description = "Warm-up before each point (quick 1.5s, full 5s).")
     String warmup;
 
+    @Option(names = "--workers", paramLabel = "N",
+        description = "Inference workers (ONNX Runtime sessions) of the engine, each of --threads threads; the ceiling runs as many sessions at once (default 1).")
+    int workers = 1;
+
     @Option(names = "--jit-settle", paramLabel = "DURATION",
         description = "After --warmup, go on warming a point while the JIT is still compiling (over 5%% of a core), up to this long from its start (quick 90s, full 120s; 0: --warmup only).")
     String jitSettle;
@@ -203,7 +207,7 @@ public final class BenchCommand implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         try {
             String command = RunFlags.retypable(cl, "bench", placeFlags("--out", "--update-readme", "--settings"));
-            return new BenchSpec(w.name(), full ? "full" : "quick", command, p, res, runFlags.threads(cl, cores), batch, mainDelay, sizes, delays, m,
+            return new BenchSpec(w.name(), full ? "full" : "quick", command, p, res, runFlags.threads(cl, cores), workers, batch, mainDelay, sizes, delays, m,
                 fractions, Optional.ofNullable(rate), ofCapacity, floorRate, duration("--warmup", warmup != null ? warmup : full ? "5s" : "1500ms"),
                 duration("--jit-settle", jitSettle != null ? jitSettle : full ? "120s" : "90s"),
                 duration("--duration", duration != null ? duration : full ? "20s" : "4s"), Duration.ofSeconds(full ? 120 : 6), full ? 5 : 3,
