@@ -98,9 +98,15 @@ final class InProcess {
             Completions.Window w = answered.window(measureFrom, measureTo, burst);
             double fps = w.rate();
             double overhead = overheadMs(usage, fps);
-            String note = jit.describe() + (partial.get() + failed.get() > 0 ? "; " : "");
-            note += partial.get() + failed.get() > 0 ? "frames answered partial or failed: the engine fell behind the frame"
-                + " deadline (" + settings.frameDeadline().toSeconds() + " s); lower --max-in-flight" : "";
+            List<String> notes = new java.util.ArrayList<>();
+            if (!jit.describe().isEmpty()) {
+                notes.add(jit.describe());
+            }
+            if (partial.get() + failed.get() > 0) {
+                notes.add("frames answered partial or failed: the engine fell behind the frame deadline ("
+                    + settings.frameDeadline().toSeconds() + " s); lower --max-in-flight");
+            }
+            String note = String.join("; ", notes);
             return new Point(Point.Mode.IN_PROCESS, settings.inference().maxBatchSize(), settings.inference().maxDelay().toNanos() / 1e6, rate,
                 submitted.get(), ok.get(), partial.get(), failed.get(), w.seconds(), fps, fps * variantsPerFrame, Double.NaN, latency.summary(), null,
                 Double.NaN, minus(histAtEnd, histAtStart), total, inputs(total), usage, overhead, preprocessMs(usage, fps), note);
