@@ -85,7 +85,7 @@ final class ScaleOut {
                 processes, children.stream().map(p -> Long.toString(p.pid())).toList(), threads));
             Map<String, List<Integer>> assignment = awaitStable(admin, group, processes, children, out, workDir);
             // Fresh JVMs: warm until their JIT has settled too, or the one with more processes pays for more compiling.
-            JitGate jit = JitGate.children(children, warmup.jitCap().compareTo(warmup.min()) > 0 ? warmup.jitCap() : Duration.ZERO);
+            JitGate jit = warmup.gate(children);
             Thread.sleep(warmup.min().toMillis());
             jit.await();
             Map<Long, Double> cpu0 = cpu(children);

@@ -15,6 +15,16 @@ record Warmup(Duration min, Duration jitCap) {
 
     /** A gate started now for one point. */
     JitGate gate() {
-        return JitGate.start(jitCap.compareTo(min) > 0 ? jitCap : Duration.ZERO);
+        return JitGate.start(gateCap());
+    }
+
+    /** A gate started now on other JVMs (the scale-out's engine processes). */
+    JitGate gate(java.util.List<Process> children) {
+        return JitGate.children(children, gateCap());
+    }
+
+    /** How long a gate may wait from the point's start: zero (no wait) unless it is longer than the minimum warm-up. */
+    private Duration gateCap() {
+        return jitCap.compareTo(min) > 0 ? jitCap : Duration.ZERO;
     }
 }
