@@ -38,7 +38,7 @@ final class JitGate {
     }
 
     /** A gate on other JVMs (the scale-out's engine processes): their compiler threads' CPU time, read from /proc. */
-    static JitGate children(java.util.List<Process> children, Duration cap) {
+    static JitGate children(List<Process> children, Duration cap) {
         return new JitGate(() -> children.stream().mapToLong(p -> ResourceMeter.compilerMillis(p.pid())).sum(), System.nanoTime(), cap);
     }
 

@@ -28,6 +28,7 @@ final class ResourceMeter implements AutoCloseable {
 
     /** JVM-internal threads as Linux names them (15 characters at most): GC and the VM thread. */
     private static final Pattern GC_THREAD = Pattern.compile("^(GC Thread|G1 |VM Thread|VM Periodic).*");
+    private static final Pattern COMPILER_THREAD = Pattern.compile("^C[12] CompilerThre.*");
     private static final Pattern NMT_TOTAL = Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB");
     private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -215,22 +216,7 @@ final class ResourceMeter implements AutoCloseable {
 
     /** CPU ticks of the JVM's GC and VM threads, from /proc (they are not Java threads). */
     static long gcTicks() {
-        long sum = 0;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            for (Path t : tasks) {
-                try {
-                    String comm = Files.readString(t.resolve("comm")).strip();
-                    if (GC_THREAD.matcher(comm).matches()) {
-                        sum += ticks(Files.readString(t.resolve("stat")));
-                    }
-                } catch (IOException e) {
-                    // the thread ended between listing and reading
-                }
-            }
-        } catch (IOException e) {
-            return 0;
-        }
-        return sum;
+        return threadTicks("self", GC_THREAD);
     }
 
     /** utime + stime of a /proc stat line (fields 14 and 15, counted after the parenthesised name). */
@@ -241,13 +227,17 @@ final class ResourceMeter implements AutoCloseable {
 
     /** CPU time so far of another JVM's JIT compiler threads, in ms (what {@link JitGate} watches in the scale-out's children). */
     static long compilerMillis(long pid) {
-        long ticks = 0;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+        return threadTicks(Long.toString(pid), COMPILER_THREAD) * 1000 / TICKS_PER_SECOND;
+    }
+
+    /** utime + stime, in ticks, of the threads of /proc/{@code process} whose name matches {@code names}; 0 without /proc. */
+    private static long threadTicks(String process, Pattern names) {
+        long sum = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", process, "task"))) {
             for (Path t : tasks) {
                 try {
-                    String comm = Files.readString(t.resolve("comm")).strip();
-                    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
-                        ticks += ticks(Files.readString(t.resolve("stat")));
+                    if (names.matcher(Files.readString(t.resolve("comm")).strip()).matches()) {
+                        sum += ticks(Files.readString(t.resolve("stat")));
                     }
                 } catch (IOException | RuntimeException e) {
                     // the thread ended between listing and reading
@@ -256,7 +246,7 @@ final class ResourceMeter implements AutoCloseable {
         } catch (IOException e) {
             return 0;
         }
-        return ticks * 1000 / TICKS_PER_SECOND;
+        return sum;
     }
 
     /** CPU seconds of another process so far (for the scale-out's child JVMs), or -1. */
