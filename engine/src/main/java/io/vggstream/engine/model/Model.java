@@ -140,6 +140,60 @@ public record Model(String name, Path onnx, ModelCard card) {
     }
 
     /**
+     * The linear head to apply to an image's averaged feature, when the card says {@code head.fusion = features}
+     * (a fit-head model on the paper's descriptor); null for every other model. Read from the graph's own head weights
+     * ({@code head_weight}, {@code head_bias}, {@code head_epsilon}), which the weights hash already covers, and checked
+     * against the card: as many rows as classes, and a feature output to average.
+     *
+     * @throws ModelLoadException when the card asks for it and the graph lacks the weights or they do not fit
+     */
+    public io.vggstream.engine.fusion.FeatureHead featureHead() {
+        if (card.head() == null || !card.head().fusesFeatures()) {
+            return null;
+        }
+        if (card.io().feature() == null) {
+            throw new ModelLoadException(onnx, "its card says head.fusion = features, but names no feature output (io.feature) to average");
+        }
+        try {
+            io.vggstream.onnx.OnnxModel graph = io.vggstream.onnx.OnnxReader.read(onnx);
+            float[] w = floats(graph, io.vggstream.onnx.HeadGraph.WEIGHT, 2);
+            float[] b = floats(graph, io.vggstream.onnx.HeadGraph.BIAS, 1);
+            float[] eps = floats(graph, io.vggstream.onnx.HeadGraph.EPSILON, 1);
+            int classes = b.length;
+            if (classes != card.numClasses() || eps.length != 1 || classes == 0 || w.length % classes != 0) {
+                throw new ModelLoadException(onnx, "its head weights do not fit its card: " + classes + " biases and " + w.length
+                    + " weights for " + card.numClasses() + " classes");
+            }
+            int features = w.length / classes;
+            float[][] rows = new float[classes][features];
+            for (int k = 0; k < classes; k++) {
+                System.arraycopy(w, k * features, rows[k], 0, features);
+            }
+            return new io.vggstream.engine.fusion.FeatureHead(rows, b, eps[0]);
+        } catch (IOException e) {
+            throw new ModelLoadException(onnx, "cannot read its head weights: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(onnx, "its head weights cannot be used: " + e.getMessage());
+        }
+    }
+
+    /** A float initializer of the graph, checked to have {@code rank} dims; its values copied (a head is small). */
+    private float[] floats(io.vggstream.onnx.OnnxModel graph, String name, int rank) throws IOException {
+        io.vggstream.onnx.OnnxModel.Tensor t = graph.graph().initializers().get(name);
+        if (t == null) {
+            throw new ModelLoadException(onnx, "its card says head.fusion = features, but the graph has no initializer '" + name
+                + "' (write it with vggstream fit-head)");
+        }
+        if (t.dims().size() != rank || t.count() > Integer.MAX_VALUE / 2) {
+            throw new ModelLoadException(onnx, "initializer '" + name + "' has dims " + t.dims() + ", expected rank " + rank);
+        }
+        java.nio.FloatBuffer fb = io.vggstream.onnx.OnnxReader.floats(graph, t);
+        float[] out = new float[fb.remaining()];
+        fb.get(out);
+        return out;
+    }
+
+    /**
      * The model-load event: one INFO line, its fields also as key-values (for JSON logs).
      *
      * @param replacement a hot swap's replacement (logged once it is swapped in), not a model loaded at start

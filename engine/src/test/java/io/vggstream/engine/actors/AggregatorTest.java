@@ -115,7 +115,7 @@ class AggregatorTest {
         Served served = new Served(List.of("model-0"), List.of("0", "1"), List.of(
             new Served.Level(Protocol.parse("multi-scale"), List.of()), new Served.Level(Protocol.parse("single"), List.of())));
         EngineSettings.Degrade degrade = new EngineSettings.Degrade(true, Duration.ofMillis(100), List.of(), Duration.ZERO);
-        ActorRef<Aggregator.Command> aggregator = kit.spawn(Aggregator.create(served, 2, DEADLINE, degrade, pre.getRef(), new EngineMetrics(1)));
+        ActorRef<Aggregator.Command> aggregator = kit.spawn(Aggregator.create(served, Aggregator.noHeads(served.models().size()), 2, DEADLINE, degrade, pre.getRef(), new EngineMetrics(1)));
 
         // A frame asked for at a fixed level is not the governor's: its latency, however long, steps nothing.
         aggregator.tell(new Aggregator.Classify(new byte[] {1}, 0, out.getRef()));
