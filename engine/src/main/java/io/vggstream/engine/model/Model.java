@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -21,6 +22,11 @@ import java.util.Objects;
  * @param card the model card
  */
 public record Model(String name, Path onnx, ModelCard card) {
+
+    /** The initializers fit-head writes its head into (its {@code HeadGraph}): weight {@code [classes, features]}, bias, epsilon. */
+    static final String HEAD_WEIGHT = "head_weight";
+    static final String HEAD_BIAS = "head_bias";
+    static final String HEAD_EPSILON = "head_epsilon";
 
     public Model {
         Objects.requireNonNull(name, "name");
@@ -154,43 +160,37 @@ public record Model(String name, Path onnx, ModelCard card) {
         if (card.io().feature() == null) {
             throw new ModelLoadException(onnx, "its card says head.fusion = features, but names no feature output (io.feature) to average");
         }
+        java.util.Map<String, WeightsDigest.FloatTensor> t;
         try {
-            io.vggstream.onnx.OnnxModel graph = io.vggstream.onnx.OnnxReader.read(onnx);
-            float[] w = floats(graph, io.vggstream.onnx.HeadGraph.WEIGHT, 2);
-            float[] b = floats(graph, io.vggstream.onnx.HeadGraph.BIAS, 1);
-            float[] eps = floats(graph, io.vggstream.onnx.HeadGraph.EPSILON, 1);
-            int classes = b.length;
-            if (classes != card.numClasses() || eps.length != 1 || classes == 0 || w.length % classes != 0) {
-                throw new ModelLoadException(onnx, "its head weights do not fit its card: " + classes + " biases and " + w.length
-                    + " weights for " + card.numClasses() + " classes");
-            }
-            int features = w.length / classes;
-            float[][] rows = new float[classes][features];
-            for (int k = 0; k < classes; k++) {
-                System.arraycopy(w, k * features, rows[k], 0, features);
-            }
-            return new io.vggstream.engine.fusion.FeatureHead(rows, b, eps[0]);
+            t = WeightsDigest.floatTensors(onnx, java.util.Set.of(HEAD_WEIGHT, HEAD_BIAS, HEAD_EPSILON));
         } catch (IOException e) {
             throw new ModelLoadException(onnx, "cannot read its head weights: " + e.getMessage());
+        }
+        for (String name : List.of(HEAD_WEIGHT, HEAD_BIAS, HEAD_EPSILON)) {
+            if (!t.containsKey(name)) {
+                throw new ModelLoadException(onnx, "its card says head.fusion = features, but the graph has no float initializer '" + name
+                    + "' (write it with vggstream fit-head)");
+            }
+        }
+        long[] dims = t.get(HEAD_WEIGHT).dims();
+        float[] w = t.get(HEAD_WEIGHT).values();
+        float[] b = t.get(HEAD_BIAS).values();
+        float[] eps = t.get(HEAD_EPSILON).values();
+        if (dims.length != 2 || dims[0] != card.numClasses() || b.length != card.numClasses() || eps.length != 1) {
+            throw new ModelLoadException(onnx, "its head weights do not fit its card: " + HEAD_WEIGHT + " " + java.util.Arrays.toString(dims)
+                + ", " + b.length + " biases, " + eps.length + " epsilon values, for " + card.numClasses() + " classes");
+        }
+        int classes = (int) dims[0];
+        int features = (int) dims[1];
+        float[][] rows = new float[classes][features];
+        for (int k = 0; k < classes; k++) {
+            System.arraycopy(w, k * features, rows[k], 0, features);
+        }
+        try {
+            return new io.vggstream.engine.fusion.FeatureHead(rows, b, eps[0]);
         } catch (IllegalArgumentException e) {
             throw new ModelLoadException(onnx, "its head weights cannot be used: " + e.getMessage());
         }
-    }
-
-    /** A float initializer of the graph, checked to have {@code rank} dims; its values copied (a head is small). */
-    private float[] floats(io.vggstream.onnx.OnnxModel graph, String name, int rank) throws IOException {
-        io.vggstream.onnx.OnnxModel.Tensor t = graph.graph().initializers().get(name);
-        if (t == null) {
-            throw new ModelLoadException(onnx, "its card says head.fusion = features, but the graph has no initializer '" + name
-                + "' (write it with vggstream fit-head)");
-        }
-        if (t.dims().size() != rank || t.count() > Integer.MAX_VALUE / 2) {
-            throw new ModelLoadException(onnx, "initializer '" + name + "' has dims " + t.dims() + ", expected rank " + rank);
-        }
-        java.nio.FloatBuffer fb = io.vggstream.onnx.OnnxReader.floats(graph, t);
-        float[] out = new float[fb.remaining()];
-        fb.get(out);
-        return out;
     }
 
     /**

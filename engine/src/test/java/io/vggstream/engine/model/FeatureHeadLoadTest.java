@@ -31,7 +31,7 @@ class FeatureHeadLoadTest {
         Model m = Model.load(dir.resolve("m"));
 
         assertThatThrownBy(m::featureHead).isInstanceOf(ModelLoadException.class)
-            .hasMessageContaining("head.fusion = features").hasMessageContaining("no initializer 'head_weight'");
+            .hasMessageContaining("head.fusion = features").hasMessageContaining("no float initializer 'head_weight'");
     }
 
     @Test
