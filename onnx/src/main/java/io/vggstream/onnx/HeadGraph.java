@@ -30,6 +30,12 @@ public final class HeadGraph {
 
     /** The L2-normalised feature: what the head reads. */
     public static final String DESCRIPTOR = "descriptor";
+    /** The head's weights, {@code [classes, features]}: the engine reads them to apply the head to averaged features. */
+    public static final String WEIGHT = "head_weight";
+    /** The head's biases, {@code [classes]}. */
+    public static final String BIAS = "head_bias";
+    /** The smallest norm divided by, {@code [1]}. */
+    public static final String EPSILON = "head_epsilon";
 
     private static final int ATTR_FLOAT = 1;
     private static final int ATTR_INT = 2;
@@ -106,10 +112,10 @@ public final class HeadGraph {
             nodes.forEach(n -> g.message(1, n));
             g.message(1, Nodes.node("ReduceL2", "feature_norm", List.of(feature), "feature_norm")
                     .message(5, Nodes.attrInts("axes", 1)).message(5, Nodes.attrInt("keepdims", 1)));
-            g.message(1, Nodes.node("Max", "feature_norm_floor", List.of("feature_norm", "head_epsilon"),
+            g.message(1, Nodes.node("Max", "feature_norm_floor", List.of("feature_norm", EPSILON),
                     "feature_norm_floor"));
             g.message(1, Nodes.node("Div", DESCRIPTOR, List.of(feature, "feature_norm_floor"), DESCRIPTOR));
-            g.message(1, Nodes.node("Gemm", "head", List.of(DESCRIPTOR, "head_weight", "head_bias"), "head_scores")
+            g.message(1, Nodes.node("Gemm", "head", List.of(DESCRIPTOR, WEIGHT, BIAS), "head_scores")
                     .message(5, Nodes.attrInt("transB", 1)));
             g.message(1, Nodes.node("Softmax", posterior, List.of("head_scores"), posterior)
                     .message(5, Nodes.attrInt("axis", 1)));
@@ -126,13 +132,13 @@ public final class HeadGraph {
                     }
                 }));
             }
-            g.message(5, HashedFloats.tensor("head_epsilon", new long[] {1}, sha, sink -> sink.put(head.epsilon())));
-            g.message(5, HashedFloats.tensor("head_weight", new long[] {head.classes(), head.features()}, sha, sink -> {
+            g.message(5, HashedFloats.tensor(EPSILON, new long[] {1}, sha, sink -> sink.put(head.epsilon())));
+            g.message(5, HashedFloats.tensor(WEIGHT, new long[] {head.classes(), head.features()}, sha, sink -> {
                 for (float[] row : head.weight()) {
                     sink.put(row);
                 }
             }));
-            g.message(5, HashedFloats.tensor("head_bias", new long[] {head.classes()}, sha, sink -> sink.put(head.bias())));
+            g.message(5, HashedFloats.tensor(BIAS, new long[] {head.classes()}, sha, sink -> sink.put(head.bias())));
             g.message(11, Nodes.valueInfo(in.name(), "N", 3L, "H", "W"));
             g.message(12, Nodes.valueInfo(posterior, "N", (long) head.classes()));
             g.message(12, Nodes.valueInfo(feature, "N", (long) head.features()));

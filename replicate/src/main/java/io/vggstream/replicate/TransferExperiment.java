@@ -58,7 +58,7 @@ public final class TransferExperiment {
      * @param width conv width multiplier of A
      * @param fc FC width of A
      * @param protocol the descriptors' and the measurement's protocol
-     * @param descriptor the heads' training rows: one per variant (served as fitted) or the paper's one averaged row per image
+     * @param descriptor the heads' training rows: the paper's one averaged row per image, or one per variant
      */
     public record Options(Path work, List<Long> seeds, List<Integer> perClass, int valPerClass, int baseImages, int baseEpochs,
                           int scratchImagesSeen, double width, int fc, String protocol, Descriptors.Kind descriptor, Config engineConfig,

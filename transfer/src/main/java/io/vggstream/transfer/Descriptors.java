@@ -41,7 +41,7 @@ public final class Descriptors implements AutoCloseable {
          * posteriors, so a head fitted on these rows is served on the kind of input it was fitted on.
          */
         PER_VARIANT("per-variant"),
-        /** One row per image, the variants' mean normalised: the paper's descriptor; served as fitted only with one variant. */
+        /** One row per image, the variants' mean normalised: the paper's descriptor; served by fusing the variants' features. */
         AVERAGED("averaged");
 
         private final String label;

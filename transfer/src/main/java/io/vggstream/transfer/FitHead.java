@@ -123,7 +123,8 @@ public final class FitHead {
             "de.bwaldvogel:liblinear " + liblinearVersion(), head.c(),
             head.cvAccuracy() == null ? "given (--c)" : head.folds() + "-fold cross-validation on the training descriptors, "
                 + LinearHead.describeGrid() + ", seed " + o.seed(),
-            head.cvAccuracy(), describe(o, base.card().io().feature(), scales, variants), fittedImages, skippedCount);
+            head.cvAccuracy(), describe(o, base.card().io().feature(), scales, variants), fittedImages, skippedCount,
+            o.descriptor() == Descriptors.Kind.AVERAGED ? ModelCard.Head.FUSION_FEATURES : ModelCard.Head.FUSION_POSTERIORS);
         HeadGraph.Head graphHead = new HeadGraph.Head(head.weight(), head.bias(), Descriptors.EPSILON);
         write(base, graphHead, data, o, block, null, out);
 
@@ -140,10 +141,12 @@ public final class FitHead {
         double top5 = 1 - row.top5Error() / 100;
         int testScale = Math.max(base.card().crop(), scales.get(scales.size() / 2));
         ModelCard.Accuracy accuracy = new ModelCard.Accuracy(data.root().toString(), data.valSplit(), measured.size(), top1, top5,
-            testScale, String.format(Locale.ROOT, "the served model through the engine (vggstream evaluate's path), %s: per variant"
-                + " softmax(W * f/||f|| + b), posteriors averaged over the variants; %d failed; the fitted classifier on the %s"
-                + " descriptors of the same images, scored the same way: top-1 %.4f", o.protocol(), row.failed(), o.descriptor().label(),
-                fittedTop1));
+            testScale, String.format(Locale.ROOT, "the served model through the engine (vggstream evaluate's path), %s: %s; %d failed;"
+                + " the fitted classifier on the %s descriptors of the same images, scored the same way: top-1 %.4f", o.protocol(),
+                o.descriptor() == Descriptors.Kind.AVERAGED
+                    ? "the variants' features averaged, f/||f||, then softmax(W * f + b) (head.fusion = features)"
+                    : "per variant softmax(W * f/||f|| + b), posteriors averaged over the variants",
+                row.failed(), o.descriptor().label(), fittedTop1));
         ModelCard card = write(base, graphHead, data, o, block, accuracy, out);
         return new FitHeadResult(out.resolve(DenseGraph.MODEL_FILE), card, trainCounts, valCounts, imbalance, skippedCount,
             skipped.subList(0, Math.min(SKIPPED_LISTED, skipped.size())), head.cvByC(), fittedTop1, top1, top5,
@@ -167,9 +170,8 @@ public final class FitHead {
         if (o.descriptor() == Descriptors.Kind.PER_VARIANT) {
             return made + "one L2-normalised row per variant (per-variant): served as fitted, per variant head, posteriors averaged";
         }
-        return made + "averaged over the variants and L2-normalised (averaged, the paper's descriptor): "
-            + (variants == 1 ? "served as fitted" : "the served model applies the head per variant, which it was not fitted on;"
-                + " best served with single,flips=off");
+        return made + "averaged over the variants and L2-normalised (averaged, the paper's descriptor): served as fitted, the engine"
+            + " averaging the variants' features before the head (head.fusion = features)";
     }
 
     private static ModelCard write(Model base, HeadGraph.Head head, HeadData data, FitHeadOptions o, ModelCard.Head block,

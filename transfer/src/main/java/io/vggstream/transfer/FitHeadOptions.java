@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param data the ImageNet-layout folder
  * @param out where the new model's {@code model.onnx} and {@code model.json} go
  * @param protocol the dense-evaluation protocol whose variants the descriptors come from, and the served model is measured with
- * @param descriptor one row per variant (served as fitted) or the paper's one averaged row per image
+ * @param descriptor the paper's one averaged row per image (served with the features fused) or one row per variant
  * @param classifier logistic or svm
  * @param c C, or null to choose it by cross-validation
  * @param folds cross-validation folds

@@ -60,7 +60,7 @@ public final class TransferCommand implements Callable<Integer> {
         description = "Descriptor and measurement protocol (default: ${DEFAULT-VALUE}).")
     String protocol;
 
-    @Option(names = "--descriptor", defaultValue = "per-variant", paramLabel = "per-variant|averaged",
+    @Option(names = "--descriptor", defaultValue = "averaged", paramLabel = "averaged|per-variant",
         description = "The heads' training rows, as fit-head's --descriptor (default: ${DEFAULT-VALUE}).")
     String descriptor;
 

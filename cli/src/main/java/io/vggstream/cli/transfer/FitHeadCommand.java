@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "fit-head", mixinStandardHelpOptions = true,
     description = {"Fit a linear head on a model's deep features for your own classes, served as one new model.",
-        "The descriptors are FC2 features of each of the protocol's scales and flips, L2-normalised: one row per variant (the default,",
-        "served as fitted) or the paper's one averaged row per image; the head is L2-regularised logistic regression or a linear SVM",
+        "The descriptors are FC2 features of the protocol's scales and flips: the paper's one mean per image, L2-normalised (the",
+        "default; the engine averages the served variants' features before the head), or one L2-normalised row per variant; the head",
+        "is L2-regularised logistic regression or a linear SVM",
         "(LIBLINEAR), C chosen by cross-validation; base graph plus head is written as one model whose card states the served model's",
         "accuracy, measured through the engine on held-out images."})
 public final class FitHeadCommand implements Callable<Integer> {
@@ -49,10 +50,11 @@ public final class FitHeadCommand implements Callable<Integer> {
             + " options ,flips=off ,scales=Q1:Q2 (default: ${DEFAULT-VALUE}, the paper's).")
     String protocol;
 
-    @Option(names = "--descriptor", paramLabel = "per-variant|averaged", defaultValue = "per-variant",
-        description = "per-variant: each scale and flip's feature is a training row, as the engine serves the head (per variant,"
-            + " posteriors averaged), so the served model scores what the fit scores; averaged: the paper's one mean per image,"
-            + " served as fitted only with --protocol single,flips=off (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--descriptor", paramLabel = "averaged|per-variant", defaultValue = "averaged",
+        description = "averaged: the paper's descriptor, the mean of an image's variants' features, L2-normalised; the served model"
+            + " averages the variants' features the same way before the head (its card's head.fusion = features). per-variant: each"
+            + " scale and flip's feature is a training row, the head applied per variant and the posteriors averaged (head.fusion ="
+            + " posteriors). Either way the served model scores what the fit scores (default: ${DEFAULT-VALUE}).")
     String descriptor;
 
     @Option(names = "--classifier", paramLabel = "logistic|svm", defaultValue = "logistic",

@@ -75,13 +75,17 @@ class FitHeadCommandIT {
         assertThat(o.code()).as(o.err()).isZero();
         assertThat(o.out()).contains("classes: Sneaker, Trouser").contains("served model through the engine (holdout)")
             .contains("cross-validated accuracy by C:")
-            .contains("fitted classifier on the per-variant descriptors");
+            .contains("fitted classifier on the averaged descriptors");
         Model served = Model.load(dir.resolve("shop-model"));
         ModelCard card = served.card();
         assertThat(card.classes()).containsExactly("Sneaker", "Trouser");
         assertThat(card.input()).isEqualTo(Model.load(dir.resolve("imported")).card().input());
         assertThat(card.source()).isNotNull();
         assertThat(card.head().classifier()).isEqualTo("svm");
+        // The default descriptor is the paper's: served with the variants' features averaged before the head.
+        assertThat(card.head().fusion()).isEqualTo(ModelCard.Head.FUSION_FEATURES);
+        assertThat(served.featureHead()).isNotNull();
+        assertThat(served.featureHead().classes()).isEqualTo(2);
         assertThat(card.accuracy().split()).isEqualTo("holdout");
         assertThat(card.accuracy().images()).isEqualTo(6);
     }

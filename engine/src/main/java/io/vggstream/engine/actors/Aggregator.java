@@ -6,6 +6,7 @@ import io.vggstream.engine.api.Served;
 import io.vggstream.engine.protocol.LoadGovernor;
 import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.metrics.EngineMetrics;
+import io.vggstream.engine.fusion.FeatureHead;
 import io.vggstream.engine.fusion.Fusion;
 import io.vggstream.topics.deadletter.ErrorKind;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -55,8 +57,16 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     public record GetDegradation(ActorRef<Degradation> replyTo) implements Command {
     }
 
-    /** From the model watcher: a hot swap changed what is served; answers from now on describe it. */
-    public record Serve(Served served) implements Command {
+    /**
+     * From the model watcher: a hot swap changed what is served; answers from now on describe it, and frames from now on
+     * are fused with the new models' heads.
+     *
+     * @param heads per model, the head its averaged features go through, or empty when its posteriors are averaged
+     */
+    public record Serve(Served served, List<Optional<FeatureHead>> heads) implements Command {
+        public Serve {
+            heads = List.copyOf(heads);
+        }
     }
 
     /** From a preprocessor: the frame decoded into this many variants. */
@@ -84,19 +94,27 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         Served served = new Served(java.util.stream.IntStream.range(0, models).mapToObj(i -> "model-" + i).toList(),
             java.util.stream.IntStream.range(0, classes).mapToObj(String::valueOf).toList(),
             List.of(new Served.Level(io.vggstream.engine.protocol.Protocol.parse("single"), List.of())));
-        return create(served, topK, deadline, new EngineSettings.Degrade(false, deadline, List.of(), Duration.ZERO), preprocessors, new EngineMetrics(1));
+        return create(served, noHeads(models), topK, deadline, new EngineSettings.Degrade(false, deadline, List.of(), Duration.ZERO),
+            preprocessors, new EngineMetrics(1));
+    }
+
+    /** Every model's posteriors averaged: no model fuses features. */
+    public static List<Optional<FeatureHead>> noHeads(int models) {
+        return java.util.Collections.nCopies(models, Optional.empty());
     }
 
     /**
      * @param served the models (how many; their classes, the same for every model) as answers describe them, until a {@link Serve}
+     * @param heads per model, the head its averaged features go through ({@link FeatureHead}), or empty to average its posteriors
      * @param degrade the governor's latency budget and cooldown (its ladder is {@code served}'s levels)
      * @param preprocessors the preprocessor pool
      * @param metrics where the fusion's time per frame goes
      */
-    public static Behavior<Command> create(Served served, int topK, Duration deadline, EngineSettings.Degrade degrade,
-                                           ActorRef<Preprocessor.Command> preprocessors, EngineMetrics metrics) {
+    public static Behavior<Command> create(Served served, List<Optional<FeatureHead>> heads, int topK, Duration deadline,
+                                           EngineSettings.Degrade degrade, ActorRef<Preprocessor.Command> preprocessors,
+                                           EngineMetrics metrics) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-            new Aggregator(ctx, timers, served, topK, deadline, degrade, preprocessors, metrics)));
+            new Aggregator(ctx, timers, served, heads, topK, deadline, degrade, preprocessors, metrics)));
     }
 
     private static final class Pending {
@@ -113,13 +131,14 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         double[] featureSum;
         int featureCount;
 
-        Pending(ActorRef<Classification> replyTo, int level, boolean governed, long askedNanos, int models, int classes) {
+        Pending(ActorRef<Classification> replyTo, int level, boolean governed, long askedNanos, List<Optional<FeatureHead>> heads,
+                int classes) {
             this.replyTo = replyTo;
             this.level = level;
             this.governed = governed;
             this.askedNanos = askedNanos;
-            for (int i = 0; i < models; i++) {
-                sums.add(new Fusion.ModelSum(classes));
+            for (Optional<FeatureHead> head : heads) {
+                sums.add(new Fusion.ModelSum(classes, head.orElse(null)));
             }
         }
     }
@@ -136,16 +155,21 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     private final LoadGovernor governor;
     private long nextId;
     private Served served;
+    private List<Optional<FeatureHead>> heads;
 
-    private Aggregator(ActorContext<Command> ctx, TimerScheduler<Command> timers, Served served, int topK,
-                       Duration deadline, EngineSettings.Degrade degrade, ActorRef<Preprocessor.Command> preprocessors,
+    private Aggregator(ActorContext<Command> ctx, TimerScheduler<Command> timers, Served served, List<Optional<FeatureHead>> heads,
+                       int topK, Duration deadline, EngineSettings.Degrade degrade, ActorRef<Preprocessor.Command> preprocessors,
                        EngineMetrics metrics) {
         super(ctx);
         this.governor = new LoadGovernor(served.levels().size(), degrade.latencyBudget(), degrade.cooldown(), System.nanoTime());
         this.metrics = metrics;
         this.timers = timers;
         this.served = served;
+        this.heads = List.copyOf(heads);
         this.models = served.models().size();
+        if (this.heads.size() != models) {
+            throw new IllegalArgumentException(this.heads.size() + " heads for " + models + " models");
+        }
         this.classes = served.classes().size();
         this.topK = topK;
         this.deadline = deadline;
@@ -168,6 +192,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
             .onMessage(Deadline.class, this::onDeadline)
             .onMessage(Serve.class, s -> {
                 served = s.served();
+                heads = s.heads();
                 return this;
             })
             .build();
@@ -175,7 +200,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
 
     private Behavior<Command> classify(byte[] image, int level, boolean governed, long askedNanos, ActorRef<Classification> replyTo) {
         long id = nextId++;
-        pending.put(id, new Pending(replyTo, level, governed, askedNanos, models, classes));
+        pending.put(id, new Pending(replyTo, level, governed, askedNanos, heads, classes));
         timers.startSingleTimer(id, new Deadline(id), deadline);
         preprocessors.tell(new Preprocessor.Preprocess(id, image, level, getContext().getSelf(), replies));
         return this;
@@ -217,8 +242,16 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         if (w.reply() instanceof InferenceWorker.Done d) {
             Fusion.ModelSum sum = f.sums.get(d.model());
             for (int k = 0; k < d.posteriors().length; k++) {
-                sum.add(d.crops()[k], d.posteriors()[k]);
                 float[] feature = d.features() == null ? null : d.features()[k];
+                try {
+                    sum.add(d.crops()[k], d.posteriors()[k], feature);
+                } catch (IllegalArgumentException e) {
+                    // A variant this model cannot fuse (a feature-fusing model whose run gave no feature, as when a hot swap
+                    // replaced the graph under the frame): counted as failed, the frame answered from the rest, marked partial.
+                    f.failed++;
+                    f.lastFailure = served.models().get(d.model()) + ": " + e.getMessage();
+                    continue;
+                }
                 if (feature != null && d.model() == 0 && !d.crops()[k]) {
                     if (f.featureSum == null) {
                         f.featureSum = new double[feature.length];

@@ -133,7 +133,10 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
             .withBroadcastPredicate(m -> m instanceof Preprocessor.Replan)
             .withRouteeProps(DispatcherSelector.fromConfig(PREPROCESS_DISPATCHER));
         ActorRef<Preprocessor.Command> preprocessors = ctx.spawn(pool, "preprocess");
-        Behavior<Aggregator.Command> agg = Behaviors.supervise(Aggregator.create(served, settings.topK(),
+        // Per model, the head of a model that fuses its variants' features (the sessions read it from the graph).
+        List<java.util.Optional<io.vggstream.engine.fusion.FeatureHead>> heads = sessions.stream()
+            .map(s -> java.util.Optional.ofNullable(s.get(0).featureHead())).toList();
+        Behavior<Aggregator.Command> agg = Behaviors.supervise(Aggregator.create(served, heads, settings.topK(),
                 settings.frameDeadline(), settings.degrade(), preprocessors, metrics))
             .onFailure(Exception.class, SupervisorStrategy.resume());
         ActorRef<Aggregator.Command> aggregator = ctx.spawn(agg, "aggregator");
@@ -141,7 +144,7 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
         classifier = new AggregatorClassifier(aggregator, ctx.getSystem().scheduler(), settings.frameDeadline().plusSeconds(10), served);
         if (!settings.modelWatchInterval().isZero()) {
             List<Protocol> levels = served.levels().stream().map(Served.Level::protocol).toList();
-            ctx.spawn(Behaviors.supervise(ModelWatcher.create(settings, models, plans, levels, workers, preprocessors, aggregator, threads,
+            ctx.spawn(Behaviors.supervise(ModelWatcher.create(settings, models, heads, plans, levels, workers, preprocessors, aggregator, threads,
                     metrics))
                 .onFailure(Exception.class, SupervisorStrategy.restart()), "model-watcher");
         }

@@ -283,7 +283,7 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
             for (Item i : batch) {
                 metrics.latency(EngineMetrics.Stage.QUEUE, t0 - i.job().infer.sentNanos());
             }
-            OrtModel.Outputs out = session.runTensors(inputs, first.h(), first.w(), withFeatures);
+            OrtModel.Outputs out = session.runTensors(inputs, first.h(), first.w(), withFeatures || session.fusesFeatures());
             long took = System.nanoTime() - t0;
             metrics.latency(EngineMetrics.Stage.INFERENCE_BATCH, took);
             metrics.batch(batch.size());
@@ -323,7 +323,7 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
         if (bad < n) {
             boolean[] crops = new boolean[n - bad];
             float[][] posteriors = new float[n - bad][];
-            float[][] features = withFeatures ? new float[n - bad][] : null;
+            float[][] features = withFeatures || session.fusesFeatures() ? new float[n - bad][] : null;
             for (int k = 0, j = 0; k < n; k++) {
                 if (!job.failed[k]) {
                     crops[j] = infer.inputs().get(k).crop();

@@ -1,5 +1,6 @@
 package io.vggstream.engine.actors;
 
+import io.vggstream.engine.fusion.FeatureHead;
 import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.api.Served;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -68,21 +70,35 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
         }
     }
 
-    /** @param levels the protocol ladder (level 0 first): a replacement's plans are made for each */
+    /** As the full {@code create}, with the heads read from {@code models}' files now. */
     public static Behavior<Command> create(EngineSettings settings, List<Model> models, List<List<Plan>> plans,
                                            List<io.vggstream.engine.protocol.Protocol> levels,
+                                           List<List<ActorRef<InferenceWorker.Command>>> workers, ActorRef<Preprocessor.Command> preprocessors,
+                                           ActorRef<Aggregator.Command> aggregator, int threads, EngineMetrics metrics) {
+        return create(settings, models, models.stream().map(m -> Optional.ofNullable(m.featureHead())).toList(), plans, levels, workers,
+            preprocessors, aggregator, threads, metrics);
+    }
+
+    /**
+     * @param heads per model, the head its sessions apply to averaged features (what the aggregator is told with every swap)
+     * @param levels the protocol ladder (level 0 first): a replacement's plans are made for each
+     */
+    public static Behavior<Command> create(EngineSettings settings, List<Model> models, List<Optional<FeatureHead>> heads,
+                                           List<List<Plan>> plans, List<io.vggstream.engine.protocol.Protocol> levels,
                                            List<List<ActorRef<InferenceWorker.Command>>> workers, ActorRef<Preprocessor.Command> preprocessors,
                                            ActorRef<Aggregator.Command> aggregator, int threads, EngineMetrics metrics) {
         // Taken once, outside setup: a restarted watcher compares the files with what the engine started with.
         List<Fingerprint> atStart = models.stream().map(Fingerprint::of).toList();
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(new Tick(), settings.modelWatchInterval());
-            return new ModelWatcher(ctx, settings, models, atStart, plans, levels, workers, preprocessors, aggregator, threads, metrics);
+            return new ModelWatcher(ctx, settings, models, heads, atStart, plans, levels, workers, preprocessors, aggregator, threads,
+                metrics);
         }));
     }
 
     private final EngineSettings settings;
     private final List<Model> models;
+    private final List<Optional<FeatureHead>> heads;
     private final List<List<Plan>> plans;
     private final List<io.vggstream.engine.protocol.Protocol> levels;
     private final List<List<ActorRef<InferenceWorker.Command>>> workers;
@@ -103,13 +119,15 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
     private final long[] loadIds;
     private final ExecutorService loader;
 
-    private ModelWatcher(ActorContext<Command> ctx, EngineSettings settings, List<Model> models, List<Fingerprint> atStart,
+    private ModelWatcher(ActorContext<Command> ctx, EngineSettings settings, List<Model> models, List<Optional<FeatureHead>> heads,
+                         List<Fingerprint> atStart,
                          List<List<Plan>> plans,
                          List<io.vggstream.engine.protocol.Protocol> levels, List<List<ActorRef<InferenceWorker.Command>>> workers, ActorRef<Preprocessor.Command> preprocessors,
                          ActorRef<Aggregator.Command> aggregator, int threads, EngineMetrics metrics) {
         super(ctx);
         this.settings = settings;
         this.models = new ArrayList<>(models);
+        this.heads = new ArrayList<>(heads);
         this.plans = new ArrayList<>();
         plans.forEach(level -> this.plans.add(new ArrayList<>(level)));
         this.levels = List.copyOf(levels);
@@ -236,7 +254,8 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
         // The served set is this actor's: its cards (what the next replacement is checked against), its plans (above) and
         // what the answers say about it change together.
         models.set(l.model(), l.next());
-        aggregator.tell(new Aggregator.Serve(served(models, levels)));
+        heads.set(l.model(), Optional.ofNullable(l.sessions().get(0).featureHead()));
+        aggregator.tell(new Aggregator.Serve(served(models, levels), heads));
         metrics.modelSwapped();
         l.next().logLoaded(pool.size(), l.loadNanos(), l.warmNanos(), true);
         return this;

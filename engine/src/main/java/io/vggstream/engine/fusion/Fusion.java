@@ -6,32 +6,66 @@ import java.util.List;
 /**
  * The paper's fusion of softmax posteriors. Within a model, the dense variants (scales x flips)
  * are averaged, and so are the crops; dense and crops then count equally (the paper's "average
- * of both"); an ensemble averages its models with equal weight.
+ * of both"); an ensemble averages its models with equal weight. A model served with a
+ * {@link FeatureHead} fuses its variants' features instead (dense and crops apart, as above) and
+ * puts each mean through the head: the paper's averaged descriptor.
  */
 public final class Fusion {
 
     private Fusion() {
     }
 
-    /** Running sums for one model: dense and crop posteriors kept apart until the end. */
+    /**
+     * Running sums for one model: dense and crop posteriors kept apart until the end; for a model with a
+     * {@link FeatureHead}, its variants' features instead.
+     */
     public static final class ModelSum {
         private final double[] dense;
         private final double[] crops;
+        private final FeatureHead head;
         private int denseCount;
         private int cropCount;
 
         public ModelSum(int classes) {
-            dense = new double[classes];
-            crops = new double[classes];
+            this(classes, null);
+        }
+
+        /** @param head applied to the mean feature, or null to average the posteriors */
+        public ModelSum(int classes, FeatureHead head) {
+            if (head != null && head.classes() != classes) {
+                throw new IllegalArgumentException("the head scores " + head.classes() + " classes, the model serves " + classes);
+            }
+            this.head = head;
+            int width = head == null ? classes : head.features();
+            dense = new double[width];
+            crops = new double[width];
+        }
+
+        /** Whether this model's variants must come with their features (it fuses features, not posteriors). */
+        public boolean needsFeatures() {
+            return head != null;
         }
 
         public void add(boolean crop, float[] posterior) {
+            add(crop, posterior, null);
+        }
+
+        /**
+         * Adds one variant.
+         *
+         * @param feature the variant's feature output; required (and the head's length) when {@link #needsFeatures()},
+         *     ignored otherwise
+         */
+        public void add(boolean crop, float[] posterior, float[] feature) {
             double[] target = crop ? crops : dense;
-            if (posterior.length != target.length) {
-                throw new IllegalArgumentException("posterior has " + posterior.length + " classes, expected " + target.length);
+            float[] values = head == null ? posterior : feature;
+            if (values == null || values.length != target.length) {
+                throw new IllegalArgumentException(head == null
+                    ? "posterior has " + (posterior == null ? 0 : posterior.length) + " classes, expected " + target.length
+                    : "feature has " + (feature == null ? "no" : feature.length) + " values, the head reads " + target.length);
             }
-            for (int i = 0; i < posterior.length; i++) {
-                target[i] += posterior[i];
+            for (int i = 0; i < values.length; i++) {
+                target[i] += values[i];
             }
             if (crop) {
                 cropCount++;
@@ -48,13 +82,26 @@ public final class Fusion {
             return denseCount + cropCount;
         }
 
-        /** The model's posterior: the mean of the dense mean and the crop mean (either alone if the other is absent). */
+        /**
+         * The model's posterior: the mean of the dense mean and the crop mean (either alone if the other is absent); with a
+         * head, of the head's posteriors of the dense mean feature and the crop mean feature.
+         */
         public double[] posterior() {
-            double[] out = new double[dense.length];
             int groups = (denseCount > 0 ? 1 : 0) + (cropCount > 0 ? 1 : 0);
             if (groups == 0) {
                 throw new IllegalStateException("no posterior was added");
             }
+            if (head != null) {
+                double[] out = new double[head.classes()];
+                for (double[] p : new double[][] {denseCount > 0 ? head.posterior(dense, denseCount) : null,
+                    cropCount > 0 ? head.posterior(crops, cropCount) : null}) {
+                    for (int i = 0; p != null && i < out.length; i++) {
+                        out[i] += p[i] / groups;
+                    }
+                }
+                return out;
+            }
+            double[] out = new double[dense.length];
             for (int i = 0; i < out.length; i++) {
                 double v = 0;
                 if (denseCount > 0) {

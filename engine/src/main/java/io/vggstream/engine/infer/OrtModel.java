@@ -37,6 +37,8 @@ public final class OrtModel implements AutoCloseable {
     private final String input;
     private final String posterior;
     private final String feature;
+    /** The head applied to averaged features (a fit-head model on the paper's descriptor), or null. */
+    private final io.vggstream.engine.fusion.FeatureHead featureHead;
     private FloatBuffer buffer;
     /** Held for a whole run and by close: a close waits for the run, and a run after close fails. */
     private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
@@ -54,7 +56,8 @@ public final class OrtModel implements AutoCloseable {
     public record Outputs(float[][] posteriors, float[][] features) {
     }
 
-    private OrtModel(Model model, OrtEnvironment env, OrtSession session, String provider) {
+    private OrtModel(Model model, OrtEnvironment env, OrtSession session, String provider,
+                     io.vggstream.engine.fusion.FeatureHead featureHead) {
         this.model = model;
         this.env = env;
         this.session = session;
@@ -63,6 +66,7 @@ public final class OrtModel implements AutoCloseable {
         this.input = io.input();
         this.posterior = io.posterior();
         this.feature = io.feature();
+        this.featureHead = featureHead;
         OPEN.incrementAndGet();
     }
 
@@ -108,8 +112,10 @@ public final class OrtModel implements AutoCloseable {
                     fallback = firstLine(e.getMessage());
                 }
             }
+            // Read before the session opens, so that a head that cannot be used leaves nothing open.
+            io.vggstream.engine.fusion.FeatureHead head = model.featureHead();
             OrtSession session = env.createSession(model.onnx().toString(), opts);
-            OrtModel m = new OrtModel(model, env, session, provider);
+            OrtModel m = new OrtModel(model, env, session, provider, head);
             m.checkSignature();
             // The provider-chosen event: one line per session, that is per inference worker.
             log.atInfo()
@@ -140,6 +146,24 @@ public final class OrtModel implements AutoCloseable {
             close();
             throw new ModelLoadException(model.onnx(), "the card names output '" + posterior + "' but the graph's outputs are " + out.keySet());
         }
+        if (featureHead != null) {
+            long[] shape = out.get(feature) != null && out.get(feature).getInfo() instanceof ai.onnxruntime.TensorInfo t ? t.getShape() : null;
+            if (shape == null || shape.length != 2 || (shape[1] >= 0 && shape[1] != featureHead.features())) {
+                close();
+                throw new ModelLoadException(model.onnx(), "its head reads features of " + featureHead.features() + " values, but the graph's"
+                    + " feature output '" + feature + "' is " + (shape == null ? "missing" : java.util.Arrays.toString(shape)));
+            }
+        }
+    }
+
+    /** The head to apply to averaged features, or null when the model's posteriors are fused as usual. */
+    public io.vggstream.engine.fusion.FeatureHead featureHead() {
+        return featureHead;
+    }
+
+    /** Whether every run must fetch the feature output: the model fuses its variants' features. */
+    public boolean fusesFeatures() {
+        return featureHead != null;
     }
 
     public String provider() {

@@ -47,7 +47,7 @@ public final class Warmup {
             for (OrtModel session : sessions.get(plan.model())) {
                 for (List<Integer> hw : shapes) {
                     try {
-                        session.run(List.of(new float[3 * hw.get(0) * hw.get(1)]), hw.get(0), hw.get(1), includeFeatures);
+                        session.run(List.of(new float[3 * hw.get(0) * hw.get(1)]), hw.get(0), hw.get(1), includeFeatures || session.fusesFeatures());
                     } catch (ai.onnxruntime.OrtException e) {
                         throw new ModelLoadException(session.model().onnx(),
                             "fails on a " + hw.get(0) + "x" + hw.get(1) + " input during warm-up: " + e.getMessage());

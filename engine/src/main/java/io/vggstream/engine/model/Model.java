@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -21,6 +22,11 @@ import java.util.Objects;
  * @param card the model card
  */
 public record Model(String name, Path onnx, ModelCard card) {
+
+    /** The initializers fit-head writes its head into (its {@code HeadGraph}): weight {@code [classes, features]}, bias, epsilon. */
+    static final String HEAD_WEIGHT = "head_weight";
+    static final String HEAD_BIAS = "head_bias";
+    static final String HEAD_EPSILON = "head_epsilon";
 
     public Model {
         Objects.requireNonNull(name, "name");
@@ -136,6 +142,54 @@ public record Model(String name, Path onnx, ModelCard card) {
             throw new ModelLoadException(onnx, e.getMessage());
         } catch (UncheckedIOException e) {
             throw new ModelLoadException(onnx, e.getMessage());
+        }
+    }
+
+    /**
+     * The linear head to apply to an image's averaged feature, when the card says {@code head.fusion = features}
+     * (a fit-head model on the paper's descriptor); null for every other model. Read from the graph's own head weights
+     * ({@code head_weight}, {@code head_bias}, {@code head_epsilon}), which the weights hash already covers, and checked
+     * against the card: as many rows as classes, and a feature output to average.
+     *
+     * @throws ModelLoadException when the card asks for it and the graph lacks the weights or they do not fit
+     */
+    public io.vggstream.engine.fusion.FeatureHead featureHead() {
+        if (card.head() == null || !card.head().fusesFeatures()) {
+            return null;
+        }
+        if (card.io().feature() == null) {
+            throw new ModelLoadException(onnx, "its card says head.fusion = features, but names no feature output (io.feature) to average");
+        }
+        java.util.Map<String, WeightsDigest.FloatTensor> t;
+        try {
+            t = WeightsDigest.floatTensors(onnx, java.util.Set.of(HEAD_WEIGHT, HEAD_BIAS, HEAD_EPSILON));
+        } catch (IOException e) {
+            throw new ModelLoadException(onnx, "cannot read its head weights: " + e.getMessage());
+        }
+        for (String name : List.of(HEAD_WEIGHT, HEAD_BIAS, HEAD_EPSILON)) {
+            if (!t.containsKey(name)) {
+                throw new ModelLoadException(onnx, "its card says head.fusion = features, but the graph has no float initializer '" + name
+                    + "' (write it with vggstream fit-head)");
+            }
+        }
+        long[] dims = t.get(HEAD_WEIGHT).dims();
+        float[] w = t.get(HEAD_WEIGHT).values();
+        float[] b = t.get(HEAD_BIAS).values();
+        float[] eps = t.get(HEAD_EPSILON).values();
+        if (dims.length != 2 || dims[0] != card.numClasses() || b.length != card.numClasses() || eps.length != 1) {
+            throw new ModelLoadException(onnx, "its head weights do not fit its card: " + HEAD_WEIGHT + " " + java.util.Arrays.toString(dims)
+                + ", " + b.length + " biases, " + eps.length + " epsilon values, for " + card.numClasses() + " classes");
+        }
+        int classes = (int) dims[0];
+        int features = (int) dims[1];
+        float[][] rows = new float[classes][features];
+        for (int k = 0; k < classes; k++) {
+            System.arraycopy(w, k * features, rows[k], 0, features);
+        }
+        try {
+            return new io.vggstream.engine.fusion.FeatureHead(rows, b, eps[0]);
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(onnx, "its head weights cannot be used: " + e.getMessage());
         }
     }
 

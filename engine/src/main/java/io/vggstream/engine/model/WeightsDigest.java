@@ -28,7 +28,12 @@ final class WeightsDigest {
     /** A metadata entry larger than this is not a card: skipped unread. */
     private static final long MAX_ENTRY = 16L << 20;
     private static final int GRAPH_INITIALIZER = 5;
+    private static final int TENSOR_DIMS = 1;
+    private static final int TENSOR_DATA_TYPE = 2;
     private static final int TENSOR_FLOAT_DATA = 4;
+    private static final int TENSOR_NAME = 8;
+    /** TensorProto.DataType FLOAT. */
+    private static final long FLOAT = 1;
     private static final int TENSOR_RAW_DATA = 9;
     private static final int VARINT = 0;
     private static final int FIXED64 = 1;
@@ -94,6 +99,107 @@ final class WeightsDigest {
             }
         }
         return new Scan(HexFormat.of().formatHex(sha.digest()), card);
+    }
+
+    /** A float32 initializer read in full: its dims and values. */
+    record FloatTensor(long[] dims, float[] values) {
+    }
+
+    /** The most values one tensor read by {@link #floatTensors} may hold: a head's weights, not a network's. */
+    static final int MAX_READ_FLOATS = 1 << 26;
+
+    /**
+     * The float32 initializers of {@code onnx} named in {@code names}, read in full (one streamed pass; every other
+     * tensor's data is skipped unread). A tensor's name must come before its data, as protobuf's canonical order and
+     * this project's writer put it (name = 8, raw_data = 9); one whose data came first is not found. Packed or unpacked
+     * float_data is read too.
+     *
+     * @throws IOException when a wanted tensor is not float32, holds more than {@link #MAX_READ_FLOATS} values, or its
+     *     data disagrees with its dims
+     */
+    static java.util.Map<String, FloatTensor> floatTensors(Path onnx, java.util.Set<String> names) throws IOException {
+        java.util.Map<String, FloatTensor> found = new java.util.HashMap<>();
+        try (Reader r = new Reader(new BufferedInputStream(Files.newInputStream(onnx), 1 << 16))) {
+            long end = Files.size(onnx);
+            while (r.pos < end) {
+                long tag = r.varint();
+                if (field(tag) != MODEL_GRAPH || wire(tag) != BYTES) {
+                    r.skip(wire(tag), end);
+                    continue;
+                }
+                long graphEnd = r.end(end);
+                while (r.pos < graphEnd) {
+                    long g = r.varint();
+                    if (field(g) != GRAPH_INITIALIZER || wire(g) != BYTES) {
+                        r.skip(wire(g), graphEnd);
+                        continue;
+                    }
+                    long tensorEnd = r.end(graphEnd);
+                    String name = null;
+                    long type = 0;
+                    java.util.List<Long> dims = new java.util.ArrayList<>();
+                    java.io.ByteArrayOutputStream data = null;
+                    while (r.pos < tensorEnd) {
+                        long t = r.varint();
+                        int f = field(t);
+                        boolean wanted = name != null && names.contains(name);
+                        if (f == TENSOR_DIMS && wire(t) == VARINT) {
+                            dims.add(r.varint());
+                        } else if (f == TENSOR_DIMS && wire(t) == BYTES) {
+                            long dimsEnd = r.end(tensorEnd);
+                            while (r.pos < dimsEnd) {
+                                dims.add(r.varint());
+                            }
+                        } else if (f == TENSOR_DATA_TYPE && wire(t) == VARINT) {
+                            type = r.varint();
+                        } else if (f == TENSOR_NAME && wire(t) == BYTES) {
+                            long nameEnd = r.end(tensorEnd);
+                            name = nameEnd - r.pos > 4096 ? null : new String(r.bytes((int) (nameEnd - r.pos)),
+                                java.nio.charset.StandardCharsets.UTF_8);
+                            if (name == null) {
+                                r.discard(nameEnd - r.pos, nameEnd);
+                            }
+                        } else if (wanted && (f == TENSOR_RAW_DATA || f == TENSOR_FLOAT_DATA) && wire(t) == BYTES) {
+                            long dataEnd = r.end(tensorEnd);
+                            long n = dataEnd - r.pos;
+                            if (n > 4L * MAX_READ_FLOATS) {
+                                throw new IOException("tensor '" + name + "' holds " + n + " bytes, more than a head's " + 4L * MAX_READ_FLOATS);
+                            }
+                            data = data == null ? new java.io.ByteArrayOutputStream((int) n) : data;
+                            data.write(r.bytes((int) n));
+                        } else if (wanted && f == TENSOR_FLOAT_DATA && wire(t) == FIXED32) {
+                            data = data == null ? new java.io.ByteArrayOutputStream() : data;
+                            data.write(r.bytes(4));
+                        } else {
+                            r.skip(wire(t), tensorEnd);
+                        }
+                    }
+                    if (name != null && names.contains(name) && data != null) {
+                        found.put(name, floatTensor(name, type, dims, data.toByteArray()));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static FloatTensor floatTensor(String name, long type, java.util.List<Long> dims, byte[] bytes) throws IOException {
+        if (type != FLOAT) {
+            throw new IOException("tensor '" + name + "' has data type " + type + ", not float32 (1)");
+        }
+        long count = 1;
+        for (long d : dims) {
+            if (d < 0 || d > MAX_READ_FLOATS) {
+                throw new IOException("tensor '" + name + "' has dims " + dims);
+            }
+            count *= d;
+        }
+        if (count * Float.BYTES != bytes.length) {
+            throw new IOException("tensor '" + name + "' has " + bytes.length + " bytes of data for dims " + dims);
+        }
+        float[] values = new float[(int) count];
+        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+        return new FloatTensor(dims.stream().mapToLong(Long::longValue).toArray(), values);
     }
 
     /** The value of a metadata entry whose key is the card's, or null; an entry that does not parse as one is passed over. */

@@ -98,6 +98,18 @@ class WeightsCheckTest {
     }
 
     @Test
+    void shouldReadOnlyTheNamedFloatTensorsRawOrPackedWithTheirDims() throws Exception {
+        Path m = model(expected());
+
+        var t = WeightsDigest.floatTensors(m.resolve("model.onnx"), java.util.Set.of("conv1_1_weight", "conv1_1_bias", "absent"));
+
+        assertThat(t).containsOnlyKeys("conv1_1_weight", "conv1_1_bias");
+        assertThat(t.get("conv1_1_weight").values()).containsExactly(W);
+        assertThat(t.get("conv1_1_weight").dims()).containsExactly(4L);
+        assertThat(t.get("conv1_1_bias").values()).containsExactly(B);
+    }
+
+    @Test
     void shouldLoadAModelWhoseWeightsMatchItsCard() throws Exception {
         assertThat(Model.load(model(expected())).card().weightsSha256()).isEqualTo(expected());
     }

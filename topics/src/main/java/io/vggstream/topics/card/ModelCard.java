@@ -1,5 +1,6 @@
 package io.vggstream.topics.card;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -279,9 +280,12 @@ public record ModelCard(
      * @param descriptor how the descriptor is made, in words
      * @param trainImages descriptors the head was fitted on
      * @param skipped images that could not be read or decoded and were left out (training and measurement)
+     * @param fusion how the engine fuses an image's variants for this head: {@code posteriors} (each variant through
+     *     the graph's head, their posteriors averaged; what a card without the field means) or {@code features} (the
+     *     variants' feature outputs averaged, then the head: the paper's descriptor, as it was fitted)
      */
     @JsonPropertyOrder({"base_model", "base_sha256", "base_weights_sha256", "classifier", "library", "c", "c_search",
-        "cv_accuracy", "descriptor", "train_images", "skipped"})
+        "cv_accuracy", "descriptor", "train_images", "skipped", "fusion"})
     public record Head(
             @JsonProperty("base_model") String baseModel,
             @JsonProperty("base_sha256") String baseSha256,
@@ -293,7 +297,20 @@ public record ModelCard(
             @JsonProperty("cv_accuracy") Double cvAccuracy,
             @JsonProperty("descriptor") String descriptor,
             @JsonProperty("train_images") long trainImages,
-            @JsonProperty("skipped") long skipped) {}
+            @JsonProperty("skipped") long skipped,
+            @JsonProperty("fusion") String fusion) {
+
+        /** Each variant through the head, the posteriors averaged (the engine's usual fusion). */
+        public static final String FUSION_POSTERIORS = "posteriors";
+        /** The variants' features averaged, L2-normalised, then the head (the paper's descriptor). */
+        public static final String FUSION_FEATURES = "features";
+
+        /** Whether the engine must average the variants' features before the head, not the head's posteriors. */
+        @JsonIgnore
+        public boolean fusesFeatures() {
+            return FUSION_FEATURES.equals(fusion);
+        }
+    }
 
     /**
      * How the graph was quantized by {@code vggstream quantize}: QuantizeLinear / DequantizeLinear
@@ -508,6 +525,8 @@ public record ModelCard(
             require(source, "head.library", nonBlank(head.library()), "must name the solver");
             require(source, "head.c_search", nonBlank(head.cSearch()), "must say how C was chosen");
             require(source, "head.descriptor", nonBlank(head.descriptor()), "must say how the descriptor is made");
+            require(source, "head.fusion", head.fusion() == null || Head.FUSION_POSTERIORS.equals(head.fusion())
+                    || Head.FUSION_FEATURES.equals(head.fusion()), "must be posteriors or features, was " + quote(head.fusion()));
         }
         if (quantization != null) {
             validateQuantization(source);

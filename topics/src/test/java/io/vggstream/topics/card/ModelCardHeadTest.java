@@ -13,7 +13,7 @@ class ModelCardHeadTest {
 
     static ModelCard.Head head(String classifier, double c) {
         return new ModelCard.Head("models/a", "ef".repeat(32), "ab".repeat(32), classifier, "de.bwaldvogel:liblinear 2.44", c,
-            "5-fold cross-validation", 0.9, "FC2 features, averaged, L2-normalised", 25, 1);
+            "5-fold cross-validation", 0.9, "FC2 features, averaged, L2-normalised", 25, 1, ModelCard.Head.FUSION_FEATURES);
     }
 
     static ModelCard withHead(String format, ModelCard.Head head) {
@@ -52,5 +52,27 @@ class ModelCardHeadTest {
             .hasMessageContaining("field 'head.classifier'");
         assertThatThrownBy(() -> withHead(ModelCard.FORMAT_2, head("svm", 0)).validate("m.json"))
             .hasMessageContaining("field 'head.c'");
+    }
+
+    @Test
+    void shouldReadACardWrittenBeforeTheFusionFieldAsFusingPosteriors() {
+        ModelCard c = withHead(ModelCard.FORMAT_2, head("logistic", 0.5));
+        String old = c.toJson().replace(",\n    \"fusion\" : \"features\"", "");
+        assertThat(old).doesNotContain("fusion");
+
+        ModelCard back = ModelCard.fromJson(old, "x");
+
+        assertThat(back.head().fusion()).isNull();
+        assertThat(back.head().fusesFeatures()).isFalse();
+        assertThat(c.head().fusesFeatures()).isTrue();
+    }
+
+    @Test
+    void shouldNameTheFieldWhenTheHeadsFusionIsUnknown() {
+        ModelCard.Head h = head("logistic", 1);
+        ModelCard.Head wrong = new ModelCard.Head(h.baseModel(), h.baseSha256(), h.baseWeightsSha256(), h.classifier(), h.library(), h.c(),
+            h.cSearch(), h.cvAccuracy(), h.descriptor(), h.trainImages(), h.skipped(), "logits");
+        assertThatThrownBy(() -> withHead(ModelCard.FORMAT_2, wrong).validate("m.json"))
+            .hasMessageContaining("field 'head.fusion'").hasMessageContaining("posteriors or features");
     }
 }
