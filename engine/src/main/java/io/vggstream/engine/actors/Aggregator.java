@@ -94,7 +94,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         Served served = new Served(java.util.stream.IntStream.range(0, models).mapToObj(i -> "model-" + i).toList(),
             java.util.stream.IntStream.range(0, classes).mapToObj(String::valueOf).toList(),
             List.of(new Served.Level(io.vggstream.engine.protocol.Protocol.parse("single"), List.of())));
-        return create(served, noHeads(models), topK, deadline, new EngineSettings.Degrade(false, deadline, List.of(), Duration.ZERO),
+        return create(served, noHeads(models), true, topK, deadline, new EngineSettings.Degrade(false, deadline, List.of(), Duration.ZERO),
             preprocessors, new EngineMetrics(1));
     }
 
@@ -106,15 +106,17 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     /**
      * @param served the models (how many; their classes, the same for every model) as answers describe them, until a {@link Serve}
      * @param heads per model, the head its averaged features go through ({@link FeatureHead}), or empty to average its posteriors
+     * @param includeFeatures whether answers carry the first model's mean feature (vggstream.engine.include-features); a
+     *     feature head's features are fetched either way, and carried only then
      * @param degrade the governor's latency budget and cooldown (its ladder is {@code served}'s levels)
      * @param preprocessors the preprocessor pool
      * @param metrics where the fusion's time per frame goes
      */
-    public static Behavior<Command> create(Served served, List<Optional<FeatureHead>> heads, int topK, Duration deadline,
-                                           EngineSettings.Degrade degrade, ActorRef<Preprocessor.Command> preprocessors,
+    public static Behavior<Command> create(Served served, List<Optional<FeatureHead>> heads, boolean includeFeatures, int topK,
+                                           Duration deadline, EngineSettings.Degrade degrade, ActorRef<Preprocessor.Command> preprocessors,
                                            EngineMetrics metrics) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-            new Aggregator(ctx, timers, served, heads, topK, deadline, degrade, preprocessors, metrics)));
+            new Aggregator(ctx, timers, served, heads, includeFeatures, topK, deadline, degrade, preprocessors, metrics)));
     }
 
     private static final class Pending {
@@ -156,9 +158,10 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     private long nextId;
     private Served served;
     private List<Optional<FeatureHead>> heads;
+    private final boolean includeFeatures;
 
     private Aggregator(ActorContext<Command> ctx, TimerScheduler<Command> timers, Served served, List<Optional<FeatureHead>> heads,
-                       int topK, Duration deadline, EngineSettings.Degrade degrade, ActorRef<Preprocessor.Command> preprocessors,
+                       boolean includeFeatures, int topK, Duration deadline, EngineSettings.Degrade degrade, ActorRef<Preprocessor.Command> preprocessors,
                        EngineMetrics metrics) {
         super(ctx);
         this.governor = new LoadGovernor(served.levels().size(), degrade.latencyBudget(), degrade.cooldown(), System.nanoTime());
@@ -166,6 +169,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         this.timers = timers;
         this.served = served;
         this.heads = List.copyOf(heads);
+        this.includeFeatures = includeFeatures;
         this.models = served.models().size();
         if (this.heads.size() != models) {
             throw new IllegalArgumentException(this.heads.size() + " heads for " + models + " models");
@@ -252,7 +256,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
                     f.lastFailure = served.models().get(d.model()) + ": " + e.getMessage();
                     continue;
                 }
-                if (feature != null && d.model() == 0 && !d.crops()[k]) {
+                if (includeFeatures && feature != null && d.model() == 0 && !d.crops()[k]) {
                     if (f.featureSum == null) {
                         f.featureSum = new double[feature.length];
                     }

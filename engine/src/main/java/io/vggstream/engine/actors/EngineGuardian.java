@@ -136,7 +136,7 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
         // Per model, the head of a model that fuses its variants' features (the sessions read it from the graph).
         List<java.util.Optional<io.vggstream.engine.fusion.FeatureHead>> heads = sessions.stream()
             .map(s -> java.util.Optional.ofNullable(s.get(0).featureHead())).toList();
-        Behavior<Aggregator.Command> agg = Behaviors.supervise(Aggregator.create(served, heads, settings.topK(),
+        Behavior<Aggregator.Command> agg = Behaviors.supervise(Aggregator.create(served, heads, settings.includeFeatures(), settings.topK(),
                 settings.frameDeadline(), settings.degrade(), preprocessors, metrics))
             .onFailure(Exception.class, SupervisorStrategy.resume());
         ActorRef<Aggregator.Command> aggregator = ctx.spawn(agg, "aggregator");

@@ -114,7 +114,7 @@ class AggregatorTest {
         Served served = new Served(List.of("shop"), List.of("0", "1"), List.of(new Served.Level(Protocol.parse("single"), List.of())));
         io.vggstream.engine.fusion.FeatureHead head = new io.vggstream.engine.fusion.FeatureHead(new float[][] {{4, 0}, {0, 4}},
             new float[] {0, 0}, 1e-12f);
-        ActorRef<Aggregator.Command> aggregator = kit.spawn(Aggregator.create(served, List.of(java.util.Optional.of(head)), 2, DEADLINE,
+        ActorRef<Aggregator.Command> aggregator = kit.spawn(Aggregator.create(served, List.of(java.util.Optional.of(head)), false, 2, DEADLINE,
             new EngineSettings.Degrade(false, DEADLINE, List.of(), Duration.ZERO), pre.getRef(), new EngineMetrics(1)));
         aggregator.tell(new Aggregator.Classify(new byte[] {1}, 0, out.getRef()));
         Preprocessor.Preprocess p = pre.expectMessageClass(Preprocessor.Preprocess.class);
@@ -130,6 +130,8 @@ class AggregatorTest {
         assertThat(c.top().get(0).index()).isEqualTo(1);
         assertThat(c.partial()).isTrue();
         assertThat(c.variants()).isEqualTo(2);
+        // Fetched for the head, not asked for by include-features: the answer does not carry them.
+        assertThat(c.feature()).isNull();
     }
 
     @Test
@@ -140,7 +142,7 @@ class AggregatorTest {
         Served served = new Served(List.of("model-0"), List.of("0", "1"), List.of(
             new Served.Level(Protocol.parse("multi-scale"), List.of()), new Served.Level(Protocol.parse("single"), List.of())));
         EngineSettings.Degrade degrade = new EngineSettings.Degrade(true, Duration.ofMillis(100), List.of(), Duration.ZERO);
-        ActorRef<Aggregator.Command> aggregator = kit.spawn(Aggregator.create(served, Aggregator.noHeads(served.models().size()), 2, DEADLINE, degrade, pre.getRef(), new EngineMetrics(1)));
+        ActorRef<Aggregator.Command> aggregator = kit.spawn(Aggregator.create(served, Aggregator.noHeads(served.models().size()), false, 2, DEADLINE, degrade, pre.getRef(), new EngineMetrics(1)));
 
         // A frame asked for at a fixed level is not the governor's: its latency, however long, steps nothing.
         aggregator.tell(new Aggregator.Classify(new byte[] {1}, 0, out.getRef()));
