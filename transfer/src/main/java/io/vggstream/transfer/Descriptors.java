@@ -169,17 +169,8 @@ public final class Descriptors implements AutoCloseable {
 
     /** {@code sum / n}, divided by {@code max(||mean||_2, EPSILON)}. */
     static float[] normalise(double[] sum, int n) {
-        float[] mean = new float[sum.length];
-        double sq = 0;
-        for (int j = 0; j < sum.length; j++) {
-            mean[j] = (float) (sum[j] / n);
-            sq += (double) mean[j] * mean[j];
-        }
-        float norm = Math.max((float) Math.sqrt(sq), EPSILON);
-        for (int j = 0; j < mean.length; j++) {
-            mean[j] /= norm;
-        }
-        return mean;
+        // The engine's own code for a feature head's mean: the rows fitted on are what the served model computes.
+        return io.vggstream.engine.fusion.FeatureHead.normalise(sum, n, EPSILON);
     }
 
     @Override

@@ -77,24 +77,13 @@ public final class LinearHead {
          * engine's fusion averages the variants' posteriors.
          */
         public double[] posterior(float[][] rows) {
+            // Each row scored by the engine's own code for a feature head (the same arithmetic the served model runs).
+            io.vggstream.engine.fusion.FeatureHead head = new io.vggstream.engine.fusion.FeatureHead(weight, bias, Descriptors.EPSILON);
             double[] mean = new double[weight.length];
-            double[] s = new double[weight.length];
             for (float[] x : rows) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (int k = 0; k < weight.length; k++) {
-                    s[k] = bias[k];
-                    for (int j = 0; j < x.length; j++) {
-                        s[k] += weight[k][j] * x[j];
-                    }
-                    max = Math.max(max, s[k]);
-                }
-                double sum = 0;
-                for (int k = 0; k < s.length; k++) {
-                    s[k] = Math.exp(s[k] - max);
-                    sum += s[k];
-                }
-                for (int k = 0; k < s.length; k++) {
-                    mean[k] += s[k] / sum / rows.length;
+                double[] p = head.softmax(x);
+                for (int k = 0; k < p.length; k++) {
+                    mean[k] += p[k] / rows.length;
                 }
             }
             return mean;

@@ -47,6 +47,14 @@ public record FeatureHead(float[][] weight, float[] bias, float epsilon) {
             throw new IllegalArgumentException("a feature of " + sum.length + " values from " + n + " variants, the head reads "
                 + features());
         }
+        return softmax(normalise(sum, n, epsilon));
+    }
+
+    /**
+     * The paper's descriptor from a sum of {@code n} features: {@code sum / n} in float, divided by
+     * {@code max(||sum / n||_2, epsilon)}. fit-head makes its training rows with this very code.
+     */
+    public static float[] normalise(double[] sum, int n, float epsilon) {
         float[] x = new float[sum.length];
         double sq = 0;
         for (int j = 0; j < x.length; j++) {
@@ -57,6 +65,11 @@ public record FeatureHead(float[][] weight, float[] bias, float epsilon) {
         for (int j = 0; j < x.length; j++) {
             x[j] /= norm;
         }
+        return x;
+    }
+
+    /** {@code softmax(W x + b)} of one descriptor, in double (float products, as fit-head scores its rows). */
+    public double[] softmax(float[] x) {
         double[] s = new double[weight.length];
         double max = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < weight.length; k++) {

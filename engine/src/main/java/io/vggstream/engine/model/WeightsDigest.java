@@ -59,13 +59,41 @@ final class WeightsDigest {
 
     /** The weights' hash and the embedded card, in one streamed read. */
     static Scan scan(Path onnx) throws IOException {
-        String card = null;
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK lacks SHA-256", e);
         }
+        String[] card = new String[1];
+        walk(onnx, (r, tensorEnd) -> {
+            while (r.pos < tensorEnd) {
+                long t = r.varint();
+                if ((field(t) == TENSOR_RAW_DATA || field(t) == TENSOR_FLOAT_DATA) && wire(t) == BYTES) {
+                    r.digest(r.end(tensorEnd) - r.pos, sha);
+                } else {
+                    r.skip(wire(t), tensorEnd);
+                }
+            }
+        }, (r, end) -> {
+            String value = entry(r, end);
+            if (value != null) {
+                card[0] = value;
+            }
+        });
+        return new Scan(HexFormat.of().formatHex(sha.digest()), card[0]);
+    }
+
+    /** Reads one field region of the stream: a tensor's fields up to {@code end}, or a metadata entry. */
+    private interface Part {
+        void read(Reader r, long end) throws IOException;
+    }
+
+    /**
+     * One streamed pass over {@code onnx}: {@code initializer} reads each of the graph's initializers (its fields, up to
+     * the end it is given), {@code metadata} each of the model's metadata entries; every other field is skipped unread.
+     */
+    private static void walk(Path onnx, Part initializer, Part metadata) throws IOException {
         try (Reader r = new Reader(new BufferedInputStream(Files.newInputStream(onnx), 1 << 16))) {
             long end = Files.size(onnx);
             while (r.pos < end) {
@@ -76,29 +104,18 @@ final class WeightsDigest {
                         long g = r.varint();
                         if (field(g) == GRAPH_INITIALIZER && wire(g) == BYTES) {
                             long tensorEnd = r.end(graphEnd);
-                            while (r.pos < tensorEnd) {
-                                long t = r.varint();
-                                if ((field(t) == TENSOR_RAW_DATA || field(t) == TENSOR_FLOAT_DATA) && wire(t) == BYTES) {
-                                    r.digest(r.end(tensorEnd) - r.pos, sha);
-                                } else {
-                                    r.skip(wire(t), tensorEnd);
-                                }
-                            }
+                            initializer.read(r, tensorEnd);
                         } else {
                             r.skip(wire(g), graphEnd);
                         }
                     }
                 } else if (field(tag) == MODEL_METADATA && wire(tag) == BYTES) {
-                    String value = entry(r, end);
-                    if (value != null) {
-                        card = value;
-                    }
+                    metadata.read(r, end);
                 } else {
                     r.skip(wire(tag), end);
                 }
             }
         }
-        return new Scan(HexFormat.of().formatHex(sha.digest()), card);
     }
 
     /** A float32 initializer read in full: its dims and values. */
@@ -119,67 +136,50 @@ final class WeightsDigest {
      */
     static java.util.Map<String, FloatTensor> floatTensors(Path onnx, java.util.Set<String> names) throws IOException {
         java.util.Map<String, FloatTensor> found = new java.util.HashMap<>();
-        try (Reader r = new Reader(new BufferedInputStream(Files.newInputStream(onnx), 1 << 16))) {
-            long end = Files.size(onnx);
-            while (r.pos < end) {
-                long tag = r.varint();
-                if (field(tag) != MODEL_GRAPH || wire(tag) != BYTES) {
-                    r.skip(wire(tag), end);
-                    continue;
-                }
-                long graphEnd = r.end(end);
-                while (r.pos < graphEnd) {
-                    long g = r.varint();
-                    if (field(g) != GRAPH_INITIALIZER || wire(g) != BYTES) {
-                        r.skip(wire(g), graphEnd);
-                        continue;
+        walk(onnx, (r, tensorEnd) -> {
+            String name = null;
+            long type = 0;
+            java.util.List<Long> dims = new java.util.ArrayList<>();
+            java.io.ByteArrayOutputStream data = null;
+            while (r.pos < tensorEnd) {
+                long t = r.varint();
+                int f = field(t);
+                boolean wanted = name != null && names.contains(name);
+                if (f == TENSOR_DIMS && wire(t) == VARINT) {
+                    dims.add(r.varint());
+                } else if (f == TENSOR_DIMS && wire(t) == BYTES) {
+                    long dimsEnd = r.end(tensorEnd);
+                    while (r.pos < dimsEnd) {
+                        dims.add(r.varint());
                     }
-                    long tensorEnd = r.end(graphEnd);
-                    String name = null;
-                    long type = 0;
-                    java.util.List<Long> dims = new java.util.ArrayList<>();
-                    java.io.ByteArrayOutputStream data = null;
-                    while (r.pos < tensorEnd) {
-                        long t = r.varint();
-                        int f = field(t);
-                        boolean wanted = name != null && names.contains(name);
-                        if (f == TENSOR_DIMS && wire(t) == VARINT) {
-                            dims.add(r.varint());
-                        } else if (f == TENSOR_DIMS && wire(t) == BYTES) {
-                            long dimsEnd = r.end(tensorEnd);
-                            while (r.pos < dimsEnd) {
-                                dims.add(r.varint());
-                            }
-                        } else if (f == TENSOR_DATA_TYPE && wire(t) == VARINT) {
-                            type = r.varint();
-                        } else if (f == TENSOR_NAME && wire(t) == BYTES) {
-                            long nameEnd = r.end(tensorEnd);
-                            name = nameEnd - r.pos > 4096 ? null : new String(r.bytes((int) (nameEnd - r.pos)),
-                                java.nio.charset.StandardCharsets.UTF_8);
-                            if (name == null) {
-                                r.discard(nameEnd - r.pos, nameEnd);
-                            }
-                        } else if (wanted && (f == TENSOR_RAW_DATA || f == TENSOR_FLOAT_DATA) && wire(t) == BYTES) {
-                            long dataEnd = r.end(tensorEnd);
-                            long n = dataEnd - r.pos;
-                            if (n > 4L * MAX_READ_FLOATS) {
-                                throw new IOException("tensor '" + name + "' holds " + n + " bytes, more than a head's " + 4L * MAX_READ_FLOATS);
-                            }
-                            data = data == null ? new java.io.ByteArrayOutputStream((int) n) : data;
-                            data.write(r.bytes((int) n));
-                        } else if (wanted && f == TENSOR_FLOAT_DATA && wire(t) == FIXED32) {
-                            data = data == null ? new java.io.ByteArrayOutputStream() : data;
-                            data.write(r.bytes(4));
-                        } else {
-                            r.skip(wire(t), tensorEnd);
-                        }
+                } else if (f == TENSOR_DATA_TYPE && wire(t) == VARINT) {
+                    type = r.varint();
+                } else if (f == TENSOR_NAME && wire(t) == BYTES) {
+                    long nameEnd = r.end(tensorEnd);
+                    name = nameEnd - r.pos > 4096 ? null : new String(r.bytes((int) (nameEnd - r.pos)),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                    if (name == null) {
+                        r.discard(nameEnd - r.pos, nameEnd);
                     }
-                    if (name != null && names.contains(name) && data != null) {
-                        found.put(name, floatTensor(name, type, dims, data.toByteArray()));
+                } else if (wanted && (f == TENSOR_RAW_DATA || f == TENSOR_FLOAT_DATA) && wire(t) == BYTES) {
+                    long dataEnd = r.end(tensorEnd);
+                    long n = dataEnd - r.pos;
+                    if (n > 4L * MAX_READ_FLOATS) {
+                        throw new IOException("tensor '" + name + "' holds " + n + " bytes, more than a head's " + 4L * MAX_READ_FLOATS);
                     }
+                    data = data == null ? new java.io.ByteArrayOutputStream((int) n) : data;
+                    data.write(r.bytes((int) n));
+                } else if (wanted && f == TENSOR_FLOAT_DATA && wire(t) == FIXED32) {
+                    data = data == null ? new java.io.ByteArrayOutputStream() : data;
+                    data.write(r.bytes(4));
+                } else {
+                    r.skip(wire(t), tensorEnd);
                 }
             }
-        }
+            if (name != null && names.contains(name) && data != null) {
+                found.put(name, floatTensor(name, type, dims, data.toByteArray()));
+            }
+        }, (r, end) -> r.skip(BYTES, end));
         return found;
     }
 
