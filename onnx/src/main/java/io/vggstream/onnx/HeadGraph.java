@@ -31,11 +31,11 @@ public final class HeadGraph {
     /** The L2-normalised feature: what the head reads. */
     public static final String DESCRIPTOR = "descriptor";
     /** The head's weights, {@code [classes, features]}: the engine reads them to apply the head to averaged features. */
-    public static final String WEIGHT = "head_weight";
+    private static final String WEIGHT = ModelCard.Head.WEIGHT_INITIALIZER;
     /** The head's biases, {@code [classes]}. */
-    public static final String BIAS = "head_bias";
+    private static final String BIAS = ModelCard.Head.BIAS_INITIALIZER;
     /** The smallest norm divided by, {@code [1]}. */
-    public static final String EPSILON = "head_epsilon";
+    private static final String EPSILON = ModelCard.Head.EPSILON_INITIALIZER;
 
     private static final int ATTR_FLOAT = 1;
     private static final int ATTR_INT = 2;

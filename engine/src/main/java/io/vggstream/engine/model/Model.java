@@ -23,10 +23,10 @@ import java.util.Objects;
  */
 public record Model(String name, Path onnx, ModelCard card) {
 
-    /** The initializers fit-head writes its head into (its {@code HeadGraph}): weight {@code [classes, features]}, bias, epsilon. */
-    static final String HEAD_WEIGHT = "head_weight";
-    static final String HEAD_BIAS = "head_bias";
-    static final String HEAD_EPSILON = "head_epsilon";
+    /** The initializers fit-head writes its head into: weight {@code [classes, features]}, bias, epsilon. */
+    static final String HEAD_WEIGHT = ModelCard.Head.WEIGHT_INITIALIZER;
+    static final String HEAD_BIAS = ModelCard.Head.BIAS_INITIALIZER;
+    static final String HEAD_EPSILON = ModelCard.Head.EPSILON_INITIALIZER;
 
     public Model {
         Objects.requireNonNull(name, "name");

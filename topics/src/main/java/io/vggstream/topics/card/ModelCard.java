@@ -304,6 +304,13 @@ public record ModelCard(
         public static final String FUSION_POSTERIORS = "posteriors";
         /** The variants' features averaged, L2-normalised, then the head (the paper's descriptor). */
         public static final String FUSION_FEATURES = "features";
+        /**
+         * The graph's initializers that hold the head, {@code [classes, features]}, {@code [classes]} and {@code [1]}:
+         * fit-head writes them, and the engine reads them when the head fuses features.
+         */
+        public static final String WEIGHT_INITIALIZER = "head_weight";
+        public static final String BIAS_INITIALIZER = "head_bias";
+        public static final String EPSILON_INITIALIZER = "head_epsilon";
 
         /** Whether the engine must average the variants' features before the head, not the head's posteriors. */
         @JsonIgnore
