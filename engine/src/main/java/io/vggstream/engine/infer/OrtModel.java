@@ -85,10 +85,22 @@ public final class OrtModel implements AutoCloseable {
 
     /** As {@link #open(Model, Device, int)}; {@code spinning}: whether idle intra-op threads spin rather than block. */
     public static OrtModel open(Model model, Device device, int intraOpThreads, boolean spinning) {
-        return BigStack.call("ort-open-" + model.name(), () -> openHere(model, device, intraOpThreads, spinning));
+        // Read before the session opens, so that a head that cannot be used leaves nothing open.
+        io.vggstream.engine.fusion.FeatureHead head = model.featureHead();
+        return open(model, device, intraOpThreads, spinning, head);
     }
 
-    private static OrtModel openHere(Model model, Device device, int intraOpThreads, boolean spinning) {
+    /**
+     * As {@link #open(Model, Device, int, boolean)}, with the model's {@link Model#featureHead()} already read: a
+     * model's workers share one head, so its file is streamed for the head once per model, not once per session.
+     */
+    public static OrtModel open(Model model, Device device, int intraOpThreads, boolean spinning,
+                                io.vggstream.engine.fusion.FeatureHead head) {
+        return BigStack.call("ort-open-" + model.name(), () -> openHere(model, device, intraOpThreads, spinning, head));
+    }
+
+    private static OrtModel openHere(Model model, Device device, int intraOpThreads, boolean spinning,
+                                     io.vggstream.engine.fusion.FeatureHead head) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         String provider = "CPU";
         String fallback = null;
@@ -112,8 +124,6 @@ public final class OrtModel implements AutoCloseable {
                     fallback = firstLine(e.getMessage());
                 }
             }
-            // Read before the session opens, so that a head that cannot be used leaves nothing open.
-            io.vggstream.engine.fusion.FeatureHead head = model.featureHead();
             OrtSession session = env.createSession(model.onnx().toString(), opts);
             OrtModel m = new OrtModel(model, env, session, provider, head);
             m.checkSignature();

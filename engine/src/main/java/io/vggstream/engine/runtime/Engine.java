@@ -122,9 +122,11 @@ public final class Engine implements Classifier, AutoCloseable {
                 Model m = models.get(i);
                 long t0 = System.nanoTime();
                 List<OrtModel> perModel = new ArrayList<>();
+                // Once per model: every worker's session shares it.
+                io.vggstream.engine.fusion.FeatureHead head = m.featureHead();
                 for (Device d : settings.inference().devices()) {
                     for (int w = 0; w < settings.inference().workersPerDevice(); w++) {
-                        OrtModel s = OrtModel.open(m, d, threads, settings.inference().spinning());
+                        OrtModel s = OrtModel.open(m, d, threads, settings.inference().spinning(), head);
                         perModel.add(s);
                         providers.add(m.name() + "@" + s.provider());
                     }
