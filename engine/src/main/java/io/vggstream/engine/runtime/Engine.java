@@ -11,6 +11,7 @@ import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.infer.OrtModel;
 import io.vggstream.engine.infer.StallWatch;
 import io.vggstream.engine.infer.Warmup;
+import io.vggstream.engine.infer.WorkerSplit;
 import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.model.Model;
 import io.vggstream.engine.preprocess.Plan;
@@ -111,6 +112,15 @@ public final class Engine implements Classifier, AutoCloseable {
             }
             plansByLevel.add(plans);
         }
+        // workers-per-device = auto: chosen now, by timing a lone frame on the session one worker would have.
+        List<io.vggstream.engine.fusion.FeatureHead> heads = new ArrayList<>();
+        for (Model m : models) {
+            heads.add(m.featureHead());
+        }
+        WorkerSplit.Choice split = WorkerSplit.resolve(settings.inference(), models, plansByLevel.get(0), heads,
+            settings.warmupFrameSizes(), settings.includeFeatures());
+        settings = settings.withInference(settings.inference().withWorkersPerDevice(split.workersPerDevice())
+            .withThreadsPerWorker(split.threadsPerWorker()));
         int workersPerModel = settings.inference().devices().size() * settings.inference().workersPerDevice();
         int cpuWorkers = (int) settings.inference().devices().stream().filter(d -> d.kind() != Device.Kind.CUDA).count()
             * settings.inference().workersPerDevice() * models.size();
@@ -122,11 +132,13 @@ public final class Engine implements Classifier, AutoCloseable {
                 Model m = models.get(i);
                 long t0 = System.nanoTime();
                 List<OrtModel> perModel = new ArrayList<>();
-                // Once per model: every worker's session shares it.
-                io.vggstream.engine.fusion.FeatureHead head = m.featureHead();
+                // Read once per model: every worker's session shares it.
+                io.vggstream.engine.fusion.FeatureHead head = heads.get(i);
                 for (Device d : settings.inference().devices()) {
                     for (int w = 0; w < settings.inference().workersPerDevice(); w++) {
-                        OrtModel s = OrtModel.open(m, d, threads, settings.inference().spinning(), head);
+                        // The probe's session is the first device's one worker when auto kept one.
+                        OrtModel s = perModel.isEmpty() && i < split.probes().size() ? split.probes().get(i)
+                            : OrtModel.open(m, d, threads, settings.inference().spinning(), head);
                         perModel.add(s);
                         providers.add(m.name() + "@" + s.provider());
                     }
@@ -136,6 +148,8 @@ public final class Engine implements Classifier, AutoCloseable {
             }
         } catch (RuntimeException e) {
             sessions.forEach(l -> l.forEach(OrtModel::close));
+            // Probes not yet handed to a model's list.
+            split.probes().stream().skip(sessions.size()).forEach(OrtModel::close);
             throw e;
         }
         List<String> warmed;
