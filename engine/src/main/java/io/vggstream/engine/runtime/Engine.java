@@ -11,7 +11,6 @@ import io.vggstream.engine.infer.Device;
 import io.vggstream.engine.infer.OrtModel;
 import io.vggstream.engine.infer.StallWatch;
 import io.vggstream.engine.infer.Warmup;
-import io.vggstream.engine.infer.WorkerSplit;
 import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.model.Model;
 import io.vggstream.engine.preprocess.Plan;

@@ -157,7 +157,7 @@ public final class StreamingEngine implements AutoCloseable {
             } catch (java.util.concurrent.ExecutionException e) {
                 m = java.util.Map.of();
             }
-            if (io.vggstream.engine.ops.ConsumerState.of(m).assignedPartitions() > 0) {
+            if (io.vggstream.engine.kafka.ConsumerMetrics.assignedPartitions(m) > 0) {
                 return true;
             }
             if (ended.toCompletableFuture().isDone()) {

@@ -10,7 +10,7 @@ import java.util.List;
  * workers are made from.
  *
  * @param devices where sessions run ({@code auto}, {@code cpu}, {@code cuda:N})
- * @param workersPerDevice sessions per model per device; {@link #AUTO_WORKERS} for {@code auto} ({@code infer.WorkerSplit})
+ * @param workersPerDevice sessions per model per device; {@link #AUTO_WORKERS} for {@code auto} ({@code runtime.WorkerSplit})
  * @param threadsPerWorker ONNX Runtime intra-op threads per worker; 0: the cores shared among the CPU workers
  * @param maxBatchSize the most same-shaped inputs in one batch
  * @param maxDelay the longest a partial batch waits for company (0: it runs as soon as the worker is free)
@@ -60,7 +60,7 @@ public record InferenceSettings(List<Device> devices, int workersPerDevice, int 
         require(!splitBelow.isNegative(), "split-below must not be negative (0: never split), got " + splitBelow);
     }
 
-    /** Whether {@code workers-per-device = auto}: the engine chooses at start ({@code infer.WorkerSplit}). */
+    /** Whether {@code workers-per-device = auto}: the engine chooses at start ({@code runtime.WorkerSplit}). */
     public boolean autoWorkers() {
         return workersPerDevice == AUTO_WORKERS;
     }

@@ -1,4 +1,4 @@
-package io.vggstream.engine.infer;
+package io.vggstream.engine.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

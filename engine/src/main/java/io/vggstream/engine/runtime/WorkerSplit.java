@@ -1,6 +1,9 @@
-package io.vggstream.engine.infer;
+package io.vggstream.engine.runtime;
 
 import io.vggstream.engine.fusion.FeatureHead;
+import io.vggstream.engine.infer.Device;
+import io.vggstream.engine.infer.OrtModel;
+import io.vggstream.engine.infer.Warmup;
 import io.vggstream.engine.model.Model;
 import io.vggstream.engine.model.ModelLoadException;
 import io.vggstream.engine.preprocess.Plan;
@@ -82,10 +85,12 @@ public final class WorkerSplit {
         long[] lone = new long[models.size()];
         try {
             for (int i = 0; i < models.size(); i++) {
-                OrtModel s = OrtModel.open(models.get(i), inference.devices().get(0), threads, inference.spinning(), heads.get(i));
+                // Announced (the provider-chosen event) only if it is kept as a worker.
+                OrtModel s = OrtModel.openQuietly(models.get(i), inference.devices().get(0), threads, inference.spinning(), heads.get(i));
                 probes.add(s);
                 if (!s.provider().startsWith("CPU")) {
                     // auto found a GPU: one worker per device.
+                    probes.forEach(OrtModel::announce);
                     return new Choice(1, 0, probes, new long[0], "the device is " + s.provider());
                 }
                 // Past twice the bound on one thread, further rounds would not change the answer.
@@ -104,6 +109,7 @@ public final class WorkerSplit {
                 "a lone frame takes %s on %d threads, at most %s on one, within split-below %d ms", ms(lone), threads,
                 ms(scaled(lone, threads)), inference.splitBelow().toMillis())));
         }
+        probes.forEach(OrtModel::announce);
         return log(threads, new Choice(1, 0, probes, lone, String.format(Locale.ROOT,
             "a lone frame takes %s on %d threads, up to %s on one, over split-below %d ms", ms(lone), threads,
             ms(scaled(lone, threads)), inference.splitBelow().toMillis())));
