@@ -131,6 +131,8 @@ public final class Engine implements Classifier, AutoCloseable {
                 Model m = models.get(i);
                 long t0 = System.nanoTime();
                 List<OrtModel> perModel = new ArrayList<>();
+                // Listed before it fills: a failure below closes the sessions this model has opened so far.
+                sessions.add(perModel);
                 // Read once per model: every worker's session shares it.
                 io.vggstream.engine.fusion.FeatureHead head = heads.get(i);
                 for (Device d : settings.inference().devices()) {
@@ -142,12 +144,11 @@ public final class Engine implements Classifier, AutoCloseable {
                         providers.add(m.name() + "@" + s.provider());
                     }
                 }
-                sessions.add(perModel);
                 loadNanos[i] += System.nanoTime() - t0;
             }
         } catch (RuntimeException e) {
             sessions.forEach(l -> l.forEach(OrtModel::close));
-            // Probes not yet handed to a model's list.
+            // Probes of the models not reached (each model's list holds its own probe first).
             split.probes().stream().skip(sessions.size()).forEach(OrtModel::close);
             throw e;
         }
