@@ -116,12 +116,16 @@ public final class WorkerSplit {
     }
 
     /**
-     * A lone frame's inference on {@code session}, estimated: each input shape the plan meets run once (after one run to
-     * warm it), their mean times the inputs of a frame; the fastest of three rounds, or the first that is over
-     * {@code stopAbove}.
+     * A lone frame's inference on {@code session}, estimated: each input shape the plan meets at the warm-up frame
+     * sizes (a crop-sized one when there are none) run once after one round to warm them, their mean times the inputs
+     * of a frame; the fastest of three rounds, or the first that is over {@code stopAbove}.
      */
     static long loneFrame(OrtModel session, Plan plan, List<int[]> frameSizes, boolean withFeatures, long stopAbove) {
         Set<List<Integer>> shapes = Warmup.shapes(plan, frameSizes);
+        if (shapes.isEmpty()) {
+            // A dense protocol with no warm-up frame size: a crop-sized input stands for each of a frame's inputs.
+            shapes = Set.of(List.of(plan.crop(), plan.crop()));
+        }
         long best = Long.MAX_VALUE;
         for (int round = 0; round < 4; round++) {
             long t0 = System.nanoTime();

@@ -101,6 +101,20 @@ class WorkerSplitIT {
     }
 
     @Test
+    void shouldTimeACropSizedInputWhenNoWarmUpFrameSizeIsSet() throws Exception {
+        Assumptions.assumeTrue(CORES >= 2, "one core has nothing to split");
+        EngineSettings s = EngineSettings.from(CONFIG)
+            .withModels(List.of(model.dir()))
+            .withProtocol(Protocol.parse("multi-scale"))
+            .withWarmupFrameSizes(List.of())
+            .withInference(auto().withSplitBelow(Duration.ofHours(1)).withDevices(List.of(Device.parse("cpu"))));
+        try (Engine e = Engine.start(s, CONFIG)) {
+            assertThat(e.providers()).hasSize(CORES);
+            posterior(e, Frames.encode(Frames.image(48, 40, 9), "png"));
+        }
+    }
+
+    @Test
     void shouldKeepOneWorkerWhenThreadsPerWorkerIsSet() {
         try (Engine e = engine(auto().withSplitBelow(Duration.ofHours(1)).withThreadsPerWorker(1))) {
             assertThat(e.providers()).hasSize(1);
