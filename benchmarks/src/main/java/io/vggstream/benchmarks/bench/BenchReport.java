@@ -141,7 +141,9 @@ public final class BenchReport {
             .append(String.join(", ", r.inputShapes())).append('\n');
         b.append("- **Frames:** ").append(s.resolution()).append(" JPEG, synthetic (gradient, blobs, sensor noise), ")
             .append(String.format(Locale.ROOT, "%.1f KB", r.jpegBytes() / 1024.0)).append(" on average\n");
-        b.append("- **Engine:** one inference worker on the CPU, ").append(s.threads()).append(" ONNX Runtime intra-op thread(s), max-batch-size ")
+        b.append("- **Engine:** ").append(s.workers() == 1 ? "one inference worker" : s.workers() + " inference workers").append(" on the CPU, ")
+            .append(s.threads()).append(" ONNX Runtime intra-op thread(s) each")
+            .append(s.workersChosen().isEmpty() ? "" : " (`workers-per-device = auto`: " + s.workersChosen() + ")").append(", max-batch-size ")
             .append(s.batch()).append(", max-delay ").append(fmt(ms(s.maxDelay()))).append(" ms, max-in-flight ")
             .append(r.maxInFlight()).append(s.maxInFlight() > 0 ? "" : " (chosen: the frames of three batches plus one per core, at most the"
                 + " engine's max-in-flight)").append('\n');
@@ -476,7 +478,8 @@ public final class BenchReport {
             .append(" inputs of ").append(String.join(", ", r.inputShapes())).append(" per frame), ").append(s.resolution())
             .append(" JPEG frames, batch ").append(s.batch()).append(", max-delay ").append(fmt(ms(s.maxDelay()))).append(" ms, ")
             .append(s.workers() > 1 ? s.workers() + " workers (sessions; the ceiling runs as many at once) of " : "")
-            .append(s.threads()).append(" ONNX Runtime threads, max-in-flight ").append(r.maxInFlight()).append("; ")
+            .append(s.threads()).append(s.threads() == 1 ? " ONNX Runtime thread" : " ONNX Runtime threads")
+            .append(s.workersChosen().isEmpty() ? "" : " (the engine's `workers-per-device = auto` on this machine)").append(", max-in-flight ").append(r.maxInFlight()).append("; ")
             .append(withoutAddresses(r.broker())).append("\n\n");
         b.append(summaryTable());
         b.append('\n').append(targets());

@@ -1,9 +1,15 @@
 package io.vggstream.benchmarks.bench;
 
 import com.typesafe.config.Config;
-import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.broker.KraftBroker;
+import io.vggstream.engine.infer.Device;
+import io.vggstream.engine.infer.OrtModel;
+import io.vggstream.engine.model.Model;
+import io.vggstream.engine.preprocess.Plan;
 import io.vggstream.engine.preprocess.Variant;
+import io.vggstream.engine.runtime.WorkerSplit;
+import io.vggstream.engine.settings.EngineSettings;
+import io.vggstream.engine.settings.InferenceSettings;
 import io.vggstream.topics.TopicsSettings;
 import java.io.IOException;
 import java.time.Duration;
@@ -23,7 +29,7 @@ import java.util.function.Consumer;
  */
 public final class BenchRun {
 
-    private final BenchSpec spec;
+    private BenchSpec spec;
     private final BenchModel model;
     private final Config config;
     private final Consumer<String> log;
@@ -56,6 +62,9 @@ public final class BenchRun {
     }
 
     private BenchResult run(Brokers brokers) throws Exception {
+        if (spec.autoWorkers()) {
+            spec = chooseWorkers();
+        }
         RunSetup.Start start = RunSetup.start(spec, model, config);
         Instant started = start.started();
         List<byte[]> frames = start.frames();
@@ -258,6 +267,23 @@ public final class BenchRun {
         log.accept(String.format(Locale.ROOT, "(%s) %s, batch %d%s%s: %.2f frames/s, %.2f images/s%s%s", p.mode().letter, p.mode().title,
             p.batch(), delay, rate, p.framesPerSecond(), p.imagesPerSecond(), ratio, lat) + cpu);
         return p;
+    }
+
+    /**
+     * {@code workers-per-device = auto}, as the engine would choose it on this CPU for this model, protocol and frame size
+     * ({@link WorkerSplit}): the ceiling and every engine point then run what a deployed engine would.
+     */
+    private BenchSpec chooseWorkers() {
+        InferenceSettings auto = InferenceSettings.from(config).withWorkersPerDevice(InferenceSettings.AUTO_WORKERS).withThreadsPerWorker(0)
+            .withDevices(List.of(Device.parse("cpu")));
+        Model m = model.model();
+        WorkerSplit.Choice c = WorkerSplit.resolve(auto, List.of(m), List.of(Plan.of(0, m, spec.protocol())),
+            java.util.Arrays.asList(m.featureHead()), List.of(new int[] {spec.resolution().width(), spec.resolution().height()}),
+            config.getBoolean("vggstream.engine.include-features"));
+        // The probe's session was opened for the engine; the benchmark opens its own per mode.
+        c.probes().forEach(OrtModel::close);
+        int threads = c.threadsPerWorker() > 0 ? c.threadsPerWorker() : auto.effectiveThreads(1);
+        return spec.chosen(c.workersPerDevice(), threads, c.why());
     }
 
     /** The engine's settings for every mode: the settings file's, with the run's model, protocol, device, threads and bound. */

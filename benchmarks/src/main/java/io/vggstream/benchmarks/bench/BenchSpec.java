@@ -17,7 +17,8 @@ import java.util.Set;
  * @param protocol the test-time protocol every mode runs
  * @param resolution of the JPEG frames
  * @param threads ONNX Runtime intra-op threads of each inference worker (and of each of the ceiling's sessions)
- * @param workers inference workers of the model ({@code workers-per-device}); the ceiling runs as many sessions at once
+ * @param workers inference workers of the model ({@code workers-per-device}); the ceiling runs as many sessions at once; 0:
+ *     {@code auto}, chosen by the engine's rule when the run starts ({@link #chosen})
  * @param batch the main point's max-batch-size
  * @param maxDelay the main point's max-delay
  * @param batchSizes the batch sizes swept (each at {@code maxDelay})
@@ -40,11 +41,35 @@ import java.util.Set;
  * @param scaleOutProcesses engine processes of the scale-out measurement (0: none; it also runs one process)
  * @param profile record JFR around the main point's (b) and (c)
  * @param out where the report, CSV, plots and recordings go
+ * @param workersChosen why the workers and threads are what they are, when {@code auto} chose them; empty when the flags set them
  */
 public record BenchSpec(String workload, String preset, String command, Protocol protocol, Resolution resolution, int threads, int workers, int batch, Duration maxDelay,
                  List<Integer> batchSizes, List<Duration> maxDelays, Set<Character> modes, List<Double> rateFractions,
                  Optional<Double> rate, List<Double> capacityFractions, double floorRate, Duration warmup, Duration jitSettle, Duration measure, Duration latencyMaxWindow, int minBatches, int maxInFlight, int partitions,
-                 Optional<String> bootstrap, boolean inProcessBroker, boolean childBroker, int scaleOutProcesses, boolean profile, Path out) implements RunSetup.Spec {
+                 Optional<String> bootstrap, boolean inProcessBroker, boolean childBroker, int scaleOutProcesses, boolean profile, Path out, String workersChosen) implements RunSetup.Spec {
+
+    /** Workers and threads as the flags set them ({@code workers} 0: auto, resolved by {@link #chosen}). */
+    public BenchSpec(String workload, String preset, String command, Protocol protocol, Resolution resolution, int threads, int workers, int batch,
+                     Duration maxDelay, List<Integer> batchSizes, List<Duration> maxDelays, Set<Character> modes, List<Double> rateFractions,
+                     Optional<Double> rate, List<Double> capacityFractions, double floorRate, Duration warmup, Duration jitSettle, Duration measure,
+                     Duration latencyMaxWindow, int minBatches, int maxInFlight, int partitions, Optional<String> bootstrap, boolean inProcessBroker,
+                     boolean childBroker, int scaleOutProcesses, boolean profile, Path out) {
+        this(workload, preset, command, protocol, resolution, threads, workers, batch, maxDelay, batchSizes, maxDelays, modes, rateFractions, rate,
+            capacityFractions, floorRate, warmup, jitSettle, measure, latencyMaxWindow, minBatches, maxInFlight, partitions, bootstrap, inProcessBroker,
+            childBroker, scaleOutProcesses, profile, out, "");
+    }
+
+    /** Whether the workers are {@code auto}, still to be chosen. */
+    boolean autoWorkers() {
+        return workers == 0;
+    }
+
+    /** The same run with the workers and threads {@code auto} chose, and why. */
+    BenchSpec chosen(int w, int t, String why) {
+        return new BenchSpec(workload, preset, command, protocol, resolution, t, w, batch, maxDelay, batchSizes, maxDelays, modes, rateFractions, rate,
+            capacityFractions, floorRate, warmup, jitSettle, measure, latencyMaxWindow, minBatches, maxInFlight, partitions, bootstrap, inProcessBroker,
+            childBroker, scaleOutProcesses, profile, out, why);
+    }
 
     public BenchSpec {
         batchSizes = List.copyOf(batchSizes);
@@ -58,8 +83,8 @@ public record BenchSpec(String workload, String preset, String command, Protocol
         if (modes.contains('c') && !inProcessBroker && !childBroker) {
             throw new IllegalArgumentException("mode c needs a broker: in-process, in its own JVM, or both");
         }
-        if (threads < 1 || workers < 1 || batch < 1 || maxInFlight < 0 || partitions < 1 || minBatches < 1) {
-            throw new IllegalArgumentException("threads, workers, batch size, partitions and min batches must be positive, max in flight not negative");
+        if (threads < 1 || workers < 0 || batch < 1 || maxInFlight < 0 || partitions < 1 || minBatches < 1) {
+            throw new IllegalArgumentException("threads, batch size, partitions and min batches must be positive, workers and max in flight not negative");
         }
         for (int b : batchSizes) {
             if (b < 1) {

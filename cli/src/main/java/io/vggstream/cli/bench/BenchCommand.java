@@ -86,8 +86,9 @@ public final class BenchCommand implements Callable<Integer> {
     String warmup;
 
     @Option(names = "--workers", paramLabel = "N",
-        description = "Inference workers (ONNX Runtime sessions) of the engine, each of --threads threads; the ceiling runs as many sessions at once (default 1).")
-    int workers = 1;
+        description = "Inference workers (ONNX Runtime sessions) of the engine, each of --threads threads; the ceiling runs as many sessions at once"
+            + " (default: as the engine's workers-per-device = auto chooses for the model, or 1 with --threads).")
+    Integer workers;
 
     @Option(names = "--jit-settle", paramLabel = "DURATION",
         description = "After --warmup, go on warming a point while the JIT is still compiling (over 5%% of a core), up to this long from its start (quick 90s, full 120s; 0: --warmup only).")
@@ -207,7 +208,7 @@ public final class BenchCommand implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         try {
             String command = RunFlags.retypable(cl, "bench", placeFlags("--out", "--update-readme", "--settings"));
-            return new BenchSpec(w.name(), full ? "full" : "quick", command, p, res, runFlags.threads(cl, cores), workers, batch, mainDelay, sizes, delays, m,
+            return new BenchSpec(w.name(), full ? "full" : "quick", command, p, res, runFlags.threads(cl, cores), workers(cl), batch, mainDelay, sizes, delays, m,
                 fractions, Optional.ofNullable(rate), ofCapacity, floorRate, duration("--warmup", warmup != null ? warmup : full ? "5s" : "1500ms"),
                 duration("--jit-settle", jitSettle != null ? jitSettle : full ? "120s" : "90s"),
                 duration("--duration", duration != null ? duration : full ? "20s" : "4s"), Duration.ofSeconds(full ? 120 : 6), full ? 5 : 3,
@@ -248,5 +249,16 @@ public final class BenchCommand implements Callable<Integer> {
             all.add("--config");
         }
         return all;
+    }
+
+    /** {@code --workers}; without it, 0 (auto: chosen when the run starts) unless {@code --threads} is given, which keeps one worker. */
+    private int workers(CommandLine cl) {
+        if (workers != null) {
+            if (workers < 1) {
+                throw new CommandLine.ParameterException(cl, "--workers: must be at least 1, got " + workers);
+            }
+            return workers;
+        }
+        return cl.getParseResult().hasMatchedOption("--threads") ? 1 : 0;
     }
 }

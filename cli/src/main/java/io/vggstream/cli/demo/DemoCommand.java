@@ -161,6 +161,11 @@ public final class DemoCommand implements Callable<Integer> {
                 card.accuracy() == null ? "?" : String.format(Locale.ROOT, "%.2f%%", 100 * card.accuracy().top1()), chosen,
                 String.join(", ", running.engine().providers()));
 
+            // Frames published before the engine has joined its group would wait for the join, which is start-up, not latency.
+            if (!running.awaitPartitions(Duration.ofSeconds(60))) {
+                spec.commandLine().getErr().println("vggstream demo: the engine did not join its consumer group within 60 s");
+                return 1;
+            }
             say.println("[4/5] publishing the video in real time; the live view follows");
             say.flush();
             String stream = "fashion-mnist-demo";

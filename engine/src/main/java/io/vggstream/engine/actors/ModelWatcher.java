@@ -209,9 +209,10 @@ public final class ModelWatcher extends AbstractBehavior<ModelWatcher.Command> {
         }
         List<OrtModel> sessions = new ArrayList<>();
         try {
+            FeatureHead head = next.featureHead();
             for (int w = 0; w < workers.get(index).size(); w++) {
                 sessions.add(OrtModel.open(next, settings.inference().devices().get(w % settings.inference().devices().size()), threads,
-                    settings.inference().spinning()));
+                    settings.inference().spinning(), head));
             }
             List<List<OrtModel>> bySlot = new ArrayList<>();
             for (int m = 0; m < models.size(); m++) {

@@ -34,6 +34,11 @@ public final class OrtModel implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final String provider;
+    /** What it was opened with, for the provider-chosen event. */
+    private final Device device;
+    private final int intraOpThreads;
+    private final boolean spinning;
+    private final String fallback;
     private final String input;
     private final String posterior;
     private final String feature;
@@ -57,8 +62,13 @@ public final class OrtModel implements AutoCloseable {
     }
 
     private OrtModel(Model model, OrtEnvironment env, OrtSession session, String provider,
-                     io.vggstream.engine.fusion.FeatureHead featureHead) {
+                     io.vggstream.engine.fusion.FeatureHead featureHead, Device device, int intraOpThreads, boolean spinning,
+                     String fallback) {
         this.model = model;
+        this.device = device;
+        this.intraOpThreads = intraOpThreads;
+        this.spinning = spinning;
+        this.fallback = fallback;
         this.env = env;
         this.session = session;
         this.provider = provider;
@@ -85,10 +95,49 @@ public final class OrtModel implements AutoCloseable {
 
     /** As {@link #open(Model, Device, int)}; {@code spinning}: whether idle intra-op threads spin rather than block. */
     public static OrtModel open(Model model, Device device, int intraOpThreads, boolean spinning) {
-        return BigStack.call("ort-open-" + model.name(), () -> openHere(model, device, intraOpThreads, spinning));
+        // Read before the session opens, so that a head that cannot be used leaves nothing open.
+        io.vggstream.engine.fusion.FeatureHead head = model.featureHead();
+        return open(model, device, intraOpThreads, spinning, head);
     }
 
-    private static OrtModel openHere(Model model, Device device, int intraOpThreads, boolean spinning) {
+    /**
+     * As {@link #open(Model, Device, int, boolean)}, with the model's {@link Model#featureHead()} already read: a
+     * model's workers share one head, so its file is streamed for the head once per model, not once per session.
+     */
+    public static OrtModel open(Model model, Device device, int intraOpThreads, boolean spinning,
+                                io.vggstream.engine.fusion.FeatureHead head) {
+        OrtModel m = openQuietly(model, device, intraOpThreads, spinning, head);
+        m.announce();
+        return m;
+    }
+
+    /**
+     * As {@link #open(Model, Device, int, boolean, io.vggstream.engine.fusion.FeatureHead)}, without the provider-chosen
+     * event: for a session that may be closed before it serves (the engine's probe when it chooses its workers), which {@link #announce()}s
+     * it if it is kept.
+     */
+    public static OrtModel openQuietly(Model model, Device device, int intraOpThreads, boolean spinning,
+                                io.vggstream.engine.fusion.FeatureHead head) {
+        return BigStack.call("ort-open-" + model.name(), () -> openHere(model, device, intraOpThreads, spinning, head));
+    }
+
+    /** The provider-chosen event: one line per session that serves, that is per inference worker. */
+    public void announce() {
+        log.atInfo()
+            .addKeyValue("event", "provider-chosen")
+            .addKeyValue("model", model.name())
+            .addKeyValue("device", device.toString())
+            .addKeyValue("provider", provider)
+            .addKeyValue("threads", intraOpThreads)
+            .addKeyValue("spinning", spinning)
+            .addKeyValue("fallback", fallback == null ? "" : fallback)
+            .log("execution provider: {} on {} (asked for {}{}), {} intra-op threads{}",
+                model.name(), provider, device, fallback == null ? "" : "; CUDA not available: " + fallback, intraOpThreads,
+                spinning ? ", spinning" : "");
+    }
+
+    private static OrtModel openHere(Model model, Device device, int intraOpThreads, boolean spinning,
+                                     io.vggstream.engine.fusion.FeatureHead head) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         String provider = "CPU";
         String fallback = null;
@@ -112,23 +161,9 @@ public final class OrtModel implements AutoCloseable {
                     fallback = firstLine(e.getMessage());
                 }
             }
-            // Read before the session opens, so that a head that cannot be used leaves nothing open.
-            io.vggstream.engine.fusion.FeatureHead head = model.featureHead();
             OrtSession session = env.createSession(model.onnx().toString(), opts);
-            OrtModel m = new OrtModel(model, env, session, provider, head);
+            OrtModel m = new OrtModel(model, env, session, provider, head, device, intraOpThreads, spinning, fallback);
             m.checkSignature();
-            // The provider-chosen event: one line per session, that is per inference worker.
-            log.atInfo()
-                .addKeyValue("event", "provider-chosen")
-                .addKeyValue("model", model.name())
-                .addKeyValue("device", device.toString())
-                .addKeyValue("provider", provider)
-                .addKeyValue("threads", intraOpThreads)
-                .addKeyValue("spinning", spinning)
-                .addKeyValue("fallback", fallback == null ? "" : fallback)
-                .log("execution provider: {} on {} (asked for {}{}), {} intra-op threads{}",
-                    model.name(), provider, device, fallback == null ? "" : "; CUDA not available: " + fallback, intraOpThreads,
-                    spinning ? ", spinning" : "");
             return m;
         } catch (OrtException e) {
             throw new ModelLoadException(model.onnx(), "ONNX Runtime cannot load it: " + e.getMessage());

@@ -19,6 +19,23 @@ public final class Warmup {
     private Warmup() {
     }
 
+    /** The input shapes ({@code [H, W]}) a plan meets: its crop when it takes crops, each Q of each frame size when it is dense. */
+    public static Set<List<Integer>> shapes(Plan plan, List<int[]> frameSizes) {
+        Set<List<Integer>> shapes = new LinkedHashSet<>();
+        if (plan.crops()) {
+            shapes.add(List.of(plan.crop(), plan.crop()));
+        }
+        if (plan.dense()) {
+            for (int[] wh : frameSizes) {
+                for (int q : plan.scales()) {
+                    int[] size = Preprocessing.scaledSize(wh[0], wh[1], q);
+                    shapes.add(List.of(size[1], size[0]));
+                }
+            }
+        }
+        return shapes;
+    }
+
     /**
      * @param sessions per model index, its sessions (an empty list for a model not warmed here)
      * @param frameSizes the frame sizes ({width, height}) a dense protocol is warmed for
@@ -31,18 +48,7 @@ public final class Warmup {
         long t0 = System.nanoTime();
         Set<String> all = new TreeSet<>();
         for (Plan plan : plans) {
-            Set<List<Integer>> shapes = new LinkedHashSet<>();
-            if (plan.crops()) {
-                shapes.add(List.of(plan.crop(), plan.crop()));
-            }
-            if (plan.dense()) {
-                for (int[] wh : frameSizes) {
-                    for (int q : plan.scales()) {
-                        int[] size = Preprocessing.scaledSize(wh[0], wh[1], q);
-                        shapes.add(List.of(size[1], size[0]));
-                    }
-                }
-            }
+            Set<List<Integer>> shapes = shapes(plan, frameSizes);
             long planStart = System.nanoTime();
             for (OrtModel session : sessions.get(plan.model())) {
                 for (List<Integer> hw : shapes) {

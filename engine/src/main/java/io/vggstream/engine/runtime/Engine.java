@@ -111,6 +111,15 @@ public final class Engine implements Classifier, AutoCloseable {
             }
             plansByLevel.add(plans);
         }
+        // workers-per-device = auto: chosen now, by timing a lone frame on the session one worker would have.
+        List<io.vggstream.engine.fusion.FeatureHead> heads = new ArrayList<>();
+        for (Model m : models) {
+            heads.add(m.featureHead());
+        }
+        WorkerSplit.Choice split = WorkerSplit.resolve(settings.inference(), models, plansByLevel.get(0), heads,
+            settings.warmupFrameSizes(), settings.includeFeatures());
+        settings = settings.withInference(settings.inference().withWorkersPerDevice(split.workersPerDevice())
+            .withThreadsPerWorker(split.threadsPerWorker()));
         int workersPerModel = settings.inference().devices().size() * settings.inference().workersPerDevice();
         int cpuWorkers = (int) settings.inference().devices().stream().filter(d -> d.kind() != Device.Kind.CUDA).count()
             * settings.inference().workersPerDevice() * models.size();
@@ -122,18 +131,25 @@ public final class Engine implements Classifier, AutoCloseable {
                 Model m = models.get(i);
                 long t0 = System.nanoTime();
                 List<OrtModel> perModel = new ArrayList<>();
+                // Listed before it fills: a failure below closes the sessions this model has opened so far.
+                sessions.add(perModel);
+                // Read once per model: every worker's session shares it.
+                io.vggstream.engine.fusion.FeatureHead head = heads.get(i);
                 for (Device d : settings.inference().devices()) {
                     for (int w = 0; w < settings.inference().workersPerDevice(); w++) {
-                        OrtModel s = OrtModel.open(m, d, threads, settings.inference().spinning());
+                        // The probe's session is the first device's one worker when auto kept one.
+                        OrtModel s = perModel.isEmpty() && i < split.probes().size() ? split.probes().get(i)
+                            : OrtModel.open(m, d, threads, settings.inference().spinning(), head);
                         perModel.add(s);
                         providers.add(m.name() + "@" + s.provider());
                     }
                 }
-                sessions.add(perModel);
                 loadNanos[i] += System.nanoTime() - t0;
             }
         } catch (RuntimeException e) {
             sessions.forEach(l -> l.forEach(OrtModel::close));
+            // Probes of the models not reached (each model's list holds its own probe first).
+            split.probes().stream().skip(sessions.size()).forEach(OrtModel::close);
             throw e;
         }
         List<String> warmed;

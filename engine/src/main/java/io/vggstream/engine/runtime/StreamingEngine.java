@@ -142,6 +142,34 @@ public final class StreamingEngine implements AutoCloseable {
     }
 
     /**
+     * Waits until the frames consumer holds at least one partition: until then a frame published is not read, and
+     * waits for the group's join (a second or two on a fresh group). For callers that start a stream of their own
+     * right after {@link #start} (the demo) and would otherwise time that join as the engine's latency.
+     *
+     * @return whether it holds partitions within {@code timeout}
+     */
+    public boolean awaitPartitions(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            java.util.Map<org.apache.kafka.common.MetricName, org.apache.kafka.common.Metric> m;
+            try {
+                m = consumerMetrics(Duration.ofSeconds(2)).toCompletableFuture().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                m = java.util.Map.of();
+            }
+            if (io.vggstream.engine.kafka.ConsumerMetrics.assignedPartitions(m) > 0) {
+                return true;
+            }
+            if (ended.toCompletableFuture().isDone()) {
+                return false;
+            }
+            // The consumer's metrics are the only signal of an assignment outside the stream; a join takes seconds.
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /**
      * For the status line.
      *
      * @param maxRecords the frames consumer's largest partition lag in records (-1 when unknown)

@@ -52,10 +52,14 @@ class EngineIT {
     }
 
     private static Engine engine(String protocol, int maxBatch, Duration maxDelay) {
+        return engine(protocol, maxBatch, maxDelay, InferenceSettings.from(CONFIG));
+    }
+
+    private static Engine engine(String protocol, int maxBatch, Duration maxDelay, InferenceSettings inference) {
         EngineSettings s = EngineSettings.from(CONFIG)
             .withModels(List.of(model.dir()))
             .withProtocol(Protocol.parse(protocol))
-            .withInference(InferenceSettings.from(CONFIG).withDevices(List.of(io.vggstream.engine.infer.Device.parse("cpu")))
+            .withInference(inference.withDevices(List.of(io.vggstream.engine.infer.Device.parse("cpu")))
                 .withMaxBatchSize(maxBatch).withMaxDelay(maxDelay));
         return Engine.start(s, CONFIG);
     }
@@ -125,7 +129,9 @@ class EngineIT {
 
     @Test
     void shouldBatchConcurrentFramesAndAnswerEachOnce() throws Exception {
-        try (Engine e = engine("single", 4, Duration.ofMillis(20))) {
+        // One worker: what is measured is how one worker's batcher gathers concurrent inputs (auto would spread them over
+        // one worker per core on a small model).
+        try (Engine e = engine("single", 4, Duration.ofMillis(20), InferenceSettings.from(CONFIG).withWorkersPerDevice(1))) {
             List<CompletableFuture<Classification>> all = new ArrayList<>();
             for (int i = 0; i < 24; i++) {
                 all.add(e.classify(Frames.jpeg(48, 40, i)).toCompletableFuture());

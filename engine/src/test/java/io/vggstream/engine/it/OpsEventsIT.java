@@ -179,14 +179,23 @@ class OpsEventsIT {
         ILoggingEvent loaded = only(events, "model-loaded");
         assertThat(loaded.getLevel()).isEqualTo(Level.INFO);
         Map<String, String> lf = fields(loaded);
+        // workers-per-device = auto chose the workers, said once; each worker's session says its provider once.
+        ILoggingEvent chosen = only(events, "workers-chosen");
+        String workers = fields(chosen).get("workers_per_device");
+        assertThat(Integer.parseInt(workers)).isBetween(1, Runtime.getRuntime().availableProcessors());
+        assertThat(fields(chosen)).containsKey("threads_per_worker");
+        assertThat(chosen.getFormattedMessage()).contains("inference workers (auto)").contains("lone frame");
         assertThat(lf).containsEntry("model", "fmnist-a").containsEntry("config", "A").containsEntry("classes", "10")
-            .containsEntry("workers", "1").containsEntry("file", model.dir().resolve("model.onnx").toAbsolutePath().normalize().toString());
+            .containsEntry("workers", workers).containsEntry("file", model.dir().resolve("model.onnx").toAbsolutePath().normalize().toString());
         assertThat(Long.parseLong(lf.get("load_ms"))).isNotNegative();
         assertThat(Long.parseLong(lf.get("warmup_ms"))).isNotNegative();
         assertThat(loaded.getFormattedMessage()).contains("model loaded: fmnist-a").contains("warm-up");
 
-        ILoggingEvent provider = only(events, "provider-chosen");
-        assertThat(fields(provider)).containsEntry("model", "fmnist-a").containsEntry("device", "cpu").containsEntry("provider", "CPU");
+        List<ILoggingEvent> providers = all(events, "provider-chosen");
+        assertThat(providers).hasSize(Integer.parseInt(workers));
+        for (ILoggingEvent provider : providers) {
+            assertThat(fields(provider)).containsEntry("model", "fmnist-a").containsEntry("device", "cpu").containsEntry("provider", "CPU");
+        }
 
         ILoggingEvent assigned = only(events, "partitions-assigned");
         assertThat(fields(assigned)).containsEntry("partitions", "[" + partition + "]").containsEntry("holding", "[" + partition + "]")

@@ -45,9 +45,24 @@ class EngineSettingsTest {
     }
 
     @Test
+    void shouldReadWorkersPerDeviceAsAutoOrAWholeNumberAndNameTheKeyOtherwise() {
+        assertThat(EngineSettings.from(CONFIG).inference().autoWorkers()).isTrue();
+        assertThat(InferenceSettings.from(ConfigFactory.parseMap(Map.of("vggstream.engine.inference.workers-per-device", 3))
+            .withFallback(CONFIG)).workersPerDevice()).isEqualTo(3);
+        for (Object bad : List.of(0, -1, "two")) {
+            Config c = ConfigFactory.parseMap(Map.of("vggstream.engine.inference.workers-per-device", bad)).withFallback(CONFIG);
+            assertThatThrownBy(() -> InferenceSettings.from(c)).hasMessageContaining("vggstream.engine.inference.workers-per-device")
+                .hasMessageContaining("auto");
+        }
+        Config negative = ConfigFactory.parseMap(Map.of("vggstream.engine.inference.split-below", "-1ms")).withFallback(CONFIG);
+        assertThatThrownBy(() -> InferenceSettings.from(negative)).hasMessageContaining("split-below");
+        assertThat(EngineSettings.from(CONFIG).inference().splitBelow()).isEqualTo(Duration.ofMillis(50));
+    }
+
+    @Test
     void shouldReadEachBlockIntoItsOwnRecord() {
         EngineSettings s = EngineSettings.from(CONFIG);
-        assertThat(s.inference()).isEqualTo(new InferenceSettings(List.of(Device.parse("auto")), 1, 0, 8, Duration.ofMillis(5),
+        assertThat(s.inference()).isEqualTo(new InferenceSettings(List.of(Device.parse("auto")), InferenceSettings.AUTO_WORKERS, 0, 8, Duration.ofMillis(5),
             Duration.ofSeconds(2), Duration.ofMinutes(5), false));
         assertThat(s.preprocess()).isEqualTo(new PreprocessSettings(0, false));
         assertThat(s.poisonPill()).isEqualTo(new PoisonPillSettings(true, 2, 64));
