@@ -3,6 +3,7 @@ package io.vggstream.engine.infer;
 import io.vggstream.engine.model.ModelLoadException;
 import io.vggstream.engine.preprocess.Plan;
 import io.vggstream.engine.preprocess.Preprocessing;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -37,6 +38,23 @@ public final class Warmup {
     }
 
     /**
+     * Runs one zero input of each shape ({@code [H, W]}) on {@code session}.
+     *
+     * @param during what the runs are for, for the error ("during warm-up")
+     * @throws ModelLoadException naming the model's file, when the session fails on a shape
+     */
+    public static void runEach(OrtModel session, Collection<List<Integer>> shapes, boolean withFeatures, String during) {
+        for (List<Integer> hw : shapes) {
+            try {
+                session.run(List.of(new float[3 * hw.get(0) * hw.get(1)]), hw.get(0), hw.get(1), withFeatures);
+            } catch (ai.onnxruntime.OrtException e) {
+                throw new ModelLoadException(session.model().onnx(),
+                    "fails on a " + hw.get(0) + "x" + hw.get(1) + " input " + during + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
      * @param sessions per model index, its sessions (an empty list for a model not warmed here)
      * @param frameSizes the frame sizes ({width, height}) a dense protocol is warmed for
      * @param nanosByModel each model's warm-up time is added here
@@ -51,14 +69,7 @@ public final class Warmup {
             Set<List<Integer>> shapes = shapes(plan, frameSizes);
             long planStart = System.nanoTime();
             for (OrtModel session : sessions.get(plan.model())) {
-                for (List<Integer> hw : shapes) {
-                    try {
-                        session.run(List.of(new float[3 * hw.get(0) * hw.get(1)]), hw.get(0), hw.get(1), includeFeatures || session.fusesFeatures());
-                    } catch (ai.onnxruntime.OrtException e) {
-                        throw new ModelLoadException(session.model().onnx(),
-                            "fails on a " + hw.get(0) + "x" + hw.get(1) + " input during warm-up: " + e.getMessage());
-                    }
-                }
+                runEach(session, shapes, includeFeatures || session.fusesFeatures(), "during warm-up");
             }
             nanosByModel[plan.model()] += System.nanoTime() - planStart;
             shapes.forEach(hw -> all.add(hw.get(0) + "x" + hw.get(1)));

@@ -129,14 +129,7 @@ public final class WorkerSplit {
         long best = Long.MAX_VALUE;
         for (int round = 0; round < 4; round++) {
             long t0 = System.nanoTime();
-            for (List<Integer> hw : shapes) {
-                try {
-                    session.run(List.of(new float[3 * hw.get(0) * hw.get(1)]), hw.get(0), hw.get(1), withFeatures);
-                } catch (ai.onnxruntime.OrtException e) {
-                    throw new ModelLoadException(session.model().onnx(),
-                        "fails on a " + hw.get(0) + "x" + hw.get(1) + " input while timing a lone frame: " + e.getMessage());
-                }
-            }
+            Warmup.runEach(session, shapes, withFeatures, "while timing a lone frame");
             long took = System.nanoTime() - t0;
             if (round > 0) {
                 best = Math.min(best, Math.round(took / (double) shapes.size() * plan.variantsPerFrame()));
