@@ -34,10 +34,8 @@ public final class WorkerSplit {
     /**
      * The workers and threads chosen, and the sessions the probe opened when they are kept (one per model, for the
      * first device; empty when the engine splits, or for an explicit setting).
-     *
-     * @param loneFrameNanos per model, a lone frame's inference on the probe's session (empty when nothing was probed)
      */
-    public record Choice(int workersPerDevice, int threadsPerWorker, List<OrtModel> probes, long[] loneFrameNanos, String why) {
+    public record Choice(int workersPerDevice, int threadsPerWorker, List<OrtModel> probes, String why) {
     }
 
     /**
@@ -72,12 +70,12 @@ public final class WorkerSplit {
     public static Choice resolve(InferenceSettings inference, List<Model> models, List<Plan> plans, List<FeatureHead> heads,
                                  List<int[]> frameSizes, boolean includeFeatures) {
         if (!inference.autoWorkers()) {
-            return new Choice(inference.workersPerDevice(), inference.threadsPerWorker(), List.of(), new long[0], "set");
+            return new Choice(inference.workersPerDevice(), inference.threadsPerWorker(), List.of(), "set");
         }
         int cpuDevices = (int) inference.devices().stream().filter(d -> d.kind() != Device.Kind.CUDA).count();
         if (inference.threadsPerWorker() > 0 || cpuDevices < inference.devices().size()) {
             // threads-per-worker set, or a GPU named: one worker per device, as before auto.
-            return new Choice(1, inference.threadsPerWorker(), List.of(), new long[0],
+            return new Choice(1, inference.threadsPerWorker(), List.of(),
                 inference.threadsPerWorker() > 0 ? "threads-per-worker is set" : "a GPU is named");
         }
         int threads = inference.effectiveThreads(cpuDevices * models.size());
@@ -91,7 +89,7 @@ public final class WorkerSplit {
                 if (!s.provider().startsWith("CPU")) {
                     // auto found a GPU: one worker per device.
                     probes.forEach(OrtModel::announce);
-                    return new Choice(1, 0, probes, new long[0], "the device is " + s.provider());
+                    return new Choice(1, 0, probes, "the device is " + s.provider());
                 }
                 // Past twice the bound on one thread, further rounds would not change the answer.
                 long stopAbove = 2 * inference.splitBelow().toNanos() / threads;
@@ -105,12 +103,12 @@ public final class WorkerSplit {
         if (splits(lone, threads, inference.splitBelow())) {
             probes.forEach(OrtModel::close);
             int workers = splitWorkers(cores, cpuDevices, models.size());
-            return log(1, new Choice(workers, 1, List.of(), lone, String.format(Locale.ROOT,
+            return log(1, new Choice(workers, 1, List.of(), String.format(Locale.ROOT,
                 "a lone frame takes %s on %d threads, at most %s on one, within split-below %d ms", ms(lone), threads,
                 ms(scaled(lone, threads)), inference.splitBelow().toMillis())));
         }
         probes.forEach(OrtModel::announce);
-        return log(threads, new Choice(1, 0, probes, lone, String.format(Locale.ROOT,
+        return log(threads, new Choice(1, 0, probes, String.format(Locale.ROOT,
             "a lone frame takes %s on %d threads, up to %s on one, over split-below %d ms", ms(lone), threads,
             ms(scaled(lone, threads)), inference.splitBelow().toMillis())));
     }
