@@ -108,6 +108,18 @@ public class PreprocessBenchmark {
         return batch;
     }
 
+    /**
+     * The floats of the first Q's dense window, plain and mirrored, written into a direct buffer: what the inference
+     * worker does per frame just before the run.
+     */
+    @Benchmark
+    public FloatBuffer tensorsIntoBuffer() {
+        int n = 3 * rescaled.width() * rescaled.height();
+        io.vggstream.imaging.Tensors.chw(rescaled, 0, 0, rescaled.width(), rescaled.height(), false, plans.get(0).input(), batch, 0);
+        io.vggstream.imaging.Tensors.chw(rescaled, 0, 0, rescaled.width(), rescaled.height(), true, plans.get(0).input(), batch, n);
+        return batch;
+    }
+
     /** The tensor pass alone: the first Q's rescaled image to the dense tensor and its mirror, normalised as the card says. */
     @Benchmark
     public float[] tensors() {

@@ -97,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "DURATION", description = "Measured window per point (quick 4s, full 20s).")
     String duration;
 
-    @Option(names = "--max-in-flight", paramLabel = "N", description = "Frames in the engine at once (default: four batches' worth plus one per core, at most vggstream.engine.max-in-flight).")
+    @Option(names = "--max-in-flight", paramLabel = "N", description = "Frames in the engine at once (default: three batches' worth per inference worker plus one per core, at most vggstream.engine.max-in-flight).")
     Integer maxInFlight;
 
     @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the frames topic (default 4).")
