@@ -21,9 +21,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -143,10 +145,15 @@ class GracefulStopIT {
             }
             c.assign(tps);
             c.seekToBeginning(tps);
+            // Resolved now, not at the first poll: otherwise the first round's answers could be seen only after the engine
+            // had finished its whole burst, and its stop would find nothing in flight.
+            tps.forEach(tp -> c.position(tp, Duration.ofSeconds(60)));
+            CountDownLatch polled = new CountDownLatch(1);
             thread = new Thread(() -> {
                 try (c) {
                     while (running.get()) {
                         int n = c.poll(Duration.ofMillis(100)).count();
+                        polled.countDown();
                         if (n > 0) {
                             synchronized (count) {
                                 count.addAndGet(n);
@@ -157,6 +164,14 @@ class GracefulStopIT {
                 }
             }, "answers");
             thread.start();
+            try {
+                if (!polled.await(60, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the answers' consumer did not poll within 60 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
 
         long count() {
