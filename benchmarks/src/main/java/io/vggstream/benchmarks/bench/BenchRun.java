@@ -286,20 +286,12 @@ public final class BenchRun {
         return spec.chosen(c.workersPerDevice(), threads, c.why());
     }
 
-    /** The engine's settings for every mode: the settings file's, with the run's model, protocol, device, threads and bound. */
-    /**
-     * Frames in the engine at once: the spec's, or (0, auto) what keeps every worker's batches full, for each worker
-     * one batch running and the next two queued (two batches' worth of frames beyond the running one), plus one
-     * frame per preprocessor, at most the engine's own {@code max-in-flight}. More would only queue: with a slow
-     * model, frames would wait past the frame deadline and come out partial. Fewer leaves a worker idle: with two
-     * workers and one worker's worth (8 frames for the enrichment workload) the engine used 1.5-1.7 of 2 cores.
-     */
+    /** Frames in the engine at once ({@link RunSetup#inFlight}), with a note when they are much of the frame deadline's work. */
     int inFlight(int batch, int perFrame, double ceilingFramesPerSecond) {
         if (spec.maxInFlight() > 0) {
             return spec.maxInFlight();
         }
-        int auto = 3 * burst(batch, perFrame) * Math.max(1, spec.workers()) + Runtime.getRuntime().availableProcessors();
-        int chosen = Math.max(1, Math.min(config.getInt("vggstream.engine.max-in-flight"), auto));
+        int chosen = RunSetup.inFlight(spec, batch, perFrame, config);
         double deadline = config.getDuration("vggstream.engine.frame-deadline").toMillis() / 1000.0;
         if (chosen / ceilingFramesPerSecond > deadline / 2) {
             log.accept(String.format(Locale.ROOT, "note: %d frames in flight are %.0f s of work at the ceiling's rate, over half the"

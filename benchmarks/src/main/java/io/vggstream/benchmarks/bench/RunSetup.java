@@ -44,7 +44,25 @@ final class RunSetup {
 
         Duration maxDelay();
 
+        /** Frames in the engine at once; 0: {@link #inFlight} chooses. */
+        int maxInFlight();
+
         Path out();
+    }
+
+    /**
+     * Frames in the engine at once: the spec's, or (0, auto) what keeps every worker's batches full, for each worker
+     * one batch running and the next two queued (two batches' worth of frames beyond the running one), plus one
+     * frame per preprocessor, at most the engine's own {@code max-in-flight}. More would only queue: with a slow
+     * model, frames would wait past the frame deadline and come out partial. Fewer leaves a worker idle: with two
+     * workers and one worker's worth (8 frames for the enrichment workload) the engine used 1.5-1.7 of 2 cores.
+     */
+    static int inFlight(Spec spec, int batch, int perFrame, Config config) {
+        if (spec.maxInFlight() > 0) {
+            return spec.maxInFlight();
+        }
+        int auto = 3 * BenchRun.burst(batch, perFrame) * Math.max(1, spec.workers()) + Runtime.getRuntime().availableProcessors();
+        return Math.max(1, Math.min(config.getInt("vggstream.engine.max-in-flight"), auto));
     }
 
     /** The engine on the CPU, {@code workers} workers of {@code threads} threads, warmed for the run's frame size, over {@code config}. */

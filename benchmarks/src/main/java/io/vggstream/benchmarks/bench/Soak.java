@@ -58,8 +58,7 @@ public final class Soak {
         int perFrame = start.perFrame();
         List<String> shapes = start.shapes();
         int burst = spec.burst(perFrame);
-        int inFlight = spec.maxInFlight() > 0 ? spec.maxInFlight()
-            : Math.max(1, Math.min(config.getInt("vggstream.engine.max-in-flight"), 3 * burst + cores));
+        int inFlight = RunSetup.inFlight(spec, spec.batch(), perFrame, config);
         log.accept(String.format(Locale.ROOT, "model: %s%nprotocol %s: %d inputs per frame, shapes %s; frames %s JPEG, %d bytes on average;"
                 + " %d ONNX Runtime threads, %d cores; max-in-flight %d, max-frame-age %s", model.description(), spec.protocol(), perFrame,
             shapes, spec.resolution(), jpegBytes, spec.threads(), cores, inFlight, human(spec.maxFrameAge())));
