@@ -39,8 +39,8 @@ public final class TrainCommand implements Callable<Integer> {
             + " (B with one 5x5 conv per pair of 3x3) (default: A)")
     String arch = "A";
 
-    @Option(names = "--width", defaultValue = "1", description = "conv width multiplier in (0, 1]: 1, 0.5, 0.25, ..."
-            + " (default: ${DEFAULT-VALUE})")
+    @Option(names = "--width", defaultValue = "1", description = "conv width multiplier in (0, 1]: 1, 0.5, 0.25, ...; each conv's channels"
+            + " to the nearest multiple of 16, at least 16 (default: ${DEFAULT-VALUE})")
     double width;
 
     @Option(names = "--fc", defaultValue = "4096", description = "width of FC1 and FC2 (default: ${DEFAULT-VALUE})")

@@ -7,7 +7,7 @@ import java.util.List;
  * A concrete network: a configuration with its options. Validates them and lays out the layers.
  *
  * @param config the paper's configuration
- * @param width multiplier of the conv channels, in (0, 1]: 1, 1/2, 1/4, 1/8, ...
+ * @param width multiplier of the conv channels, in (0, 1]: 1, 1/2, 1/4, 1/8, ... (whole blocks of 16: {@link #channels})
  * @param fc width of FC1 and FC2 (4096 in the paper)
  * @param classes number of classes (FC3's width)
  * @param crop training crop side, a multiple of 32; FC1's kernel is crop/32
@@ -43,9 +43,22 @@ public record VggSpec(VggConfig config, double width, int fc, int classes, int c
         return crop;
     }
 
-    /** Conv channels of stage {@code stage} (0-based) after the width multiplier; at least 1. */
+    /**
+     * A conv's channels come in whole blocks of this many. PyTorch's CPU convolutions (oneDNN) pad other
+     * counts up to their 8- or 16-float blocks and then compute the gradient below a padded layer wrong: a
+     * 4-channel first conv's gradient was off by up to 96% of its largest value against float64, with a NaN
+     * now and then, where 16 channels agree to 1e-5 (docs/trainer.md).
+     */
+    public static final int CHANNEL_BLOCK = 16;
+
+    /**
+     * Conv channels of stage {@code stage} (0-based): the paper's count times the width, to the nearest whole
+     * {@link #CHANNEL_BLOCK}, at least one block. Widths 1, 1/2 and 1/4 are exact (64 to 16 channels first);
+     * 1/8 gives 16, 16, 32, 64, 64 and 1/16 gives 16, 16, 16, 32, 32.
+     */
     public int channels(int stage) {
-        return Math.max(1, (int) Math.round(VggConfig.STAGE_CHANNELS.get(stage) * width));
+        double scaled = VggConfig.STAGE_CHANNELS.get(stage) * width;
+        return CHANNEL_BLOCK * Math.max(1, (int) Math.round(scaled / CHANNEL_BLOCK));
     }
 
     /** FC1's kernel side when seen as a conv: crop / 32. */

@@ -94,7 +94,8 @@ class VggSpecTest {
     void shouldScaleChannelsAndFc1KernelWhenReduced() {
         VggSpec small = new VggSpec(VggConfig.D, 0.125, 256, 10, 64);
 
-        assertThat(small.channels(0)).isEqualTo(8);
+        assertThat(small.channels(0)).as("8, to a whole block of 16").isEqualTo(16);
+        assertThat(small.channels(2)).isEqualTo(32);
         assertThat(small.channels(4)).isEqualTo(64);
         Layer.Fc fc6 = (Layer.Fc) small.layers().stream().filter(l -> l.name().equals("fc6")).findFirst().orElseThrow();
         assertThat(fc6.kernel()).isEqualTo(2);
