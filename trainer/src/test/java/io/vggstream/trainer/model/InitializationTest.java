@@ -66,8 +66,8 @@ class InitializationTest {
     @Test
     void shouldNameInitAndTheLayerWhenShapesDiffer() {
         try (NDManager m = NDManager.newBaseManager()) {
-            VggSpec a = new VggSpec(VggConfig.A, 0.125, 32, 10, 32);
-            VggSpec wider = new VggSpec(VggConfig.B, 0.25, 32, 10, 32);
+            VggSpec a = new VggSpec(VggConfig.A, 0.25, 32, 10, 32);
+            VggSpec wider = new VggSpec(VggConfig.B, 0.5, 32, 10, 32);
             VggNet source = net(m, a, new Initialization.Glorot());
             VggNet target = net(m, wider, new Initialization.Normal());
 
