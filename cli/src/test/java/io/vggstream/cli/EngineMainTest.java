@@ -21,9 +21,12 @@ import org.junit.jupiter.api.Test;
  */
 class EngineMainTest {
 
-    /** What deploy/docker/Dockerfile does not copy: the other modules' classes and their own dependencies. */
+    /**
+     * What deploy/docker/Dockerfile does not copy: the other modules' classes (their target folders in a reactor
+     * build, their installed jars when cli is built alone) and their own dependencies.
+     */
     private static final Pattern LEFT_OUT = Pattern.compile(
-        "[/\\\\](trainer|benchmarks|video|replicate|broker)[/\\\\]target[/\\\\]|pytorch|[/\\\\]ai[/\\\\]djl[/\\\\]|ffmpeg|javacv"
+        "[/\\\\](trainer|benchmarks|video|replicate|broker)[/\\\\]target[/\\\\]|vggstream-(trainer|benchmarks|video|replicate|broker)-[^/\\\\]*\\.jar$|pytorch|[/\\\\]ai[/\\\\]djl[/\\\\]|ffmpeg|javacv"
             + "|kafka_2\\.13|kafka-(server|raft|metadata|storage|group-coordinator|share-coordinator|transaction-coordinator"
             + "|coordinator-common|tools-api)|jmh|log4j|metrics-core");
 
