@@ -21,6 +21,7 @@ public final class SettingsFileFlags {
     private final Consumer<String> arch;
     private Path file;
     private String flag = "--config";
+    private boolean gaveLetter;
 
     /** @param arch where a VGG letter given the old way ({@code --config D}) goes: the command's {@code --arch} */
     public SettingsFileFlags(Consumer<String> arch) {
@@ -34,6 +35,7 @@ public final class SettingsFileFlags {
             // Before 0.1, --config was the VGG letter.
             Renamed.warn(mixee, "--config " + value + " (a VGG configuration)", "--arch " + value);
             arch.accept(value);
+            gaveLetter = true;
         } else {
             file = Path.of(value);
             flag = "--config";
@@ -45,6 +47,11 @@ public final class SettingsFileFlags {
         Renamed.warn(mixee, "--settings", "--config");
         file = value;
         flag = "--settings";
+    }
+
+    /** Whether {@code --config} was given a VGG letter (the old way to say {@code --arch}), not a settings file. */
+    public boolean gaveVggLetter() {
+        return gaveLetter;
     }
 
     /** The settings file, when one was given. */

@@ -148,11 +148,11 @@ public final class BenchCommand implements Callable<Integer> {
     /** The named workloads, or one the model flags describe. */
     private List<Workload> workloads(Config config, PrintWriter out) {
         CommandLine cl = spec.commandLine();
-        boolean custom = ModelFlags.anyGiven(cl) || cl.getParseResult().hasMatchedOption("--protocol")
+        boolean custom = ModelFlags.anyGiven(cl) || settingsFile.gaveVggLetter() || cl.getParseResult().hasMatchedOption("--protocol")
             || cl.getParseResult().hasMatchedOption("--resolution");
         if (custom) {
             if (workloads != null) {
-                throw new CommandLine.ParameterException(cl, "--workloads names the models itself: leave out --model, --config, --width,"
+                throw new CommandLine.ParameterException(cl, "--workloads names the models itself: leave out --model, --arch, --width,"
                     + " --fc, --classes, --crop, --protocol and --resolution, or --workloads");
             }
             BenchModel m = model(config, out);

@@ -33,7 +33,8 @@ final class ModelFlags {
 
     /** Whether any flag here was given: then the flags, not the named workloads, say what {@code bench} measures. */
     static boolean anyGiven(CommandLine cl) {
-        return java.util.stream.Stream.of("--model", "--arch", "--config", "--width", "--fc", "--classes", "--crop")
+        // Not --config: it names the settings file, unless given a VGG letter (SettingsFileFlags.gaveVggLetter).
+        return java.util.stream.Stream.of("--model", "--arch", "--width", "--fc", "--classes", "--crop")
             .anyMatch(cl.getParseResult()::hasMatchedOption);
     }
 

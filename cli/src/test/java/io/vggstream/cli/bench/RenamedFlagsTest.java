@@ -107,4 +107,18 @@ class RenamedFlagsTest {
         assertThat(any.settingsFile.flag()).isEqualTo("--config");
         assertThat(err.toString()).isEmpty();
     }
+
+    @Test
+    void shouldCountASettingsFileAfterConfigAsNoModelFlagSoTheNamedWorkloadsStillRun() throws Exception {
+        Path conf = Files.writeString(dir.resolve("tuned.conf"), "");
+        BenchCommand file = new BenchCommand();
+        CommandLine cl = new CommandLine(file).setErr(new PrintWriter(err, true));
+        cl.parseArgs("--quick", "--workloads", "enrichment", "--config", conf.toString());
+
+        assertThat(ModelFlags.anyGiven(cl)).isFalse();
+        assertThat(file.settingsFile.gaveVggLetter()).isFalse();
+
+        BenchCommand letter = parse(new BenchCommand(), "--config", "D");
+        assertThat(letter.settingsFile.gaveVggLetter()).isTrue();
+    }
 }
