@@ -33,6 +33,7 @@ public final class EngineMain implements Runnable {
     public static int run(String... args) {
         // Before any command class is loaded: one could make a logger, which starts logback in the default format.
         LogFormat.fromArgs(args).ifPresent(LogFormat::apply);
+        NativeMemory.skipResidentSizeCheck();
         CommandLine cl = new CommandLine(new EngineMain());
         cl.setExecutionExceptionHandler(new Failures());
         return cl.execute(args);

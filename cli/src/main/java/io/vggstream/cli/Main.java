@@ -48,6 +48,7 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         // Before any command class is loaded: one could make a logger, which starts logback in the default format.
         LogFormat.fromArgs(args).ifPresent(LogFormat::apply);
+        NativeMemory.skipResidentSizeCheck();
         return commandLine().execute(args);
     }
 

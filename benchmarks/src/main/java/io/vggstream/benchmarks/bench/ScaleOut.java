@@ -169,6 +169,8 @@ final class ScaleOut {
         // A crash file beside the engine's log, not in the working directory.
         cmd.add("-XX:ErrorFile=" + workDir.resolve("hs_err_pid%p.log"));
         cmd.add("-Dorg.bytedeco.javacpp.logger=slf4j");
+        // As the launcher sets it (cli's NativeMemory): no read of /proc/self/statm on every native allocation.
+        cmd.add("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
         cmd.add(EngineProcess.class.getName());
         cmd.add(conf.toString());
         Path logFile = workDir.resolve("engine-" + processes + "-" + index + ".log");

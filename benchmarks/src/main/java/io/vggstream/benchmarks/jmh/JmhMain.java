@@ -50,7 +50,9 @@ public final class JmhMain {
             .measurementTime(TimeValue.seconds(1))
             // natives (OpenCV, ONNX Runtime) write scratch files to the temp folder: keep the parent's.
             .jvmArgsAppend("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                "-Dorg.bytedeco.javacpp.logger=slf4j");
+                "-Dorg.bytedeco.javacpp.logger=slf4j",
+                // As the launcher sets it (cli's NativeMemory): no read of /proc/self/statm on every native allocation.
+                "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
         if (includes.isEmpty()) {
             opts.include(JmhMain.class.getPackageName() + "\\..*Benchmark.*");
         } else {
