@@ -77,7 +77,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     public record Rejected(long frameId, ErrorKind kind, String reason) implements Command {
     }
 
-    private record FromWorker(InferenceWorker.Reply reply) implements Command {
+    private record FromWorker(InferenceWorker.Answers answers) implements Command {
     }
 
     private record Deadline(long frameId) implements Command {
@@ -151,7 +151,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     private final int topK;
     private final Duration deadline;
     private final ActorRef<Preprocessor.Command> preprocessors;
-    private final ActorRef<InferenceWorker.Reply> replies;
+    private final ActorRef<InferenceWorker.Answers> replies;
     private final Map<Long, Pending> pending = new HashMap<>();
     private final EngineMetrics metrics;
     private final LoadGovernor governor;
@@ -178,7 +178,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         this.topK = topK;
         this.deadline = deadline;
         this.preprocessors = preprocessors;
-        this.replies = ctx.messageAdapter(InferenceWorker.Reply.class, FromWorker::new);
+        this.replies = ctx.messageAdapter(InferenceWorker.Answers.class, FromWorker::new);
     }
 
     @Override
@@ -192,7 +192,10 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
             })
             .onMessage(Planned.class, this::onPlanned)
             .onMessage(Rejected.class, this::onRejected)
-            .onMessage(FromWorker.class, this::onReply)
+            .onMessage(FromWorker.class, w -> {
+                w.answers().replies().forEach(this::onReply);
+                return this;
+            })
             .onMessage(Deadline.class, this::onDeadline)
             .onMessage(Serve.class, s -> {
                 served = s.served();
@@ -237,13 +240,13 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         return this;
     }
 
-    private Behavior<Command> onReply(FromWorker w) {
-        Pending f = pending.get(w.reply().frameId());
+    private void onReply(InferenceWorker.Reply reply) {
+        Pending f = pending.get(reply.frameId());
         if (f == null) {
             // Late answer for a frame already completed at its deadline.
-            return this;
+            return;
         }
-        if (w.reply() instanceof InferenceWorker.Done d) {
+        if (reply instanceof InferenceWorker.Done d) {
             Fusion.ModelSum sum = f.sums.get(d.model());
             for (int k = 0; k < d.posteriors().length; k++) {
                 float[] feature = d.features() == null ? null : d.features()[k];
@@ -266,13 +269,12 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
                     f.featureCount++;
                 }
             }
-        } else if (w.reply() instanceof InferenceWorker.Failed x) {
+        } else if (reply instanceof InferenceWorker.Failed x) {
             f.failed += x.inputs();
             f.lastFailure = x.reason();
         }
-        f.arrived += w.reply().inputs();
-        completeIfDone(w.reply().frameId(), f);
-        return this;
+        f.arrived += reply.inputs();
+        completeIfDone(reply.frameId(), f);
     }
 
     private void completeIfDone(long id, Pending f) {

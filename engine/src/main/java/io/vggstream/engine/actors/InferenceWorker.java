@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -29,7 +30,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * at {@code max-batch-size}. Only a queue opened right after a full batch, when company is likely,
  * waits for it, at most {@code max-delay} from its opening (0: never). One reply per {@link Infer}, once all its inputs ran:
  * a {@link Done} with their posteriors in input order, and a {@link Failed} for those of a failed
- * run. Runs on the inference dispatcher (it blocks in native code).
+ * run; the replies a batch completes go to each asker in one {@link Answers} (a message per batch, not per frame:
+ * each message to an idle thread wakes it). Runs on the inference dispatcher (it blocks in native code).
  */
 public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Command> {
 
@@ -57,7 +59,7 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
      * @param inputs the tensors, in the order their posteriors come back
      * @param sentNanos when it was handed to the worker ({@code System.nanoTime()}): its queue time runs from here to its batch's run
      */
-    public record Infer(long frameId, int model, List<Input> inputs, ActorRef<Reply> replyTo, long sentNanos)
+    public record Infer(long frameId, int model, List<Input> inputs, ActorRef<Answers> replyTo, long sentNanos)
         implements Command {
 
         public Infer {
@@ -68,17 +70,17 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
         }
 
         /** Sent now. */
-        public Infer(long frameId, int model, List<Input> inputs, ActorRef<Reply> replyTo) {
+        public Infer(long frameId, int model, List<Input> inputs, ActorRef<Answers> replyTo) {
             this(frameId, model, inputs, replyTo, System.nanoTime());
         }
 
         /** One input, sent now. */
-        public Infer(long frameId, int model, boolean crop, int h, int w, float[] chw, ActorRef<Reply> replyTo) {
+        public Infer(long frameId, int model, boolean crop, int h, int w, float[] chw, ActorRef<Answers> replyTo) {
             this(frameId, model, crop, h, w, Chw.of(chw), replyTo);
         }
 
         /** One input written into the batch when it runs, sent now. */
-        public Infer(long frameId, int model, boolean crop, int h, int w, Chw chw, ActorRef<Reply> replyTo) {
+        public Infer(long frameId, int model, boolean crop, int h, int w, Chw chw, ActorRef<Answers> replyTo) {
             this(frameId, model, List.of(new Input(crop, h, w, chw)), replyTo, System.nanoTime());
         }
     }
@@ -100,6 +102,13 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
     }
 
     private record Shape(int h, int w) {
+    }
+
+    /** The replies to the {@link Infer}s of one asker that one batch (or the worker's stop) completed, in completion order. */
+    public record Answers(List<Reply> replies) {
+        public Answers {
+            replies = List.copyOf(replies);
+        }
     }
 
     /** The answers to one {@link Infer}; every reply counts the inputs it answers. */
@@ -272,6 +281,16 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
     }
 
     private void run(List<Item> batch) {
+        Map<ActorRef<Answers>, List<Reply>> out = new LinkedHashMap<>();
+        runBatch(batch, out);
+        send(out);
+    }
+
+    private static void send(Map<ActorRef<Answers>, List<Reply>> out) {
+        out.forEach((to, replies) -> to.tell(new Answers(replies)));
+    }
+
+    private void runBatch(List<Item> batch, Map<ActorRef<Answers>, List<Reply>> replies) {
         lastFull = batch.size() >= batcher.maxBatchSize();
         Input first = batch.get(0).input();
         List<Chw> inputs = new ArrayList<>(batch.size());
@@ -294,7 +313,7 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
                 Item i = batch.get(k);
                 i.job().posteriors[i.index()] = out.posteriors()[k];
                 i.job().features[i.index()] = out.features() == null ? null : out.features()[k];
-                answered(i.job());
+                answered(i.job(), replies);
             }
         } catch (Exception e) {
             metrics.failedBatch();
@@ -304,13 +323,13 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
             for (Item i : batch) {
                 i.job().failed[i.index()] = true;
                 i.job().reason = reason;
-                answered(i.job());
+                answered(i.job(), replies);
             }
         }
     }
 
-    /** One more input of {@code job} ran; when it was the last, the job's replies go out. */
-    private void answered(Job job) {
+    /** One more input of {@code job} ran; when it was the last, the job's replies join {@code out}. */
+    private void answered(Job job, Map<ActorRef<Answers>, List<Reply>> out) {
         if (--job.left > 0) {
             return;
         }
@@ -334,10 +353,10 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
                     j++;
                 }
             }
-            infer.replyTo().tell(new Done(infer.frameId(), infer.model(), crops, posteriors, features));
+            out.computeIfAbsent(infer.replyTo(), k -> new ArrayList<>()).add(new Done(infer.frameId(), infer.model(), crops, posteriors, features));
         }
         if (bad > 0) {
-            infer.replyTo().tell(new Failed(infer.frameId(), infer.model(), job.reason, bad));
+            out.computeIfAbsent(infer.replyTo(), k -> new ArrayList<>()).add(new Failed(infer.frameId(), infer.model(), job.reason, bad));
         }
     }
 
@@ -368,13 +387,15 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
     private Behavior<Command> stopped() {
         // Whatever still waits gets its one answer before the session goes.
         String reason = "the inference worker of " + session.model().name() + " stopped";
+        Map<ActorRef<Answers>, List<Reply>> out = new LinkedHashMap<>();
         for (List<Item> left : batcher.drain()) {
             for (Item i : left) {
                 i.job().failed[i.index()] = true;
                 i.job().reason = reason;
-                answered(i.job());
+                answered(i.job(), out);
             }
         }
+        send(out);
         session.close();
         return this;
     }

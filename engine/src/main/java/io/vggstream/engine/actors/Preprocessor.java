@@ -6,7 +6,11 @@ import io.vggstream.engine.preprocess.Plan;
 import io.vggstream.engine.preprocess.Preprocessing;
 import io.vggstream.engine.preprocess.Variant;
 import io.vggstream.topics.deadletter.ErrorKind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -32,7 +36,7 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
      * @param replies where the inference workers answer
      */
     public record Preprocess(long frameId, byte[] image, int level, ActorRef<Aggregator.Command> aggregator,
-                             ActorRef<InferenceWorker.Reply> replies) implements Command {
+                             ActorRef<InferenceWorker.Answers> replies) implements Command {
     }
 
     /** A model was hot-swapped with a card that changes its mean or scales: plan its variants anew, at protocol level {@code level}. */
@@ -100,14 +104,18 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
         metrics.latency(EngineMetrics.Stage.DECODE, ok.decodeNanos());
         metrics.latency(EngineMetrics.Stage.PREPROCESS, System.nanoTime() - t0 - ok.decodeNanos());
         p.aggregator().tell(new Aggregator.Planned(p.frameId(), ok.variants().size(), ok.width(), ok.height()));
-        // One message per variant. One per frame (all its variants in one Infer, one reply) measured slower at saturation
-        // in 4 of 4 back-to-back pairs (D: -22%, docs/results/issue13-engine-cost.md), for a reason not yet found; the
-        // worker and the aggregator take either.
+        // The variants go round-robin over each model's workers, one at a time, and each worker gets the ones it drew
+        // in one Infer (one Done back). All of a frame's variants to one worker measured slower at saturation in 4 of 4
+        // pairs (D: -22%, docs/results/issue13-engine-cost.md): the spread is kept, only the messages are fewer.
+        Map<ActorRef<InferenceWorker.Command>, List<InferenceWorker.Input>> drawn = new LinkedHashMap<>();
+        Map<ActorRef<InferenceWorker.Command>, Integer> modelOf = new HashMap<>();
         for (Variant v : ok.variants()) {
             List<ActorRef<InferenceWorker.Command>> pool = workers.get(v.model());
             ActorRef<InferenceWorker.Command> w = pool.get(Math.floorMod(next[v.model()]++, pool.size()));
-            w.tell(new InferenceWorker.Infer(p.frameId(), v.model(), v.crop(), v.h(), v.w(), v.tensor(), p.replies()));
+            drawn.computeIfAbsent(w, k -> new ArrayList<>()).add(new InferenceWorker.Input(v.crop(), v.h(), v.w(), v.tensor()));
+            modelOf.put(w, v.model());
         }
+        drawn.forEach((w, inputs) -> w.tell(new InferenceWorker.Infer(p.frameId(), modelOf.get(w), inputs, p.replies())));
         return this;
     }
 }

@@ -48,9 +48,9 @@ class AggregatorTest {
         Setup s = setup(1);
         Preprocessor.Preprocess p = s.classify();
         s.aggregator().tell(new Aggregator.Planned(p.frameId(), 2, 10, 10));
-        p.replies().tell(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.9f, 0.1f}, null));
+        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.9f, 0.1f}, null)));
         s.out().expectNoMessage(Duration.ofMillis(50));
-        p.replies().tell(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.7f, 0.3f}, null));
+        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.7f, 0.3f}, null)));
         Classification.Ok c = s.out().expectMessageClass(Classification.Ok.class);
         assertThat(c.partial()).isFalse();
         assertThat(c.posterior()[0]).isCloseTo(0.8, org.assertj.core.data.Offset.offset(1e-6));
@@ -65,7 +65,7 @@ class AggregatorTest {
         Setup s = setup(2);
         Preprocessor.Preprocess p = s.classify();
         s.aggregator().tell(new Aggregator.Planned(p.frameId(), 4, 10, 10));
-        p.replies().tell(new InferenceWorker.Done(p.frameId(), 1, false, new float[] {0.2f, 0.8f}, null));
+        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 1, false, new float[] {0.2f, 0.8f}, null)));
         time.timePasses(DEADLINE.minusMillis(1));
         s.out().expectNoMessage(Duration.ofMillis(50));
         time.timePasses(Duration.ofMillis(2));
@@ -75,7 +75,7 @@ class AggregatorTest {
         assertThat(c.expected()).isEqualTo(4);
         assertThat(c.top().get(0).index()).isEqualTo(1);
         // A late answer is ignored, not answered twice.
-        p.replies().tell(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {1f, 0f}, null));
+        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {1f, 0f}, null)));
         s.out().expectNoMessage(Duration.ofMillis(50));
     }
 
@@ -102,8 +102,8 @@ class AggregatorTest {
         Setup s = setup(1);
         Preprocessor.Preprocess p = s.classify();
         s.aggregator().tell(new Aggregator.Planned(p.frameId(), 2, 10, 10));
-        p.replies().tell(new InferenceWorker.Failed(p.frameId(), 0, "boom"));
-        p.replies().tell(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.5f, 0.5f}, null));
+        p.replies().tell(answers(new InferenceWorker.Failed(p.frameId(), 0, "boom")));
+        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.5f, 0.5f}, null)));
         assertThat(s.out().expectMessageClass(Classification.Ok.class).partial()).isTrue();
     }
 
@@ -120,9 +120,9 @@ class AggregatorTest {
         Preprocessor.Preprocess p = pre.expectMessageClass(Preprocessor.Preprocess.class);
         aggregator.tell(new Aggregator.Planned(p.frameId(), 3, 10, 10));
         // The graph's own posteriors say class 0 twice; the features, averaged, say class 1.
-        p.replies().tell(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.9f, 0.1f}, new float[] {1, 0}));
-        p.replies().tell(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.9f, 0.1f}, new float[] {0, 3}));
-        p.replies().tell(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.9f, 0.1f}, null));
+        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.9f, 0.1f}, new float[] {1, 0})));
+        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.9f, 0.1f}, new float[] {0, 3})));
+        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.9f, 0.1f}, null)));
 
         Classification.Ok c = out.expectMessageClass(Classification.Ok.class);
         double[] expected = head.posterior(new double[] {1, 3}, 2);
@@ -167,5 +167,9 @@ class AggregatorTest {
         assertThat(pre.expectMessageClass(Preprocessor.Preprocess.class).level()).isEqualTo(1);
         aggregator.tell(new Aggregator.Classify(new byte[] {1}, 0, out.getRef()));
         assertThat(pre.expectMessageClass(Preprocessor.Preprocess.class).level()).as("a fixed level stays fixed").isZero();
+    }
+
+    private static InferenceWorker.Answers answers(InferenceWorker.Reply reply) {
+        return new InferenceWorker.Answers(java.util.List.of(reply));
     }
 }

@@ -14,7 +14,10 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** Whatever preprocessing throws is the frame's own dead letter, answered at once; the actor goes on. */
+/**
+ * Whatever preprocessing throws is the frame's own dead letter, answered at once; the actor goes on. A frame's variants
+ * spread over the model's workers, each worker getting the ones it drew in one message.
+ */
 class PreprocessorTest {
 
     private static final ActorTestKit kit = ActorTestKit.create();
@@ -31,7 +34,7 @@ class PreprocessorTest {
         Plan broken = new Plan(0, List.of(32), false, false, true, 64, new float[] {0, 0, 0});
         TestProbe<InferenceWorker.Command> worker = kit.createTestProbe();
         TestProbe<Aggregator.Command> aggregator = kit.createTestProbe();
-        TestProbe<InferenceWorker.Reply> replies = kit.createTestProbe();
+        TestProbe<InferenceWorker.Answers> replies = kit.createTestProbe();
         ActorRef<Preprocessor.Command> pre = kit.spawn(Preprocessor.create(List.of(List.of(broken)), List.of(List.of(worker.getRef())),
             ImageLimits.of(40_000_000L, 8), false, new EngineMetrics(8)));
 
@@ -50,5 +53,31 @@ class PreprocessorTest {
         assertThat(format.frameId()).isEqualTo(2);
         assertThat(format.kind()).isEqualTo(ErrorKind.FORMAT);
         worker.expectNoMessage(java.time.Duration.ofMillis(50));
+    }
+
+    @Test
+    void shouldSpreadAFramesVariantsOverTheWorkersInOneInferEach() {
+        // Two scales with flips: four variants, two for each of two workers, each pair in one Infer.
+        Plan plan = new Plan(0, List.of(32, 37), true, true, false, 32, new float[] {0, 0, 0});
+        TestProbe<InferenceWorker.Command> first = kit.createTestProbe();
+        TestProbe<InferenceWorker.Command> second = kit.createTestProbe();
+        TestProbe<Aggregator.Command> aggregator = kit.createTestProbe();
+        TestProbe<InferenceWorker.Answers> replies = kit.createTestProbe();
+        ActorRef<Preprocessor.Command> pre = kit.spawn(Preprocessor.create(List.of(List.of(plan)),
+            List.of(List.of(first.getRef(), second.getRef())), ImageLimits.of(40_000_000L, 8), false, new EngineMetrics(8)));
+
+        for (long frame = 1; frame <= 2; frame++) {
+            pre.tell(new Preprocessor.Preprocess(frame, Frames.png(28, 28, (int) frame), 0, aggregator.getRef(), replies.getRef()));
+            Aggregator.Planned planned = aggregator.expectMessageClass(Aggregator.Planned.class, java.time.Duration.ofSeconds(60));
+            assertThat(planned.variants()).isEqualTo(4);
+            for (TestProbe<InferenceWorker.Command> worker : List.of(first, second)) {
+                InferenceWorker.Infer infer = worker.expectMessageClass(InferenceWorker.Infer.class, java.time.Duration.ofSeconds(10));
+                assertThat(infer.frameId()).isEqualTo(frame);
+                // One input of each scale: the variants alternate between the workers.
+                assertThat(infer.inputs()).extracting(InferenceWorker.Input::h).containsExactlyInAnyOrder(32, 37);
+            }
+        }
+        first.expectNoMessage(java.time.Duration.ofMillis(50));
+        second.expectNoMessage(java.time.Duration.ofMillis(50));
     }
 }

@@ -58,17 +58,34 @@ class InferenceWorkerIT {
         return new InferenceWorker.Input(crop, h, w, x);
     }
 
-    private record Worker(ActorRef<InferenceWorker.Command> ref, EngineMetrics metrics, TestProbe<InferenceWorker.Reply> replies) {
+    /** A worker and its asker; the asker reads the replies out of the worker's {@link InferenceWorker.Answers} one by one. */
+    private record Worker(ActorRef<InferenceWorker.Command> ref, EngineMetrics metrics, TestProbe<InferenceWorker.Answers> answers,
+                          java.util.ArrayDeque<InferenceWorker.Reply> unread) {
         void infer(long frame, int h, int w, float[] x) {
-            ref.tell(new InferenceWorker.Infer(frame, 0, false, h, w, x, replies.getRef()));
+            ref.tell(new InferenceWorker.Infer(frame, 0, false, h, w, x, answers.getRef()));
         }
 
         void infer(long frame, InferenceWorker.Input... inputs) {
-            ref.tell(new InferenceWorker.Infer(frame, 0, java.util.List.of(inputs), replies.getRef()));
+            ref.tell(new InferenceWorker.Infer(frame, 0, java.util.List.of(inputs), answers.getRef()));
+        }
+
+        /** The next reply, of the class expected. */
+        <R extends InferenceWorker.Reply> R next(Class<R> expected) {
+            if (unread.isEmpty()) {
+                unread.addAll(answers.expectMessageClass(InferenceWorker.Answers.class, Duration.ofSeconds(30)).replies());
+            }
+            assertThat(unread.peek()).isInstanceOf(expected);
+            return expected.cast(unread.poll());
         }
 
         InferenceWorker.Done done() {
-            return replies.expectMessageClass(InferenceWorker.Done.class, Duration.ofSeconds(30));
+            return next(InferenceWorker.Done.class);
+        }
+
+        /** Nothing more: no reply left unread, and no message within {@code wait}. */
+        void expectNoMore(Duration wait) {
+            assertThat(unread).isEmpty();
+            answers.expectNoMessage(wait);
         }
     }
 
@@ -76,7 +93,7 @@ class InferenceWorkerIT {
         EngineMetrics metrics = new EngineMetrics(maxBatch);
         ActorRef<InferenceWorker.Command> ref = kit.spawn(InferenceWorker.create(OrtModel.open(model, Device.parse("cpu"), 1),
             maxBatch, DELAY, false, metrics));
-        return new Worker(ref, metrics, kit.createTestProbe());
+        return new Worker(ref, metrics, kit.createTestProbe(), new java.util.ArrayDeque<>());
     }
 
     @Test
@@ -89,7 +106,7 @@ class InferenceWorkerIT {
         for (float[] p : d.posteriors()) {
             assertThat(p).hasSize(TestModels.CLASSES);
         }
-        w.replies().expectNoMessage(Duration.ofMillis(100));
+        w.expectNoMore(Duration.ofMillis(100));
         assertThat(w.metrics().batchSizeHistogram()[3]).isEqualTo(1);
     }
 
@@ -109,7 +126,7 @@ class InferenceWorkerIT {
         w.done();
         // Busy (the last batch was full): a lone input waits for company, at most max-delay.
         w.infer(2, 32, 32, input(32, 32, 3));
-        w.replies().expectNoMessage(Duration.ofMillis(200));
+        w.expectNoMore(Duration.ofMillis(200));
         time.timePasses(DELAY);
         assertThat(w.done().frameId()).isEqualTo(2L);
         // That batch was partial: the next lone input runs at once.
@@ -117,6 +134,20 @@ class InferenceWorkerIT {
         assertThat(w.done().frameId()).isEqualTo(3L);
         assertThat(w.metrics().batchSizeHistogram()[1]).isEqualTo(2);
         assertThat(w.metrics().batchSizeHistogram()[2]).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAnswerEveryFrameABatchCompletedInOneMessageToTheirAsker() {
+        Worker w = worker(2);
+        w.infer(1, in(false, 32, 32, input(32, 32, 1)), in(false, 32, 32, input(32, 32, 2)));
+        w.done();
+        // Busy: the next queue waits for company, so these three frames' inputs run as one batch of two and one of one.
+        w.infer(2, 32, 32, input(32, 32, 3));
+        w.infer(3, 32, 32, input(32, 32, 4));
+        InferenceWorker.Answers both = w.answers().expectMessageClass(InferenceWorker.Answers.class, Duration.ofSeconds(30));
+        assertThat(both.replies()).extracting(InferenceWorker.Reply::frameId).containsExactly(2L, 3L);
+        assertThat(both.replies()).allSatisfy(r -> assertThat(r).isInstanceOf(InferenceWorker.Done.class));
+        w.expectNoMore(Duration.ofMillis(100));
     }
 
     @Test
@@ -145,10 +176,10 @@ class InferenceWorkerIT {
     void shouldFailEveryInputOfAFailedBatchAndGoOn() {
         Worker w = worker(3);
         w.infer(1, in(false, 32, 32, input(32, 32, 1)), in(false, 32, 32, new float[5]), in(false, 32, 32, input(32, 32, 3)));
-        InferenceWorker.Failed f = w.replies().expectMessageClass(InferenceWorker.Failed.class, Duration.ofSeconds(30));
+        InferenceWorker.Failed f = w.next(InferenceWorker.Failed.class);
         assertThat(f.inputs()).isEqualTo(3);
         assertThat(f.reason()).contains("inference failed");
-        w.replies().expectNoMessage(Duration.ofMillis(100));
+        w.expectNoMore(Duration.ofMillis(100));
         assertThat(w.metrics().failedBatches()).isEqualTo(1);
         // The worker goes on.
         w.infer(4, 32, 32, input(32, 32, 4));
@@ -161,11 +192,11 @@ class InferenceWorkerIT {
         Worker w = worker(4);
         w.infer(5, in(false, 32, 32, input(32, 32, 5)), in(false, 32, 40, new float[5]));
         InferenceWorker.Done d = w.done();
-        InferenceWorker.Failed f = w.replies().expectMessageClass(InferenceWorker.Failed.class, Duration.ofSeconds(30));
+        InferenceWorker.Failed f = w.next(InferenceWorker.Failed.class);
         assertThat(d.inputs()).isEqualTo(1);
         assertThat(f.inputs()).isEqualTo(1);
         assertThat(f.frameId()).isEqualTo(5L);
-        w.replies().expectNoMessage(Duration.ofMillis(100));
+        w.expectNoMore(Duration.ofMillis(100));
     }
 
     @Test
@@ -174,9 +205,9 @@ class InferenceWorkerIT {
         w.infer(1, in(false, 32, 32, input(32, 32, 1)), in(false, 32, 32, input(32, 32, 2)));
         w.done();
         w.infer(2, 32, 32, input(32, 32, 3));
-        w.replies().expectNoMessage(Duration.ofMillis(100));
+        w.expectNoMore(Duration.ofMillis(100));
         kit.stop(w.ref());
-        InferenceWorker.Failed f = w.replies().expectMessageClass(InferenceWorker.Failed.class, Duration.ofSeconds(30));
+        InferenceWorker.Failed f = w.next(InferenceWorker.Failed.class);
         assertThat(f.frameId()).isEqualTo(2L);
         assertThat(f.reason()).contains("stopped");
     }
