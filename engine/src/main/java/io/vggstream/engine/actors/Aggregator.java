@@ -69,10 +69,6 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         }
     }
 
-    /** From a preprocessor: the frame decoded into this many variants. */
-    public record Planned(long frameId, int variants, int width, int height) implements Command {
-    }
-
     /** From a preprocessor: the frame cannot be used. */
     public record Rejected(long frameId, ErrorKind kind, String reason) implements Command {
     }
@@ -190,7 +186,6 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
                 g.replyTo().tell(new Degradation(governor.level(), governor.smoothedLatencyMs(), governor.steps()));
                 return this;
             })
-            .onMessage(Planned.class, this::onPlanned)
             .onMessage(Rejected.class, this::onRejected)
             .onMessage(FromWorker.class, w -> {
                 w.answers().replies().forEach(this::onReply);
@@ -222,15 +217,6 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         }
     }
 
-    private Behavior<Command> onPlanned(Planned p) {
-        Pending f = pending.get(p.frameId());
-        if (f != null) {
-            f.expected = p.variants();
-            completeIfDone(p.frameId(), f);
-        }
-        return this;
-    }
-
     private Behavior<Command> onRejected(Rejected r) {
         Pending f = pending.remove(r.frameId());
         if (f != null) {
@@ -246,6 +232,8 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
             // Late answer for a frame already completed at its deadline.
             return;
         }
+        // How many to wait for comes with the replies (no message of its own: one fewer thread woken per frame).
+        f.expected = reply.frameInputs();
         if (reply instanceof InferenceWorker.Done d) {
             Fusion.ModelSum sum = f.sums.get(d.model());
             for (int k = 0; k < d.posteriors().length; k++) {
@@ -296,8 +284,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         timers.cancel(id);
         if (f.sums.stream().allMatch(Fusion.ModelSum::isEmpty)) {
             String why = f.lastFailure != null ? f.lastFailure
-                : f.expected < 0 ? "the frame was not preprocessed within " + deadline + " (vggstream.engine.frame-deadline)"
-                : "no variant was inferred within " + deadline + " (vggstream.engine.frame-deadline)";
+                : "no variant was preprocessed and inferred within " + deadline + " (vggstream.engine.frame-deadline)";
             answer(f, new Classification.Failed(ErrorKind.INFERENCE, why));
             return;
         }

@@ -57,9 +57,11 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
      * @param frameId the frame they belong to
      * @param model the model's index in the ensemble (echoed in the reply)
      * @param inputs the tensors, in the order their posteriors come back
+     * @param frameInputs the frame's inputs over every worker and model, echoed in the replies: how many the aggregator
+     *     waits for (the frame's first reply tells it, so no message of its own is needed)
      * @param sentNanos when it was handed to the worker ({@code System.nanoTime()}): its queue time runs from here to its batch's run
      */
-    public record Infer(long frameId, int model, List<Input> inputs, ActorRef<Answers> replyTo, long sentNanos)
+    public record Infer(long frameId, int model, List<Input> inputs, int frameInputs, ActorRef<Answers> replyTo, long sentNanos)
         implements Command {
 
         public Infer {
@@ -67,11 +69,19 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
             if (inputs.isEmpty()) {
                 throw new IllegalArgumentException("an Infer needs at least one input");
             }
+            if (frameInputs < inputs.size()) {
+                throw new IllegalArgumentException("a frame of " + frameInputs + " inputs cannot send " + inputs.size() + " in one Infer");
+            }
         }
 
-        /** Sent now. */
+        /** Some of the frame's {@code frameInputs} inputs, sent now. */
+        public Infer(long frameId, int model, List<Input> inputs, int frameInputs, ActorRef<Answers> replyTo) {
+            this(frameId, model, inputs, frameInputs, replyTo, System.nanoTime());
+        }
+
+        /** All of the frame's inputs, sent now. */
         public Infer(long frameId, int model, List<Input> inputs, ActorRef<Answers> replyTo) {
-            this(frameId, model, inputs, replyTo, System.nanoTime());
+            this(frameId, model, inputs, inputs.size(), replyTo, System.nanoTime());
         }
 
         /** One input, sent now. */
@@ -81,7 +91,7 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
 
         /** One input written into the batch when it runs, sent now. */
         public Infer(long frameId, int model, boolean crop, int h, int w, Chw chw, ActorRef<Answers> replyTo) {
-            this(frameId, model, List.of(new Input(crop, h, w, chw)), replyTo, System.nanoTime());
+            this(frameId, model, List.of(new Input(crop, h, w, chw)), 1, replyTo, System.nanoTime());
         }
     }
 
@@ -117,6 +127,9 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
 
         /** How many of the frame's inputs this reply answers. */
         int inputs();
+
+        /** How many inputs the frame has in all ({@link Infer#frameInputs()}). */
+        int frameInputs();
     }
 
     /**
@@ -125,11 +138,12 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
      * @param crops per posterior, whether its input was a grid crop
      * @param features null when not asked for; else one row per posterior (a row may be null)
      */
-    public record Done(long frameId, int model, boolean[] crops, float[][] posteriors, float[][] features) implements Reply {
+    public record Done(long frameId, int model, int frameInputs, boolean[] crops, float[][] posteriors, float[][] features)
+        implements Reply {
 
-        /** One input's answer. */
-        public Done(long frameId, int model, boolean crop, float[] posterior, float[] feature) {
-            this(frameId, model, new boolean[] {crop}, new float[][] {posterior}, feature == null ? null : new float[][] {feature});
+        /** One input's answer, of a frame of {@code frameInputs} inputs. */
+        public Done(long frameId, int model, int frameInputs, boolean crop, float[] posterior, float[] feature) {
+            this(frameId, model, frameInputs, new boolean[] {crop}, new float[][] {posterior}, feature == null ? null : new float[][] {feature});
         }
 
         @Override
@@ -139,11 +153,11 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
     }
 
     /** The batch (or batches) holding {@code inputs} inputs of the frame failed. */
-    public record Failed(long frameId, int model, String reason, int inputs) implements Reply {
+    public record Failed(long frameId, int model, int frameInputs, String reason, int inputs) implements Reply {
 
-        /** For one input. */
-        public Failed(long frameId, int model, String reason) {
-            this(frameId, model, reason, 1);
+        /** For one input, of a frame of {@code frameInputs} inputs. */
+        public Failed(long frameId, int model, int frameInputs, String reason) {
+            this(frameId, model, frameInputs, reason, 1);
         }
     }
 
@@ -353,10 +367,12 @@ public final class InferenceWorker extends AbstractBehavior<InferenceWorker.Comm
                     j++;
                 }
             }
-            out.computeIfAbsent(infer.replyTo(), k -> new ArrayList<>()).add(new Done(infer.frameId(), infer.model(), crops, posteriors, features));
+            out.computeIfAbsent(infer.replyTo(), k -> new ArrayList<>()).add(new Done(infer.frameId(), infer.model(), infer.frameInputs(), crops, posteriors,
+                features));
         }
         if (bad > 0) {
-            out.computeIfAbsent(infer.replyTo(), k -> new ArrayList<>()).add(new Failed(infer.frameId(), infer.model(), job.reason, bad));
+            out.computeIfAbsent(infer.replyTo(), k -> new ArrayList<>()).add(new Failed(infer.frameId(), infer.model(), infer.frameInputs(), job.reason,
+                bad));
         }
     }
 

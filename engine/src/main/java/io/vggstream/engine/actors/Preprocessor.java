@@ -19,9 +19,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * Decodes a frame and fans out its test-time variants to the inference workers of each model;
- * tells the aggregator how many to expect, or why the frame cannot be used. One of a pool, on
- * the preprocess dispatcher (decoding and resizing are native, CPU-bound work).
+ * Decodes a frame and fans out its test-time variants to the inference workers of each model (each
+ * {@code Infer} says how many the frame has, which the replies carry to the aggregator), or tells the
+ * aggregator why the frame cannot be used. One of a pool, on the preprocess dispatcher (decoding
+ * and resizing are native, CPU-bound work).
  */
 public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
 
@@ -32,7 +33,7 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
     /**
      * Make the variants of one frame.
      *
-     * @param aggregator told {@link Aggregator.Planned} or {@link Aggregator.Rejected}
+     * @param aggregator told {@link Aggregator.Rejected} when the frame cannot be used (the replies say how many variants it has)
      * @param replies where the inference workers answer
      */
     public record Preprocess(long frameId, byte[] image, int level, ActorRef<Aggregator.Command> aggregator,
@@ -103,7 +104,6 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
         Preprocessing.Result.Ok ok = (Preprocessing.Result.Ok) result;
         metrics.latency(EngineMetrics.Stage.DECODE, ok.decodeNanos());
         metrics.latency(EngineMetrics.Stage.PREPROCESS, System.nanoTime() - t0 - ok.decodeNanos());
-        p.aggregator().tell(new Aggregator.Planned(p.frameId(), ok.variants().size(), ok.width(), ok.height()));
         // The variants go round-robin over each model's workers, one at a time, and each worker gets the ones it drew
         // in one Infer (one Done back). All of a frame's variants to one worker measured slower at saturation in 4 of 4
         // pairs (D: -22%, docs/results/issue13-engine-cost.md): the spread is kept, only the messages are fewer.
@@ -115,7 +115,13 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
             drawn.computeIfAbsent(w, k -> new ArrayList<>()).add(new InferenceWorker.Input(v.crop(), v.h(), v.w(), v.tensor()));
             modelOf.put(w, v.model());
         }
-        drawn.forEach((w, inputs) -> w.tell(new InferenceWorker.Infer(p.frameId(), modelOf.get(w), inputs, p.replies())));
+        int frameInputs = ok.variants().size();
+        if (frameInputs == 0) {
+            // Nothing would reach the aggregator before frame-deadline.
+            p.aggregator().tell(new Aggregator.Rejected(p.frameId(), ErrorKind.PREPROCESS, "the protocol made no variant of the frame"));
+            return this;
+        }
+        drawn.forEach((w, inputs) -> w.tell(new InferenceWorker.Infer(p.frameId(), modelOf.get(w), inputs, frameInputs, p.replies())));
         return this;
     }
 }

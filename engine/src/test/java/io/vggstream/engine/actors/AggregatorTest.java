@@ -47,10 +47,9 @@ class AggregatorTest {
     void shouldAnswerOnceAllVariantsArrived() {
         Setup s = setup(1);
         Preprocessor.Preprocess p = s.classify();
-        s.aggregator().tell(new Aggregator.Planned(p.frameId(), 2, 10, 10));
-        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.9f, 0.1f}, null)));
+        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, 2, false, new float[] {0.9f, 0.1f}, null)));
         s.out().expectNoMessage(Duration.ofMillis(50));
-        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.7f, 0.3f}, null)));
+        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, 2, false, new float[] {0.7f, 0.3f}, null)));
         Classification.Ok c = s.out().expectMessageClass(Classification.Ok.class);
         assertThat(c.partial()).isFalse();
         assertThat(c.posterior()[0]).isCloseTo(0.8, org.assertj.core.data.Offset.offset(1e-6));
@@ -61,11 +60,30 @@ class AggregatorTest {
     }
 
     @Test
+    void shouldAnswerEveryFrameWhoseLastRepliesCameInOneAnswers() {
+        Setup s = setup(1);
+        Preprocessor.Preprocess a = s.classify();
+        Preprocessor.Preprocess b = s.classify();
+        a.replies().tell(answers(new InferenceWorker.Done(a.frameId(), 0, 2, false, new float[] {0.9f, 0.1f}, null)));
+        s.out().expectNoMessage(Duration.ofMillis(50));
+        // One batch completed a's second variant and b's only one.
+        a.replies().tell(new InferenceWorker.Answers(List.of(
+            new InferenceWorker.Done(a.frameId(), 0, 2, false, new float[] {0.7f, 0.3f}, null),
+            new InferenceWorker.Done(b.frameId(), 0, 1, false, new float[] {0.2f, 0.8f}, null))));
+        Classification.Ok first = s.out().expectMessageClass(Classification.Ok.class);
+        Classification.Ok second = s.out().expectMessageClass(Classification.Ok.class);
+        assertThat(first.top().get(0).index()).isZero();
+        assertThat(first.variants()).isEqualTo(2);
+        assertThat(second.top().get(0).index()).isEqualTo(1);
+        assertThat(second.partial()).isFalse();
+        s.out().expectNoMessage(Duration.ofMillis(50));
+    }
+
+    @Test
     void shouldCompletePartialAtTheDeadlineWithWhatArrived() {
         Setup s = setup(2);
         Preprocessor.Preprocess p = s.classify();
-        s.aggregator().tell(new Aggregator.Planned(p.frameId(), 4, 10, 10));
-        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 1, false, new float[] {0.2f, 0.8f}, null)));
+        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 1, 4, false, new float[] {0.2f, 0.8f}, null)));
         time.timePasses(DEADLINE.minusMillis(1));
         s.out().expectNoMessage(Duration.ofMillis(50));
         time.timePasses(Duration.ofMillis(2));
@@ -75,7 +93,7 @@ class AggregatorTest {
         assertThat(c.expected()).isEqualTo(4);
         assertThat(c.top().get(0).index()).isEqualTo(1);
         // A late answer is ignored, not answered twice.
-        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {1f, 0f}, null)));
+        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, 4, false, new float[] {1f, 0f}, null)));
         s.out().expectNoMessage(Duration.ofMillis(50));
     }
 
@@ -101,9 +119,8 @@ class AggregatorTest {
     void shouldMarkTheFramePartialWhenABatchFailed() {
         Setup s = setup(1);
         Preprocessor.Preprocess p = s.classify();
-        s.aggregator().tell(new Aggregator.Planned(p.frameId(), 2, 10, 10));
-        p.replies().tell(answers(new InferenceWorker.Failed(p.frameId(), 0, "boom")));
-        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.5f, 0.5f}, null)));
+        p.replies().tell(answers(new InferenceWorker.Failed(p.frameId(), 0, 2, "boom")));
+        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, 2, false, new float[] {0.5f, 0.5f}, null)));
         assertThat(s.out().expectMessageClass(Classification.Ok.class).partial()).isTrue();
     }
 
@@ -118,11 +135,10 @@ class AggregatorTest {
             new EngineSettings.Degrade(false, DEADLINE, List.of(), Duration.ZERO), pre.getRef(), new EngineMetrics(1)));
         aggregator.tell(new Aggregator.Classify(new byte[] {1}, 0, out.getRef()));
         Preprocessor.Preprocess p = pre.expectMessageClass(Preprocessor.Preprocess.class);
-        aggregator.tell(new Aggregator.Planned(p.frameId(), 3, 10, 10));
         // The graph's own posteriors say class 0 twice; the features, averaged, say class 1.
-        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.9f, 0.1f}, new float[] {1, 0})));
-        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.9f, 0.1f}, new float[] {0, 3})));
-        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, false, new float[] {0.9f, 0.1f}, null)));
+        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, 3, false, new float[] {0.9f, 0.1f}, new float[] {1, 0})));
+        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, 3, false, new float[] {0.9f, 0.1f}, new float[] {0, 3})));
+        p.replies().tell(answers(new InferenceWorker.Done(p.frameId(), 0, 3, false, new float[] {0.9f, 0.1f}, null)));
 
         Classification.Ok c = out.expectMessageClass(Classification.Ok.class);
         double[] expected = head.posterior(new double[] {1, 3}, 2);

@@ -196,6 +196,9 @@ class InferenceWorkerIT {
         assertThat(d.inputs()).isEqualTo(1);
         assertThat(f.inputs()).isEqualTo(1);
         assertThat(f.frameId()).isEqualTo(5L);
+        // Both carry the frame's count, which is how the aggregator knows how many to wait for.
+        assertThat(d.frameInputs()).isEqualTo(2);
+        assertThat(f.frameInputs()).isEqualTo(2);
         w.expectNoMore(Duration.ofMillis(100));
     }
 
