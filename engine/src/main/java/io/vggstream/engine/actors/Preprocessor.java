@@ -7,7 +7,6 @@ import io.vggstream.engine.preprocess.Preprocessing;
 import io.vggstream.engine.preprocess.Variant;
 import io.vggstream.topics.deadletter.ErrorKind;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +41,10 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
 
     /** A model was hot-swapped with a card that changes its mean or scales: plan its variants anew, at protocol level {@code level}. */
     public record Replan(int level, Plan plan) implements Command {
+    }
+
+    /** The variants of one frame that one worker drew (a worker serves one model). */
+    private record Drawn(int model, List<InferenceWorker.Input> inputs) {
     }
 
     /**
@@ -104,24 +107,23 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
         Preprocessing.Result.Ok ok = (Preprocessing.Result.Ok) result;
         metrics.latency(EngineMetrics.Stage.DECODE, ok.decodeNanos());
         metrics.latency(EngineMetrics.Stage.PREPROCESS, System.nanoTime() - t0 - ok.decodeNanos());
-        // The variants go round-robin over each model's workers, one at a time, and each worker gets the ones it drew
-        // in one Infer (one Done back). All of a frame's variants to one worker measured slower at saturation in 4 of 4
-        // pairs (D: -22%, docs/results/issue13-engine-cost.md): the spread is kept, only the messages are fewer.
-        Map<ActorRef<InferenceWorker.Command>, List<InferenceWorker.Input>> drawn = new LinkedHashMap<>();
-        Map<ActorRef<InferenceWorker.Command>, Integer> modelOf = new HashMap<>();
-        for (Variant v : ok.variants()) {
-            List<ActorRef<InferenceWorker.Command>> pool = workers.get(v.model());
-            ActorRef<InferenceWorker.Command> w = pool.get(Math.floorMod(next[v.model()]++, pool.size()));
-            drawn.computeIfAbsent(w, k -> new ArrayList<>()).add(new InferenceWorker.Input(v.crop(), v.h(), v.w(), v.tensor()));
-            modelOf.put(w, v.model());
-        }
-        int frameInputs = ok.variants().size();
-        if (frameInputs == 0) {
+        if (ok.variants().isEmpty()) {
             // Nothing would reach the aggregator before frame-deadline.
             p.aggregator().tell(new Aggregator.Rejected(p.frameId(), ErrorKind.PREPROCESS, "the protocol made no variant of the frame"));
             return this;
         }
-        drawn.forEach((w, inputs) -> w.tell(new InferenceWorker.Infer(p.frameId(), modelOf.get(w), inputs, frameInputs, p.replies())));
+        // The variants go round-robin over each model's workers, one at a time, and each worker gets the ones it drew
+        // in one Infer (one Done back). All of a frame's variants to one worker measured slower at saturation in 4 of 4
+        // pairs (D: -22%, docs/results/issue13-engine-cost.md): the spread is kept, only the messages are fewer.
+        Map<ActorRef<InferenceWorker.Command>, Drawn> drawn = new LinkedHashMap<>();
+        for (Variant v : ok.variants()) {
+            List<ActorRef<InferenceWorker.Command>> pool = workers.get(v.model());
+            ActorRef<InferenceWorker.Command> w = pool.get(Math.floorMod(next[v.model()]++, pool.size()));
+            drawn.computeIfAbsent(w, k -> new Drawn(v.model(), new ArrayList<>()))
+                .inputs().add(new InferenceWorker.Input(v.crop(), v.h(), v.w(), v.tensor()));
+        }
+        int frameInputs = ok.variants().size();
+        drawn.forEach((w, d) -> w.tell(new InferenceWorker.Infer(p.frameId(), d.model(), d.inputs(), frameInputs, p.replies())));
         return this;
     }
 }
