@@ -113,7 +113,7 @@ public final class Preprocessor extends AbstractBehavior<Preprocessor.Command> {
             return this;
         }
         // The variants go round-robin over each model's workers, one at a time, and each worker gets the ones it drew
-        // in one Infer (one Done back). All of a frame's variants to one worker measured slower at saturation in 4 of 4
+        // in one Infer (one reply back). All of a frame's variants to one worker measured slower at saturation in 4 of 4
         // pairs (D: -22%, docs/results/issue13-engine-cost.md): the spread is kept, only the messages are fewer.
         Map<ActorRef<InferenceWorker.Command>, Drawn> drawn = new LinkedHashMap<>();
         for (Variant v : ok.variants()) {
