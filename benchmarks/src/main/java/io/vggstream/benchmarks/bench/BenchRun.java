@@ -104,7 +104,7 @@ public final class BenchRun {
             }
             Point mainCeiling = null;
             Point capacity = null;
-            mainInFlight = inFlight(spec.batch(), perFrame, Double.POSITIVE_INFINITY);
+            mainInFlight = inFlight(spec.batch(), perFrame, Double.NaN);
             for (int b : batches) {
                 // The ceiling is measured before and after the engine's points and averaged: on a shared machine the
                 // load drifts, and the two readings say by how much.
@@ -291,7 +291,7 @@ public final class BenchRun {
         if (spec.maxInFlight() > 0) {
             return spec.maxInFlight();
         }
-        int chosen = RunSetup.inFlight(spec, batch, perFrame, config);
+        int chosen = RunSetup.inFlight(spec, batch, perFrame, config, ceilingFramesPerSecond);
         double deadline = config.getDuration("vggstream.engine.frame-deadline").toMillis() / 1000.0;
         if (chosen / ceilingFramesPerSecond > deadline / 2) {
             log.accept(String.format(Locale.ROOT, "note: %d frames in flight are %.0f s of work at the ceiling's rate, over half the"

@@ -51,18 +51,43 @@ final class RunSetup {
     }
 
     /**
-     * Frames in the engine at once: the spec's, or (0, auto) what keeps every worker's batches full, for each worker
-     * one batch running and the next two queued (two batches' worth of frames beyond the running one), plus one
-     * frame per preprocessor, at most the engine's own {@code max-in-flight}. More would only queue: with a slow
-     * model, frames would wait past the frame deadline and come out partial. Fewer leaves a worker idle: with two
-     * workers and one worker's worth (8 frames for the enrichment workload) the engine used 1.5-1.7 of 2 cores.
+     * How long a run's frames in flight would take at the ceiling's rate: the frames it keeps in flight are at least that
+     * rate times this (Little's law), so that the engine's queues stay full while answers travel back and new frames in.
+     * On the 2-core machine each hop between the engine's threads can wait for a core that ONNX Runtime holds; with the
+     * enrichment workload's fast model (3,800 frames/s at the ceiling) 14 frames in flight left a tenth of the cores idle
+     * (process CPU 87-90%, (b) 66-68% of the ceiling), 40 gave 82%, 96 and 128 gave 87% and 89% at 99% CPU
+     * (docs/results/2026-12-05-in-flight.md).
      */
+    static final double IN_FLIGHT_SECONDS = 0.030;
+
+    /** The most frames the rate's rule keeps in flight. */
+    static final int MOST_IN_FLIGHT = 256;
+
+    /** {@link #inFlight(Spec, int, int, Config, double)} without a measured ceiling: the batches' rule alone. */
     static int inFlight(Spec spec, int batch, int perFrame, Config config) {
+        return inFlight(spec, batch, perFrame, config, Double.NaN);
+    }
+
+    /**
+     * Frames in the engine at once: the spec's, or (0, auto) the larger of two rules. The batches' rule keeps every
+     * worker's batches full: for each worker one batch running and the next two queued, plus one frame per preprocessor,
+     * at most the engine's own {@code max-in-flight}; more would only queue with a slow model, where frames would wait past
+     * the frame deadline and come out partial, and fewer leaves a worker idle (with two workers and one worker's worth,
+     * the engine used 1.5-1.7 of 2 cores). The rate's rule: the ceiling's frames/s times {@link #IN_FLIGHT_SECONDS}, at
+     * most {@link #MOST_IN_FLIGHT}: a fast model needs more frames in flight than its batches hold, since each frame's
+     * way back to the client and the next frame's way in take time (a slow model's rate makes this rule the smaller).
+     *
+     * @param ceilingFramesPerSecond the bare sessions' frames/s; NaN: not measured (the batches' rule alone)
+     */
+    static int inFlight(Spec spec, int batch, int perFrame, Config config, double ceilingFramesPerSecond) {
         if (spec.maxInFlight() > 0) {
             return spec.maxInFlight();
         }
         int auto = 3 * BenchRun.burst(batch, perFrame) * Math.max(1, spec.workers()) + Runtime.getRuntime().availableProcessors();
-        return Math.max(1, Math.min(config.getInt("vggstream.engine.max-in-flight"), auto));
+        int batches = Math.max(1, Math.min(config.getInt("vggstream.engine.max-in-flight"), auto));
+        int rate = Double.isFinite(ceilingFramesPerSecond) && ceilingFramesPerSecond > 0
+            ? (int) Math.min(MOST_IN_FLIGHT, Math.ceil(ceilingFramesPerSecond * IN_FLIGHT_SECONDS)) : 0;
+        return Math.max(batches, rate);
     }
 
     /** The engine on the CPU, {@code workers} workers of {@code threads} threads, warmed for the run's frame size, over {@code config}. */

@@ -97,7 +97,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "DURATION", description = "Measured window per point (quick 4s, full 20s).")
     String duration;
 
-    @Option(names = "--max-in-flight", paramLabel = "N", description = "Frames in the engine at once (default: three batches' worth per inference worker plus one per core, at most vggstream.engine.max-in-flight).")
+    @Option(names = "--max-in-flight", paramLabel = "N", description = "Frames in the engine at once (default: the larger of three batches' worth per inference worker plus one per core, at most"
+        + " vggstream.engine.max-in-flight, and the ceiling's frames/s times 30 ms, at most 256).")
     Integer maxInFlight;
 
     @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the frames topic (default 4).")

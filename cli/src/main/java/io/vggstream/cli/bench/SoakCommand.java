@@ -73,7 +73,7 @@ public final class SoakCommand implements Callable<Integer> {
     String drainTimeout = "5m";
 
     @Option(names = "--max-in-flight", paramLabel = "N", description = "Frames in the engine at once (default: three batches' worth"
-        + " plus one per core, as bench).")
+        + " plus one per core, bench's rule without a ceiling).")
     Integer maxInFlight;
 
     @Option(names = "--partitions", paramLabel = "N", description = "Partitions of the frames topic (default 4).")
