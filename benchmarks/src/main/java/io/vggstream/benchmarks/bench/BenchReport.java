@@ -146,7 +146,8 @@ public final class BenchReport {
             .append(s.workersChosen().isEmpty() ? "" : " (`workers-per-device = auto`: " + s.workersChosen() + ")").append(", max-batch-size ")
             .append(s.batch()).append(", max-delay ").append(fmt(ms(s.maxDelay()))).append(" ms, max-in-flight ")
             .append(r.maxInFlight()).append(s.maxInFlight() > 0 ? "" : " (chosen: the larger of the frames of three batches per worker plus one per core, at most the"
-                + " engine's max-in-flight, and the ceiling's frames in 30 ms, at most 256)").append('\n');
+                + " engine's max-in-flight, and the ceiling's frames in " + Math.round(RunSetup.IN_FLIGHT_SECONDS * 1000) + " ms, at most "
+                + RunSetup.MOST_IN_FLIGHT + ")").append('\n');
         b.append("- **Kafka:** ").append(r.broker()).append("; frames topic with ").append(s.partitions()).append(" partitions\n");
         b.append("- **Latency runs:** ").append(s.rate().map(x -> "at " + fmt(x) + " frames/s").orElse(s.rateFractions().isEmpty()
             ? "none at fractions of the ceiling" : "at " + s.rateFractions().stream().map(BenchReport::fmt).toList() + " of the ceiling"))
