@@ -62,7 +62,7 @@ final class FullPath {
                         Thread.sleep(20);
                     }
                     firstAnswer = (System.nanoTime() - t0) / 1e9;
-                    JitGate jit = warmup.gate();
+                    JitGate jit = warmup.gate(broker.pids());
                     Thread.sleep(warmup.min().toMillis());
                     jit.await();
                     jitNote = jit.describe();

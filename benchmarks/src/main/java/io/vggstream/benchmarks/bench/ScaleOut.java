@@ -84,8 +84,8 @@ final class ScaleOut {
             log.accept(String.format(Locale.ROOT, "  %d engine process(es) starting (pids %s), %d ONNX Runtime thread(s) each ...",
                 processes, children.stream().map(p -> Long.toString(p.pid())).toList(), threads));
             Map<String, List<Integer>> assignment = awaitStable(admin, group, processes, children, out, workDir);
-            // Fresh JVMs: warm until their JIT has settled too, or the one with more processes pays for more compiling.
-            JitGate jit = warmup.gate(children);
+            // Fresh JVMs: warm until their JIT (and a child broker's) has settled too, or the one with more processes pays for more compiling.
+            JitGate jit = warmup.gate(children, broker.pids());
             Thread.sleep(warmup.min().toMillis());
             jit.await();
             Map<Long, Double> cpu0 = cpu(children);

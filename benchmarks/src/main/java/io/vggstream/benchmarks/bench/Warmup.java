@@ -18,9 +18,14 @@ record Warmup(Duration min, Duration jitCap) {
         return JitGate.start(gateCap());
     }
 
-    /** A gate started now on other JVMs (the scale-out's engine processes). */
-    JitGate gate(java.util.List<Process> children) {
-        return JitGate.children(children, gateCap());
+    /** A gate started now for one point of this JVM whose broker runs in {@code brokerPids} (empty: in this JVM). */
+    JitGate gate(long[] brokerPids) {
+        return JitGate.start(gateCap(), brokerPids);
+    }
+
+    /** A gate started now on other JVMs (the scale-out's engine processes and the broker's, if a child). */
+    JitGate gate(java.util.List<Process> children, long[] brokerPids) {
+        return JitGate.children(children, brokerPids, gateCap());
     }
 
     /** How long a gate may wait from the point's start: zero (no wait) unless it is longer than the minimum warm-up. */

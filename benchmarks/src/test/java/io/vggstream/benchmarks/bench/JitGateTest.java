@@ -47,6 +47,30 @@ class JitGateTest {
     }
 
     @Test
+    void shouldReadAnotherJvmsCompileTimeFromItsCompilerThreads() throws Exception {
+        // A child JVM that compiles every method it calls (what a broker does when load first reaches it), then waits.
+        Process child = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xcomp", "-XX:-TieredCompilation", "-cp", System.getProperty("java.class.path"), Waiter.class.getName())
+            .redirectErrorStream(true).start();
+        try {
+            assertThat(new String(child.getInputStream().readNBytes(5))).isEqualTo("ready");
+            long childMillis = ResourceMeter.compilerMillis(child.pid());
+            assertThat(childMillis).as("the child's C2 thread's CPU, from /proc, which the gate on a child broker sums with its own").isGreaterThan(100);
+        } finally {
+            child.destroyForcibly().waitFor();
+        }
+    }
+
+    /** The child of {@link #shouldReadAnotherJvmsCompileTimeFromItsCompilerThreads}: says ready, then waits to be killed. */
+    static final class Waiter {
+        public static void main(String[] args) throws Exception {
+            System.out.print("ready");
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+
+    @Test
     void shouldBeSettledAtOnceWithoutACap() {
         JitGate gate = new JitGate(() -> 0, 0, Duration.ZERO);
         assertThat(gate.settled(0)).isTrue();
