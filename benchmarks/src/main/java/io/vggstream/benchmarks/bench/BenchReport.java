@@ -407,7 +407,8 @@ public final class BenchReport {
         StringBuilder b = new StringBuilder();
         for (Profiler.Summary p : r.profiles()) {
             long total = p.samplesByGroup().values().stream().mapToLong(Long::longValue).sum();
-            b.append("`").append(p.file().getFileName()).append("`: ").append(total).append(" samples of threads running Java code (every");
+            b.append("`").append(p.file().getFileName()).append("`: ").append(total).append(" samples of threads running Java code in the")
+                .append(String.format(Locale.ROOT, " measured window (%.1f s; the recording holds the warm-up too) (every", p.seconds()));
             b.append(" 10 ms per thread; ONNX Runtime's native work is not among them) by thread group: ");
             StringJoiner j = new StringJoiner(", ");
             p.samplesByGroup().forEach((g, n) -> j.add(g + " " + pct((double) n / total)));

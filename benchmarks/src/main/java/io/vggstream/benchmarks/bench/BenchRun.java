@@ -120,7 +120,7 @@ public final class BenchRun {
                     Profiler prof = main && spec.profile() ? Profiler.start() : null;
                     Point p = InProcess.run(s, config, frames, perFrame, Double.NaN, spec.warmupPlan(), spec.measure(), burst(b, perFrame));
                     if (prof != null) {
-                        profiles.add(prof.stop(spec.out().resolve("profile-b-batch" + b + ".jfr")));
+                        profiles.add(prof.stop(spec.out().resolve("profile-b-batch" + b + ".jfr"), p.usage().from(), p.usage().to()));
                     }
                     engine.add(report(p.withRatio(p.framesPerSecond() / before.framesPerSecond())));
                 }
@@ -129,7 +129,7 @@ public final class BenchRun {
                     Point p = fullPath(broker, s, topics, frames, perFrame, Double.NaN, b, spec.measure());
                     if (prof != null) {
                         String tag = broker.mode() == Point.Mode.FULL_PATH ? "c" : "c-child-broker";
-                        profiles.add(prof.stop(spec.out().resolve("profile-" + tag + "-batch" + b + ".jfr")));
+                        profiles.add(prof.stop(spec.out().resolve("profile-" + tag + "-batch" + b + ".jfr"), p.usage().from(), p.usage().to()));
                     }
                     engine.add(report(p.withRatio(p.framesPerSecond() / before.framesPerSecond())));
                     if (main && capacity == null) {

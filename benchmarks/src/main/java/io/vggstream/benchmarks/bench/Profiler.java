@@ -2,6 +2,8 @@ package io.vggstream.benchmarks.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +21,11 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * A JDK Flight Recorder recording (the JDK's {@code profile} settings: Java samples every 10 ms,
  * threads in native code every 20 ms) around one measured point, and a summary of where the
- * samples fell: by thread group, and the hottest methods of the engine's threads outside inference.
+ * samples of its measured window fell: by thread group, and the hottest methods of the engine's
+ * threads outside inference. The recording also holds the point's warm-up, which the summary leaves
+ * out: on 2 cores that is a minute of the JIT compiling, when code runs interpreted and its samples
+ * say where a cold engine spends its time (a (c) recording's prediction JSON writer had ten times the
+ * samples its warm cost accounts for).
  * Open the .jfr file in JDK Mission Control, or {@code jfr print --events jdk.ExecutionSample FILE}.
  */
 final class Profiler implements AutoCloseable {
@@ -40,12 +46,12 @@ final class Profiler implements AutoCloseable {
         }
     }
 
-    /** Stops, writes the recording to {@code file}, and summarises it. */
-    Summary stop(Path file) throws IOException {
+    /** Stops, writes the recording to {@code file}, and summarises its samples from {@code from} to {@code to}. */
+    Summary stop(Path file, Instant from, Instant to) throws IOException {
         recording.stop();
         recording.dump(file);
         recording.close();
-        return summarise(file);
+        return summarise(file, from, to);
     }
 
     @Override
@@ -57,21 +63,23 @@ final class Profiler implements AutoCloseable {
      * @param samplesByGroup samples of threads running Java code, by thread group (see {@link BenchThreads})
      * @param engineHot the engine's (non-inference) threads' top frames, most sampled first
      * @param inferenceHot the inference workers' top frames
+     * @param seconds the window summarised
      */
-    record Summary(Path file, Map<String, Long> samplesByGroup, List<Hot> engineHot, List<Hot> inferenceHot) {
+    record Summary(Path file, Map<String, Long> samplesByGroup, List<Hot> engineHot, List<Hot> inferenceHot, double seconds) {
     }
 
     /** A method and how many samples had it on top of the stack. */
     record Hot(String method, long samples, double share) {
     }
 
-    static Summary summarise(Path file) throws IOException {
+    static Summary summarise(Path file, Instant from, Instant to) throws IOException {
         Map<String, Long> byGroup = new TreeMap<>();
         Map<String, Long> engine = new HashMap<>();
         Map<String, Long> inference = new HashMap<>();
         for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
             String type = e.getEventType().getName();
-            if (!type.equals("jdk.ExecutionSample") && !type.equals("jdk.NativeMethodSample")) {
+            if (!type.equals("jdk.ExecutionSample") && !type.equals("jdk.NativeMethodSample")
+                || e.getStartTime().isBefore(from) || e.getStartTime().isAfter(to)) {
                 continue;
             }
             RecordedThread t = e.getThread("sampledThread");
@@ -94,7 +102,7 @@ final class Profiler implements AutoCloseable {
                 inference.merge(top, 1L, Long::sum);
             }
         }
-        return new Summary(file, byGroup, hottest(engine, 15), hottest(inference, 5));
+        return new Summary(file, byGroup, hottest(engine, 15), hottest(inference, 5), Duration.between(from, to).toMillis() / 1e3);
     }
 
     private static String frame(RecordedFrame f) {

@@ -39,6 +39,7 @@ final class ResourceMeter implements AutoCloseable {
     private final long processCpuAtStart;
     private final long gcTicksAtStart;
     private final long startNanos;
+    private final java.time.Instant startedAt;
     private final long[] childPids;
     private final double childCpuAtStart;
     private final Thread sampler;
@@ -68,6 +69,7 @@ final class ResourceMeter implements AutoCloseable {
         this.processCpuAtStart = processCpuNanos();
         this.gcTicksAtStart = gcTicks();
         this.startNanos = System.nanoTime();
+        this.startedAt = java.time.Instant.now();
         sample();
         this.sampler = new Thread(() -> {
             while (running) {
@@ -110,7 +112,7 @@ final class ResourceMeter implements AutoCloseable {
         double gc = (gcTicks() - gcTicksAtStart) / (double) TICKS_PER_SECOND;
         double children = childPids.length == 0 ? Double.NaN : childCpuSeconds() - childCpuAtStart;
         return new Usage(wall, process, Runtime.getRuntime().availableProcessors(), byGroup, gc, heapMax,
-            memory.getHeapMemoryUsage().getCommitted(), rssMax, nmtCommittedBytes(), children);
+            memory.getHeapMemoryUsage().getCommitted(), rssMax, nmtCommittedBytes(), children, startedAt, java.time.Instant.now());
     }
 
     private double childCpuSeconds() {
@@ -140,10 +142,12 @@ final class ResourceMeter implements AutoCloseable {
      * @param rssMaxBytes the largest resident set (VmRSS) at any sample: heap, natives, model weights
      * @param nmtCommittedBytes native memory tracking's committed total, when it is on
      * @param childCpuSeconds CPU time of the other processes metered (a broker in its own JVM), NaN when there were none
+     * @param from the window's start by the wall clock (what a JFR recording's events are stamped with)
+     * @param to its end
      */
     record Usage(double wallSeconds, double processCpuSeconds, int cores, Map<String, Double> cpuSecondsByGroup,
                  double gcCpuSeconds, long heapUsedMaxBytes, long heapCommittedBytes, long rssMaxBytes,
-                 OptionalLong nmtCommittedBytes, double childCpuSeconds) {
+                 OptionalLong nmtCommittedBytes, double childCpuSeconds, java.time.Instant from, java.time.Instant to) {
 
         /** Two windows as one: times added, memory at its largest. */
         Usage plus(Usage o) {
@@ -153,7 +157,8 @@ final class ResourceMeter implements AutoCloseable {
                 gcCpuSeconds + o.gcCpuSeconds, Math.max(heapUsedMaxBytes, o.heapUsedMaxBytes), Math.max(heapCommittedBytes, o.heapCommittedBytes),
                 Math.max(rssMaxBytes, o.rssMaxBytes), o.nmtCommittedBytes.isPresent() ? o.nmtCommittedBytes : nmtCommittedBytes,
                 Double.isNaN(childCpuSeconds) ? o.childCpuSeconds : Double.isNaN(o.childCpuSeconds) ? childCpuSeconds
-                    : childCpuSeconds + o.childCpuSeconds);
+                    : childCpuSeconds + o.childCpuSeconds,
+                from.isBefore(o.from) ? from : o.from, to.isAfter(o.to) ? to : o.to);
         }
 
         /** The process's CPU use as a share of all cores, 0..1. */
