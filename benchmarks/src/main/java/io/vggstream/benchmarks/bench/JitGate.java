@@ -48,8 +48,9 @@ final class JitGate {
 
     /** A gate on other JVMs (the scale-out's engine processes and a child broker): their compiler threads' CPU time, read from /proc. */
     static JitGate children(List<Process> children, long[] others, Duration cap) {
-        return new JitGate(() -> children.stream().mapToLong(p -> ResourceMeter.compilerMillis(p.pid())).sum() + otherMillis(others),
-            System.nanoTime(), cap);
+        long[] pids = java.util.stream.LongStream.concat(children.stream().mapToLong(Process::pid), java.util.Arrays.stream(others))
+            .toArray();
+        return new JitGate(() -> otherMillis(pids), System.nanoTime(), cap);
     }
 
     private static long otherMillis(long[] pids) {

@@ -78,8 +78,8 @@ final class Profiler implements AutoCloseable {
         Map<String, Long> inference = new HashMap<>();
         for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
             String type = e.getEventType().getName();
-            if (!type.equals("jdk.ExecutionSample") && !type.equals("jdk.NativeMethodSample")
-                || e.getStartTime().isBefore(from) || e.getStartTime().isAfter(to)) {
+            boolean sample = type.equals("jdk.ExecutionSample") || type.equals("jdk.NativeMethodSample");
+            if (!sample || e.getStartTime().isBefore(from) || e.getStartTime().isAfter(to)) {
                 continue;
             }
             RecordedThread t = e.getThread("sampledThread");

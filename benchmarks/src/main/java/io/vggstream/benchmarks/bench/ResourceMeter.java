@@ -9,6 +9,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -39,7 +40,7 @@ final class ResourceMeter implements AutoCloseable {
     private final long processCpuAtStart;
     private final long gcTicksAtStart;
     private final long startNanos;
-    private final java.time.Instant startedAt;
+    private final Instant startedAt;
     private final long[] childPids;
     private final double childCpuAtStart;
     private final Thread sampler;
@@ -69,7 +70,7 @@ final class ResourceMeter implements AutoCloseable {
         this.processCpuAtStart = processCpuNanos();
         this.gcTicksAtStart = gcTicks();
         this.startNanos = System.nanoTime();
-        this.startedAt = java.time.Instant.now();
+        this.startedAt = Instant.now();
         sample();
         this.sampler = new Thread(() -> {
             while (running) {
@@ -112,7 +113,7 @@ final class ResourceMeter implements AutoCloseable {
         double gc = (gcTicks() - gcTicksAtStart) / (double) TICKS_PER_SECOND;
         double children = childPids.length == 0 ? Double.NaN : childCpuSeconds() - childCpuAtStart;
         return new Usage(wall, process, Runtime.getRuntime().availableProcessors(), byGroup, gc, heapMax,
-            memory.getHeapMemoryUsage().getCommitted(), rssMax, nmtCommittedBytes(), children, startedAt, java.time.Instant.now());
+            memory.getHeapMemoryUsage().getCommitted(), rssMax, nmtCommittedBytes(), children, startedAt, Instant.now());
     }
 
     private double childCpuSeconds() {
@@ -147,7 +148,7 @@ final class ResourceMeter implements AutoCloseable {
      */
     record Usage(double wallSeconds, double processCpuSeconds, int cores, Map<String, Double> cpuSecondsByGroup,
                  double gcCpuSeconds, long heapUsedMaxBytes, long heapCommittedBytes, long rssMaxBytes,
-                 OptionalLong nmtCommittedBytes, double childCpuSeconds, java.time.Instant from, java.time.Instant to) {
+                 OptionalLong nmtCommittedBytes, double childCpuSeconds, Instant from, Instant to) {
 
         /** Two windows as one: times added, memory at its largest. */
         Usage plus(Usage o) {
