@@ -42,9 +42,9 @@ import org.apache.pekko.kafka.javadsl.Consumer;
  * an unbounded queue), answers each frame with exactly one record (prediction or dead letter),
  * and commits a frame's offset only after that record is written, in order per partition.
  *
- * <p>The sink is the stream's last two stages ({@code Producer.flowWithContext} then
- * {@code Committer.sinkWithOffsetContext}) rather than an actor: they keep the offsets in
- * consumption order and commit only what was produced, which is the at-least-once promise.
+ * <p>The sink is the stream's last two stages ({@code ProduceInOrder} then the connector's
+ * {@code Committer.batchFlow}) rather than an actor: they keep the offsets in consumption order and
+ * commit only what was produced, which is the at-least-once promise.
  * Order per stream follows from {@code mapAsync}, which emits in consumption order.
  */
 public final class Ingest extends AbstractBehavior<Ingest.Command> {

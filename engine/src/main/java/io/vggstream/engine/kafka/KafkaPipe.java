@@ -11,9 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.LongConsumer;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +28,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.kafka.CommitterSettings;
+import org.apache.pekko.kafka.ConsumerMessage;
 import org.apache.pekko.kafka.ConsumerSettings;
 import org.apache.pekko.kafka.ProducerMessage;
 import org.apache.pekko.kafka.ProducerSettings;
@@ -41,6 +40,8 @@ import org.apache.pekko.kafka.javadsl.Consumer;
 import org.apache.pekko.kafka.javadsl.PartitionAssignmentHandler;
 import org.apache.pekko.kafka.javadsl.Producer;
 import org.apache.pekko.kafka.javadsl.Transactional;
+import org.apache.pekko.stream.ActorAttributes;
+import org.apache.pekko.stream.javadsl.RunnableGraph;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,8 +73,8 @@ public final class KafkaPipe {
     }
 
     /**
-     * @param produced told, for each output record, the nanoseconds from its envelope entering the producer stage to that
-     *                 stage emitting the producer's ack (in order: a record waits for the acks of those before it).
+     * @param produced told, for each output record, the nanoseconds from its send to the stage seeing it and every record
+     *                 before it acknowledged (in order: when its offset may be committed; {@link ProduceInOrder}).
      *                 At least once only: the transactional sink emits nothing per record, so exactly once never calls it.
      */
     public static <A> Consumer.DrainingControl<Done> run(ActorSystem<?> system, KafkaSettings kafka, TopicsSettings topics,
@@ -126,35 +127,31 @@ public final class KafkaPipe {
                 .toMat(fencing.sink(producerSettings, delivery.transactionalId()), Consumer::createDrainingControl)
                 .run(system);
         }
-        // The producer flow is one in, one out, in order: a FIFO of entry times pairs each ack with its record.
-        Queue<Long> entered = new ConcurrentLinkedQueue<>();
-        return (guard == null ? Consumer.sourceWithOffsetContext(consumerSettings, subscription)
+        // Produced by one stage in the stream's own island (ProduceInOrder): the connector's producer flow was an island of
+        // its own, which each frame crossed twice and each acknowledgement reached as two messages.
+        ProduceInOrder<byte[], byte[], ConsumerMessage.CommittableOffset> produce = new ProduceInOrder<>(
+            producerSettings::createKafkaProducer, java.time.Duration.ofNanos(producerSettings.closeTimeout().toNanos()), produced);
+        RunnableGraph<Consumer.DrainingControl<Done>> graph =
+            (guard == null ? Consumer.sourceWithOffsetContext(consumerSettings, subscription)
                 : Consumer.sourceWithOffsetContext(consumerSettings, subscription, guard::metadata))
             .mapAsync(maxInFlight, record -> guarded(guard, record, answer, poisoned))
-            .map(a -> {
-                ProducerMessage.Envelope<byte[], byte[], NotUsed> envelope = inOrder.apply(a);
-                entered.add(System.nanoTime());
-                return envelope;
-            })
-            .via(Producer.flowWithContext(producerSettings))
-            .map(results -> {
-                Long t0 = entered.poll();
-                if (t0 != null) {
-                    produced.accept(System.nanoTime() - t0);
-                }
-                return results;
-            })
-            // The committer's flow, not its sink: the poison guard's probation waits for each commit's ack.
-            .via(Committer.flowWithOffsetContext(committer(system, commitInterval)))
+            .map(inOrder::apply)
             .asSource()
-            .map(committed -> {
+            .via(produce)
+            .map(ConsumerMessage::createCommittableOffsetBatch)
+            // The committer's flow, not its sink: the poison guard's probation waits for each commit's ack.
+            .via(Committer.batchFlow(committer(system, commitInterval)))
+            .map(batch -> {
                 if (guard != null) {
-                    guard.committed(positions(committed.second()));
+                    guard.committed(positions(batch));
                 }
-                return committed;
+                return batch;
             })
-            .toMat(Sink.ignore(), Consumer::createDrainingControl)
-            .run(system);
+            .toMat(Sink.ignore(), Consumer::createDrainingControl);
+        // The whole stream on the producer's dispatcher (pekko.kafka.producer.use-dispatcher, the connector's own pool):
+        // send blocks for up to max.block.ms while the broker is away, and must not hold a thread the actors need.
+        String dispatcher = producerSettings.dispatcher();
+        return (dispatcher.isEmpty() ? graph : graph.withAttributes(ActorAttributes.dispatcher(dispatcher))).run(system);
     }
 
     /**
@@ -266,7 +263,7 @@ public final class KafkaPipe {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaPipe.class);
 
     /** A committed batch's offsets as committed positions (the record after each). */
-    private static Map<TopicPartition, Long> positions(org.apache.pekko.kafka.ConsumerMessage.CommittableOffsetBatch batch) {
+    private static Map<TopicPartition, Long> positions(ConsumerMessage.CommittableOffsetBatch batch) {
         Map<TopicPartition, Long> m = new HashMap<>();
         batch.getOffsets().forEach((gtp, offset) -> m.put(new TopicPartition(gtp.topic(), gtp.partition()), ((Number) offset).longValue() + 1));
         return m;
