@@ -45,10 +45,11 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
 public final class ProduceInOrder<K, V, C> extends GraphStage<FlowShape<Pair<ProducerMessage.Envelope<K, V, NotUsed>, C>, List<C>>> {
 
     /**
-     * The most elements sent and not yet acknowledged before the stage stops pulling. The engine bounds frames in flight
-     * upstream (max-in-flight); this only bounds what a broker that stopped acknowledging can pile up here.
+     * The most elements held (sent and not yet acknowledged, or acknowledged and not yet taken downstream) before the stage
+     * stops pulling. The engine bounds frames in flight upstream (max-in-flight); this only bounds what a broker that stopped
+     * acknowledging, or a committer that stopped taking offsets, can pile up here.
      */
-    static final int MAX_UNACKNOWLEDGED = 4096;
+    static final int MAX_HELD = 4096;
 
     private final Inlet<Pair<ProducerMessage.Envelope<K, V, NotUsed>, C>> in = Inlet.create("ProduceInOrder.in");
     private final Outlet<List<C>> out = Outlet.create("ProduceInOrder.out");
@@ -114,6 +115,7 @@ public final class ProduceInOrder<K, V, C> extends GraphStage<FlowShape<Pair<Pro
                     @Override
                     public void onPull() {
                         emit();
+                        pullIfRoom();
                         completeIfDone();
                     }
                 });
@@ -182,7 +184,7 @@ public final class ProduceInOrder<K, V, C> extends GraphStage<FlowShape<Pair<Pro
             }
 
             private void pullIfRoom() {
-                if (!isClosed(in) && !hasBeenPulled(in) && sent.size() < MAX_UNACKNOWLEDGED) {
+                if (!isClosed(in) && !hasBeenPulled(in) && sent.size() + ready.size() < MAX_HELD) {
                     pull(in);
                 }
             }
