@@ -38,7 +38,6 @@ import org.apache.pekko.kafka.Subscriptions;
 import org.apache.pekko.kafka.javadsl.Committer;
 import org.apache.pekko.kafka.javadsl.Consumer;
 import org.apache.pekko.kafka.javadsl.PartitionAssignmentHandler;
-import org.apache.pekko.kafka.javadsl.Producer;
 import org.apache.pekko.kafka.javadsl.Transactional;
 import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.javadsl.RunnableGraph;
@@ -130,7 +129,7 @@ public final class KafkaPipe {
         // Produced by one stage in the stream's own island (ProduceInOrder): the connector's producer flow was an island of
         // its own, which each frame crossed twice and each acknowledgement reached as two messages.
         ProduceInOrder<byte[], byte[], ConsumerMessage.CommittableOffset> produce = new ProduceInOrder<>(
-            producerSettings::createKafkaProducer, java.time.Duration.ofNanos(producerSettings.closeTimeout().toNanos()), produced);
+            producerSettings::createKafkaProducer, Duration.ofNanos(producerSettings.closeTimeout().toNanos()), produced);
         RunnableGraph<Consumer.DrainingControl<Done>> graph =
             (guard == null ? Consumer.sourceWithOffsetContext(consumerSettings, subscription)
                 : Consumer.sourceWithOffsetContext(consumerSettings, subscription, guard::metadata))

@@ -32,13 +32,14 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  *
  * <p>It replaces the connector's {@code Producer.flowWithContext} on the engine's at-least-once path (issue 13). That flow
  * runs as an island of its own on the connector's dispatcher, so every frame crossed into it and back, and every
- * acknowledgement reached it as two messages; measured in enrichment (c'), about one thread woken and 0.04 ms of CPU a
- * frame (docs/results/2026-12-05-produce-in-order.md). Here the sends happen in the stream's own island, and the producer's
- * network thread wakes the stage once per burst of acknowledgements, however many records the burst holds.
+ * acknowledgement reached it as two messages; measured in enrichment (c'), the connector's pool (that island and the
+ * consumer actor) woke about one thread a frame, and the engine's two Pekko pools together woke one fewer a frame
+ * with this stage (docs/results/2026-12-05-produce-in-order.md). Here the sends happen in the stream's own island, and
+ * the producer's network thread wakes the stage once per burst of acknowledgements, however many records it holds.
  *
- * <p>The stage owns its producer: made when the stage starts, closed when it stops (waiting up to {@code closeTimeout}
- * for records still unacknowledged only when there are none to abandon, since an abandoned record's offset is never
- * committed anyway).
+ * <p>The stage owns its producer: made when the stage starts, closed when it stops, within {@code closeTimeout} when every
+ * record was acknowledged and at once when some were not (a failure or a cancel: their offsets are never committed, so
+ * those frames are consumed again).
  *
  * @param <C> an element's context, emitted once its records are acknowledged
  */
