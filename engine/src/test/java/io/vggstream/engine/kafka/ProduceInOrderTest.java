@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -132,5 +134,34 @@ class ProduceInOrderTest {
         List<Long> all = new ArrayList<>();
         emitted.forEach(all::addAll);
         assertThat(all).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void shouldStopPullingAtTheBoundOfHeldElementsAndTakeOneMoreForEachAcknowledged() throws Exception {
+        HandAcked producer = new HandAcked();
+        BlockingQueue<List<Long>> emitted = new LinkedBlockingQueue<>();
+        AtomicInteger pulled = new AtomicInteger();
+        int offered = ProduceInOrder.MAX_HELD + 1000;
+        // The stage pulls the iterator itself (fused, no buffer between): each next() is one element the stage asked for.
+        Iterable<Pair<ProducerMessage.Envelope<String, String, NotUsed>, Long>> counted = () -> new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return pulled.get() < offered;
+            }
+
+            @Override
+            public Pair<ProducerMessage.Envelope<String, String, NotUsed>, Long> next() {
+                return element(pulled.getAndIncrement());
+            }
+        };
+        Source.from(counted)
+            .via(new ProduceInOrder<String, String, Long>(() -> producer, Duration.ofSeconds(1), nanos -> { }))
+            .runWith(Sink.foreach(emitted::add), kit.system());
+        List<Callback> acks = producer.sent(ProduceInOrder.MAX_HELD);
+
+        acks.get(0).onCompletion(META, null);
+        assertThat(emitted.poll(WAIT_S, TimeUnit.SECONDS)).containsExactly(0L);
+        producer.sent(1);
+        assertThat(pulled.get()).as("the bound, plus one for the one acknowledged and taken").isEqualTo(ProduceInOrder.MAX_HELD + 1);
     }
 }
