@@ -73,7 +73,7 @@ class ProduceInOrderTest {
         return Pair.create(ProducerMessage.single(new ProducerRecord<>("out", "k", "v" + offset)), offset);
     }
 
-    private static CompletionStage<Done> run(HandAcked producer, List<Pair<ProducerMessage.Envelope<String, String, NotUsed>, Long>> in,
+    private static CompletionStage<Done> run(HandAcked producer, Iterable<Pair<ProducerMessage.Envelope<String, String, NotUsed>, Long>> in,
                                              BlockingQueue<List<Long>> emitted) {
         return Source.from(in)
             .via(new ProduceInOrder<String, String, Long>(() -> producer, Duration.ofSeconds(1), nanos -> { }))
@@ -154,9 +154,7 @@ class ProduceInOrderTest {
                 return element(pulled.getAndIncrement());
             }
         };
-        Source.from(counted)
-            .via(new ProduceInOrder<String, String, Long>(() -> producer, Duration.ofSeconds(1), nanos -> { }))
-            .runWith(Sink.foreach(emitted::add), kit.system());
+        run(producer, counted, emitted);
         List<Callback> acks = producer.sent(ProduceInOrder.MAX_HELD);
 
         acks.get(0).onCompletion(META, null);
