@@ -4,9 +4,11 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import java.util.stream.LongStream;
 
 /**
  * Holds a measured window back until the JIT has settled, so that a point measures the warm
@@ -48,8 +50,7 @@ final class JitGate {
 
     /** A gate on other JVMs (the scale-out's engine processes and a child broker): their compiler threads' CPU time, read from /proc. */
     static JitGate children(List<Process> children, long[] others, Duration cap) {
-        long[] pids = java.util.stream.LongStream.concat(children.stream().mapToLong(Process::pid), java.util.Arrays.stream(others))
-            .toArray();
+        long[] pids = LongStream.concat(children.stream().mapToLong(Process::pid), Arrays.stream(others)).toArray();
         return new JitGate(() -> otherMillis(pids), System.nanoTime(), cap);
     }
 
