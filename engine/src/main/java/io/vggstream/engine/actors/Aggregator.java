@@ -53,6 +53,18 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     public record ClassifyGoverned(byte[] image, long askedNanos, ActorRef<Classification> replyTo) implements Command {
     }
 
+    /**
+     * {@link ClassifyGoverned} for several frames at once, answered together: one message each way for what a stream had
+     * consumed, instead of one per frame (a Kafka stream under load). Each frame is followed, fused and timed on its own; the
+     * answer, in the order of {@code images}, goes once the last of them is answered. They share one deadline timer.
+     */
+    public record ClassifyGovernedAll(List<byte[]> images, long askedNanos, ActorRef<List<Classification>> replyTo)
+        implements Command {
+        public ClassifyGovernedAll {
+            images = List.copyOf(images);
+        }
+    }
+
     /** The governor's level and smoothed latency, for the status line. */
     public record GetDegradation(ActorRef<Degradation> replyTo) implements Command {
     }
@@ -77,6 +89,25 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
     }
 
     private record Deadline(long frameId) implements Command {
+    }
+
+    /** The deadline of the frames of one {@link ClassifyGovernedAll}. */
+    private record GroupDeadline(Group group) implements Command {
+    }
+
+    /** The frames of one {@link ClassifyGovernedAll}: their answers so far; also its deadline timer's key. */
+    private static final class Group {
+        final ActorRef<List<Classification>> replyTo;
+        final long firstId;
+        final Classification[] answers;
+        int left;
+
+        Group(ActorRef<List<Classification>> replyTo, long firstId, int size) {
+            this.replyTo = replyTo;
+            this.firstId = firstId;
+            this.answers = new Classification[size];
+            this.left = size;
+        }
     }
 
     /**
@@ -121,6 +152,8 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         /** Whether the governor sees this frame's latency, counted from the asker's clock at {@code askedNanos}. */
         final boolean governed;
         final long askedNanos;
+        /** The frames this one was asked with, or null when it was asked alone. */
+        Group group;
         final List<Fusion.ModelSum> sums = new ArrayList<>();
         int expected = -1;
         int arrived;
@@ -182,6 +215,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         return newReceiveBuilder()
             .onMessage(Classify.class, c -> classify(c.image(), c.level(), false, 0, c.replyTo()))
             .onMessage(ClassifyGoverned.class, c -> classify(c.image(), governor.level(), true, c.askedNanos(), c.replyTo()))
+            .onMessage(ClassifyGovernedAll.class, this::classifyAll)
             .onMessage(GetDegradation.class, g -> {
                 g.replyTo().tell(new Degradation(governor.level(), governor.smoothedLatencyMs(), governor.steps()));
                 return this;
@@ -192,6 +226,7 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
                 return this;
             })
             .onMessage(Deadline.class, this::onDeadline)
+            .onMessage(GroupDeadline.class, this::onGroupDeadline)
             .onMessage(Serve.class, s -> {
                 served = s.served();
                 heads = s.heads();
@@ -208,20 +243,66 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         return this;
     }
 
-    /** Answers the frame, and lets the governor see its latency when it came from a stream. */
-    private void answer(Pending f, Classification answer) {
-        f.replyTo.tell(answer);
+    private Behavior<Command> classifyAll(ClassifyGovernedAll c) {
+        if (c.images().isEmpty()) {
+            c.replyTo().tell(List.of());
+            return this;
+        }
+        // One level for the whole group: the governor moves on the latencies of answered frames, not within one message.
+        int level = governor.level();
+        Group group = new Group(c.replyTo(), nextId, c.images().size());
+        timers.startSingleTimer(group, new GroupDeadline(group), deadline);
+        for (byte[] image : c.images()) {
+            long id = nextId++;
+            Pending f = new Pending(null, level, true, c.askedNanos(), heads, classes);
+            f.group = group;
+            pending.put(id, f);
+            preprocessors.tell(new Preprocessor.Preprocess(id, image, level, getContext().getSelf(), replies));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onGroupDeadline(GroupDeadline d) {
+        Group g = d.group();
+        for (int i = 0; i < g.answers.length; i++) {
+            Pending f = pending.get(g.firstId + i);
+            if (f != null) {
+                complete(g.firstId + i, f, true);
+            }
+        }
+        return this;
+    }
+
+    /** Answers the frame (alone, or in its group once the group's last is answered), and lets the governor see its latency. */
+    private void answer(long id, Pending f, Classification answer) {
+        Group g = f.group;
+        if (g == null) {
+            f.replyTo.tell(answer);
+        } else {
+            g.answers[(int) (id - g.firstId)] = answer;
+            if (--g.left == 0) {
+                timers.cancel(g);
+                g.replyTo.tell(java.util.Arrays.asList(g.answers));
+            }
+        }
         if (f.governed) {
             long now = System.nanoTime();
             governor.observe((now - f.askedNanos) / 1e6, now);
         }
     }
 
+    /** A frame asked alone has a deadline timer of its own; a group's is cancelled when the group is answered. */
+    private void cancelDeadline(long id, Pending f) {
+        if (f.group == null) {
+            timers.cancel(id);
+        }
+    }
+
     private Behavior<Command> onRejected(Rejected r) {
         Pending f = pending.remove(r.frameId());
         if (f != null) {
-            timers.cancel(r.frameId());
-            answer(f, new Classification.Rejected(r.kind(), r.reason()));
+            cancelDeadline(r.frameId(), f);
+            answer(r.frameId(), f, new Classification.Rejected(r.kind(), r.reason()));
         }
         return this;
     }
@@ -281,11 +362,11 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
 
     private void complete(long id, Pending f, boolean partial) {
         pending.remove(id);
-        timers.cancel(id);
+        cancelDeadline(id, f);
         if (f.sums.stream().allMatch(Fusion.ModelSum::isEmpty)) {
             String why = f.lastFailure != null ? f.lastFailure
                 : "no variant was preprocessed and inferred within " + deadline + " (vggstream.engine.frame-deadline)";
-            answer(f, new Classification.Failed(ErrorKind.INFERENCE, why));
+            answer(id, f, new Classification.Failed(ErrorKind.INFERENCE, why));
             return;
         }
         long t0 = System.nanoTime();
@@ -300,6 +381,6 @@ public final class Aggregator extends AbstractBehavior<Aggregator.Command> {
         int used = f.sums.stream().mapToInt(Fusion.ModelSum::count).sum();
         List<Fusion.Ranked> top = Fusion.top(posterior, topK);
         metrics.latency(EngineMetrics.Stage.FUSION, System.nanoTime() - t0);
-        answer(f, new Classification.Ok(posterior, top, partial, used, Math.max(f.expected, used), feature, f.level, served));
+        answer(id, f, new Classification.Ok(posterior, top, partial, used, Math.max(f.expected, used), feature, f.level, served));
     }
 }

@@ -6,6 +6,7 @@ import io.vggstream.engine.api.Degradation;
 import io.vggstream.engine.api.Served;
 import io.vggstream.topics.deadletter.ErrorKind;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -13,7 +14,7 @@ import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
- * The {@link Classifier} port over the aggregator: one ask per frame. Not an actor; it is what the
+ * The {@link Classifier} port over the aggregator: one ask per frame, or per group of frames. Not an actor; it is what the
  * streams (Ingest, Enricher) and the runtime's facade hold instead of the aggregator's protocol.
  */
 public final class AggregatorClassifier implements Classifier {
@@ -55,6 +56,15 @@ public final class AggregatorClassifier implements Classifier {
         return AskPattern.<Aggregator.Command, Classification>ask(aggregator,
                 replyTo -> new Aggregator.ClassifyGoverned(image, asked, replyTo), timeout, scheduler)
             .handleAsync(this::orTimedOut, ANSWERING_THREAD);
+    }
+
+    @Override
+    public CompletionStage<List<Classification>> classifyGoverned(List<byte[]> images) {
+        long asked = System.nanoTime();
+        return AskPattern.<Aggregator.Command, List<Classification>>ask(aggregator,
+                replyTo -> new Aggregator.ClassifyGovernedAll(images, asked, replyTo), timeout, scheduler)
+            .handleAsync((answers, error) -> error == null ? answers
+                : java.util.Collections.nCopies(images.size(), orTimedOut(null, error)), ANSWERING_THREAD);
     }
 
     private Classification orTimedOut(Classification answer, Throwable error) {

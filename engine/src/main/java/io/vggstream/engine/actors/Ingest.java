@@ -16,7 +16,11 @@ import io.vggstream.topics.deadletter.DeadLetter;
 import io.vggstream.topics.deadletter.ErrorKind;
 import io.vggstream.topics.frame.FrameRecords;
 import io.vggstream.topics.frame.StreamFrame;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -95,8 +99,8 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
         int maxFrame = topics.maxFrameBytes();
 
         FrameAge frameAge = new FrameAge(settings.maxFrameAge(), settings.maxClockSkew());
-        control = KafkaPipe.run(ctx.getSystem(), kafka, topics, settings.groupId(), topics.frames().name(),
-            settings.maxInFlight(), settings.commitInterval(), record -> answer(classifier, metrics, out, record, maxFrame, frameAge),
+        control = KafkaPipe.runGrouped(ctx.getSystem(), kafka, topics, settings.groupId(), topics.frames().name(),
+            settings.maxInFlight(), settings.commitInterval(), records -> answer(classifier, metrics, out, records, maxFrame, frameAge),
             inOrder(settings, out), settings.delivery(),
             nanos -> metrics.latency(EngineMetrics.Stage.PRODUCE, nanos),
             settings.poisonPill(),
@@ -119,34 +123,59 @@ public final class Ingest extends AbstractBehavior<Ingest.Command> {
     private record Predicted(StreamFrame frame, Classification.Ok classified, long consumedNanos) implements Answer {
     }
 
-    /** One frame in, one answer out: never a failed stage, so one bad frame cannot stop the stream. */
-    private static CompletionStage<Answer> answer(Classifier classifier, EngineMetrics metrics, OutputRecords out,
-                                                  ConsumerRecord<byte[], byte[]> record, int maxFrame, FrameAge frameAge) {
+    /**
+     * Frames in, one answer each, in their order: never a failed stage, so one bad frame cannot stop the stream. The frames
+     * to classify go to the engine in one ask (the stream's group, see {@link KafkaPipe#runGrouped}).
+     */
+    private static CompletionStage<List<Answer>> answer(Classifier classifier, EngineMetrics metrics, OutputRecords out,
+                                                        List<ConsumerRecord<byte[], byte[]>> records, int maxFrame, FrameAge frameAge) {
         long consumed = System.nanoTime();
-        metrics.frameIn();
-        FrameRecords.Parsed parsed = FrameRecords.parse(record, maxFrame);
-        if (parsed instanceof FrameRecords.Parsed.Invalid invalid) {
-            DeadLetter letter = DeadLetter.of(record, invalid);
-            metrics.frameDeadLettered(letter.kind());
-            return CompletableFuture.completedFuture(new Letter(out.deadLetterRecord(record, letter)));
+        long now = System.currentTimeMillis();
+        Answer[] answers = new Answer[records.size()];
+        List<StreamFrame> frames = new ArrayList<>(records.size());
+        List<byte[]> images = new ArrayList<>(records.size());
+        int[] at = new int[records.size()];
+        for (int i = 0; i < records.size(); i++) {
+            ConsumerRecord<byte[], byte[]> record = records.get(i);
+            metrics.frameIn();
+            FrameRecords.Parsed parsed = FrameRecords.parse(record, maxFrame);
+            if (parsed instanceof FrameRecords.Parsed.Invalid invalid) {
+                DeadLetter letter = DeadLetter.of(record, invalid);
+                metrics.frameDeadLettered(letter.kind());
+                answers[i] = new Letter(out.deadLetterRecord(record, letter));
+                continue;
+            }
+            StreamFrame frame = ((FrameRecords.Parsed.Valid) parsed).frame();
+            Optional<String> tooOld = frameAge.refusal(now, frame.frame().ts());
+            if (tooOld.isPresent()) {
+                metrics.frameDropped();
+                answers[i] = new Letter(out.deadLetterRecord(record, DeadLetter.of(record, ErrorKind.DROPPED, tooOld.get())));
+                continue;
+            }
+            at[frames.size()] = i;
+            frames.add(frame);
+            images.add(frame.frame().image());
         }
-        StreamFrame frame = ((FrameRecords.Parsed.Valid) parsed).frame();
-        java.util.Optional<String> tooOld = frameAge.refusal(System.currentTimeMillis(), frame.frame().ts());
-        if (tooOld.isPresent()) {
-            metrics.frameDropped();
-            return CompletableFuture.completedFuture(new Letter(out.deadLetterRecord(record, DeadLetter.of(record, ErrorKind.DROPPED, tooOld.get()))));
+        if (frames.isEmpty()) {
+            return CompletableFuture.completedFuture(Arrays.asList(answers));
         }
         // The engine picks the level (its load governor, in the aggregator, steers by each frame's latency).
-        return classifier.classifyGoverned(frame.frame().image()).thenApply(outcome -> {
+        return classifier.classifyGoverned(images).thenApply(outcomes -> {
             long answered = System.nanoTime();
-            metrics.latency(EngineMetrics.Stage.END_TO_END, answered - consumed);
-            if (outcome instanceof Classification.Ok c) {
-                metrics.framePredicted(c.partial());
-                return new Predicted(frame, c, consumed);
+            for (int j = 0; j < outcomes.size(); j++) {
+                int i = at[j];
+                metrics.latency(EngineMetrics.Stage.END_TO_END, answered - consumed);
+                if (outcomes.get(j) instanceof Classification.Ok c) {
+                    metrics.framePredicted(c.partial());
+                    answers[i] = new Predicted(frames.get(j), c, consumed);
+                } else {
+                    Classification.NotClassified f = (Classification.NotClassified) outcomes.get(j);
+                    metrics.frameDeadLettered(f.kind());
+                    ConsumerRecord<byte[], byte[]> record = records.get(i);
+                    answers[i] = new Letter(out.deadLetterRecord(record, DeadLetter.of(record, f.kind(), f.reason())));
+                }
             }
-            Classification.NotClassified f = (Classification.NotClassified) outcome;
-            metrics.frameDeadLettered(f.kind());
-            return new Letter(out.deadLetterRecord(record, DeadLetter.of(record, f.kind(), f.reason())));
+            return Arrays.asList(answers);
         });
     }
 

@@ -1,5 +1,7 @@
 package io.vggstream.engine.api;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -23,6 +25,18 @@ public interface Classifier {
      * level 0.
      */
     CompletionStage<Classification> classifyGoverned(byte[] image);
+
+    /**
+     * {@link #classifyGoverned(byte[])} for several images, answered together in their order once the last is answered:
+     * what a stream under load has consumed, in one message each way rather than one per frame. Never fails.
+     * By default, one call per image.
+     */
+    default CompletionStage<List<Classification>> classifyGoverned(List<byte[]> images) {
+        List<CompletableFuture<Classification>> each = images.stream()
+            .map(image -> classifyGoverned(image).toCompletableFuture()).toList();
+        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+            .thenApply(done -> each.stream().map(CompletableFuture::join).toList());
+    }
 
     /** The load governor's level and the latency it steers by (see {@link #classifyGoverned}). */
     CompletionStage<Degradation> degradation();

@@ -6,6 +6,7 @@ import io.vggstream.engine.settings.PoisonPillSettings;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.TopicsSettings;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,6 +27,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.kafka.CommitterSettings;
 import org.apache.pekko.kafka.ConsumerMessage;
@@ -42,6 +44,8 @@ import org.apache.pekko.kafka.javadsl.Transactional;
 import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.javadsl.RunnableGraph;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.SourceWithContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,6 +98,41 @@ public final class KafkaPipe {
             Function<ConsumerRecord<byte[], byte[]>, CompletionStage<A>> answer,
             Function<A, ProducerMessage.Envelope<byte[], byte[], NotUsed>> inOrder, Delivery delivery, LongConsumer produced,
             PoisonPillSettings poisonPill, BiFunction<ConsumerRecord<byte[], byte[]>, String, A> poisoned) {
+        return start(system, kafka, topics, groupId, topic, maxInFlight, commitInterval, answer, null, inOrder, delivery, produced,
+            poisonPill, poisoned);
+    }
+
+    /**
+     * As {@link #run}, answering records in groups: what the consumer has fetched while earlier groups are in the engine, up
+     * to {@code maxInFlight} / {@value #GROUPS_IN_FLIGHT} records a group, {@value #GROUPS_IN_FLIGHT} groups at once (fewer
+     * when {@code maxInFlight} is smaller), each answered by one call of {@code answerAll} (the answers in the records'
+     * order). Besides the groups in the engine, one group waits gathered and one split (below): what is consumed and not yet
+     * answered is at most 1.5 x {@code maxInFlight} records. A lone record goes at once as a group of
+     * one when a place is free: it never waits for company. Under load the engine's stream and its actors then exchange one
+     * message each way per group instead of per frame. A record the poison guard holds back (probation, or a poison pill)
+     * is a group of its own, so that it never waits for the commit of a record answered with it. Exactly once answers
+     * record by record, each as a group of one.
+     */
+    public static <A> Consumer.DrainingControl<Done> runGrouped(ActorSystem<?> system, KafkaSettings kafka, TopicsSettings topics,
+            String groupId, String topic, int maxInFlight, Duration commitInterval,
+            Function<List<ConsumerRecord<byte[], byte[]>>, CompletionStage<List<A>>> answerAll,
+            Function<A, ProducerMessage.Envelope<byte[], byte[], NotUsed>> inOrder, Delivery delivery, LongConsumer produced,
+            PoisonPillSettings poisonPill, BiFunction<ConsumerRecord<byte[], byte[]>, String, A> poisoned) {
+        return start(system, kafka, topics, groupId, topic, maxInFlight, commitInterval,
+            record -> answerAll.apply(List.of(record)).thenApply(answers -> answers.get(0)), answerAll, inOrder, delivery, produced,
+            poisonPill, poisoned);
+    }
+
+    /** Groups of records in the engine at once, on {@link #runGrouped}'s path. */
+    static final int GROUPS_IN_FLIGHT = 4;
+
+    /** @param answerAll null: records answered one by one ({@code answer}); else in groups, as {@link #runGrouped} says */
+    private static <A> Consumer.DrainingControl<Done> start(ActorSystem<?> system, KafkaSettings kafka, TopicsSettings topics,
+            String groupId, String topic, int maxInFlight, Duration commitInterval,
+            Function<ConsumerRecord<byte[], byte[]>, CompletionStage<A>> answer,
+            Function<List<ConsumerRecord<byte[], byte[]>>, CompletionStage<List<A>>> answerAll,
+            Function<A, ProducerMessage.Envelope<byte[], byte[], NotUsed>> inOrder, Delivery delivery, LongConsumer produced,
+            PoisonPillSettings poisonPill, BiFunction<ConsumerRecord<byte[], byte[]>, String, A> poisoned) {
         PoisonGuard guard = poisoned != null && poisonPill != null && poisonPill.enabled()
             ? new PoisonGuard(poisonPill) : null;
         Subscription subscription = Subscriptions.topics(topic).withPartitionAssignmentHandler(new AssignmentLog(groupId, guard));
@@ -130,12 +169,32 @@ public final class KafkaPipe {
         // its own, which each frame crossed twice and each acknowledgement reached as two messages.
         ProduceInOrder<byte[], byte[], ConsumerMessage.CommittableOffset> produce = new ProduceInOrder<>(
             producerSettings::createKafkaProducer, Duration.ofNanos(producerSettings.closeTimeout().toNanos()), produced);
-        RunnableGraph<Consumer.DrainingControl<Done>> graph =
-            (guard == null ? Consumer.sourceWithOffsetContext(consumerSettings, subscription)
-                : Consumer.sourceWithOffsetContext(consumerSettings, subscription, guard::metadata))
-            .mapAsync(maxInFlight, record -> guarded(guard, record, answer, poisoned))
-            .map(inOrder::apply)
-            .asSource()
+        SourceWithContext<ConsumerRecord<byte[], byte[]>, ConsumerMessage.CommittableOffset, Consumer.Control> consumed =
+            guard == null ? Consumer.sourceWithOffsetContext(consumerSettings, subscription)
+                : Consumer.sourceWithOffsetContext(consumerSettings, subscription, guard::metadata);
+        Source<Pair<A, ConsumerMessage.CommittableOffset>, Consumer.Control> answered;
+        if (answerAll == null) {
+            answered = consumed.mapAsync(maxInFlight, record -> guarded(guard, record, answer, poisoned)).asSource();
+        } else {
+            // Never more than maxInFlight frames in the engine: groups x most <= maxInFlight.
+            int groups = Math.max(1, Math.min(GROUPS_IN_FLIGHT, maxInFlight));
+            int most = Math.max(1, maxInFlight / groups);
+            // batch gathers only while every place is taken: a group is what arrived meanwhile, never a wait for more.
+            answered = consumed.asSource()
+                .<List<Pair<ConsumerRecord<byte[], byte[]>, ConsumerMessage.CommittableOffset>>>batch(most, first -> {
+                    List<Pair<ConsumerRecord<byte[], byte[]>, ConsumerMessage.CommittableOffset>> group = new ArrayList<>(most);
+                    group.add(first);
+                    return group;
+                }, (group, next) -> {
+                    group.add(next);
+                    return group;
+                })
+                .mapConcat(group -> heldBackAlone(guard, group))
+                .mapAsync(groups, group -> guardedAll(guard, group, answerAll, answer, poisoned))
+                .mapConcat(pairs -> pairs);
+        }
+        RunnableGraph<Consumer.DrainingControl<Done>> graph = answered
+            .map(p -> Pair.create(inOrder.apply(p.first()), p.second()))
             .via(produce)
             .map(ConsumerMessage::createCommittableOffsetBatch)
             // The committer's flow, not its sink: the poison guard's probation waits for each commit's ack.
@@ -205,18 +264,79 @@ public final class KafkaPipe {
     }
 
     /**
+     * A group as runs of records the poison guard lets through, and each record it holds back alone: a record on probation
+     * waits for the commit of the one before it, which must not be answered in its group.
+     */
+    static <C> List<List<Pair<ConsumerRecord<byte[], byte[]>, C>>> heldBackAlone(PoisonGuard guard,
+            List<Pair<ConsumerRecord<byte[], byte[]>, C>> group) {
+        if (guard == null) {
+            return List.of(group);
+        }
+        List<List<Pair<ConsumerRecord<byte[], byte[]>, C>>> groups = new ArrayList<>();
+        List<Pair<ConsumerRecord<byte[], byte[]>, C>> run = new ArrayList<>();
+        for (Pair<ConsumerRecord<byte[], byte[]>, C> p : group) {
+            if (guard.decide(p.first()) == PoisonGuard.Decision.NORMAL) {
+                run.add(p);
+                continue;
+            }
+            if (!run.isEmpty()) {
+                groups.add(run);
+                run = new ArrayList<>();
+            }
+            groups.add(List.of(p));
+        }
+        if (!run.isEmpty()) {
+            groups.add(run);
+        }
+        return groups;
+    }
+
+    /** A group's answers, paired with their offsets in order: one call for the group, or as {@link #guarded} for one held back. */
+    private static <A, C> CompletionStage<List<Pair<A, C>>> guardedAll(PoisonGuard guard, List<Pair<ConsumerRecord<byte[], byte[]>, C>> group,
+            Function<List<ConsumerRecord<byte[], byte[]>>, CompletionStage<List<A>>> answerAll,
+            Function<ConsumerRecord<byte[], byte[]>, CompletionStage<A>> answer,
+            BiFunction<ConsumerRecord<byte[], byte[]>, String, A> poisoned) {
+        if (group.size() == 1) {
+            Pair<ConsumerRecord<byte[], byte[]>, C> p = group.get(0);
+            return guarded(guard, p.first(), answer, poisoned).thenApply(a -> List.of(Pair.create(a, p.second())));
+        }
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(group.size());
+        for (Pair<ConsumerRecord<byte[], byte[]>, C> p : group) {
+            if (testHooks(p.first())) {
+                return new CompletableFuture<>();
+            }
+            records.add(p.first());
+        }
+        return answerAll.apply(records).thenApply(answers -> {
+            List<Pair<A, C>> paired = new ArrayList<>(answers.size());
+            for (int i = 0; i < answers.size(); i++) {
+                paired.add(Pair.create(answers.get(i), group.get(i).second()));
+            }
+            return paired;
+        });
+    }
+
+    /**
      * The answer; first, when the test hook is on (system property {@value #KILL_HOOK}, never set in production), a record
      * with the header {@value #KILL_HEADER} ends the process at once, as a record that crashes native code would, and one
      * with {@value #STALL_HEADER} is never answered and leaves a run in progress for ever, as one that hangs it would.
      */
     private static <A> CompletionStage<A> answerOrDie(ConsumerRecord<byte[], byte[]> record,
                                                       Function<ConsumerRecord<byte[], byte[]>, CompletionStage<A>> answer) {
-        if (KILL_HOOK_ON && record.headers().lastHeader(KILL_HEADER) != null) {
+        return testHooks(record) ? new CompletableFuture<>() : answer.apply(record);
+    }
+
+    /** The test hooks of {@link #answerOrDie}: true when the record is never to be answered (the stall). */
+    private static boolean testHooks(ConsumerRecord<byte[], byte[]> record) {
+        if (!KILL_HOOK_ON) {
+            return false;
+        }
+        if (record.headers().lastHeader(KILL_HEADER) != null) {
             LOG.error("test hook: {}-{} offset {} carries {}: ending the process", record.topic(), record.partition(), record.offset(),
                 KILL_HEADER);
             Runtime.getRuntime().halt(KILL_EXIT_CODE);
         }
-        if (KILL_HOOK_ON && record.headers().lastHeader(EXIT_HEADER) != null) {
+        if (record.headers().lastHeader(EXIT_HEADER) != null) {
             LOG.error("test hook: {}-{} offset {} carries {}: System.exit({}) from another thread, as a library might",
                 record.topic(), record.partition(), record.offset(), EXIT_HEADER, EXIT_HOOK_CODE);
             Thread exit = new Thread(() -> {
@@ -229,19 +349,19 @@ public final class KafkaPipe {
             }, "test-hook-exit");
             exit.start();
         }
-        if (KILL_HOOK_ON && record.headers().lastHeader(FATAL_HEADER) != null) {
+        if (record.headers().lastHeader(FATAL_HEADER) != null) {
             LOG.error("test hook: {}-{} offset {} carries {}: an OutOfMemoryError in the stream", record.topic(), record.partition(),
                 record.offset(), FATAL_HEADER);
             throw new OutOfMemoryError("test hook: " + FATAL_HEADER);
         }
-        if (KILL_HOOK_ON && record.headers().lastHeader(STALL_HEADER) != null) {
+        if (record.headers().lastHeader(STALL_HEADER) != null) {
             LOG.error("test hook: {}-{} offset {} carries {}: an inference run that never ends", record.topic(), record.partition(),
                 record.offset(), STALL_HEADER);
             // What a run stuck in native code leaves: its start on the run clock, and no answer, ever.
             io.vggstream.engine.infer.RunClock.begin("test-stall@hook");
-            return new CompletableFuture<>();
+            return true;
         }
-        return answer.apply(record);
+        return false;
     }
 
     /** The test hook's switch: a system property, read once. */

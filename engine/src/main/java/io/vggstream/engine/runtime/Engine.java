@@ -223,6 +223,12 @@ public final class Engine implements Classifier, AutoCloseable {
         return classifier.classifyGoverned(image);
     }
 
+    /** Classifies several images at the load governor's level, answered together in their order. Never fails the stage. */
+    @Override
+    public CompletionStage<List<Classification>> classifyGoverned(List<byte[]> images) {
+        return classifier.classifyGoverned(images);
+    }
+
     /** The load governor's level and the smoothed latency it steers by. */
     @Override
     public CompletionStage<Degradation> degradation() {

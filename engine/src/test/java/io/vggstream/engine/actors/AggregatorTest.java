@@ -185,6 +185,50 @@ class AggregatorTest {
         assertThat(pre.expectMessageClass(Preprocessor.Preprocess.class).level()).as("a fixed level stays fixed").isZero();
     }
 
+    @Test
+    void shouldAnswerAGroupOnceInItsOrderWhenItsLastFrameIsAnswered() {
+        Setup s = setup(1);
+        TestProbe<List<Classification>> group = kit.createTestProbe();
+        s.aggregator().tell(new Aggregator.ClassifyGovernedAll(List.of(new byte[] {1}, new byte[] {2}, new byte[] {3}), System.nanoTime(),
+            group.getRef()));
+        Preprocessor.Preprocess a = s.pre().expectMessageClass(Preprocessor.Preprocess.class);
+        Preprocessor.Preprocess b = s.pre().expectMessageClass(Preprocessor.Preprocess.class);
+        Preprocessor.Preprocess c = s.pre().expectMessageClass(Preprocessor.Preprocess.class);
+        assertThat(List.of(a.image()[0], b.image()[0], c.image()[0])).containsExactly((byte) 1, (byte) 2, (byte) 3);
+        // Answered out of order: the last first, then a rejection, then the first.
+        c.replies().tell(answers(new InferenceWorker.Done(c.frameId(), 0, 1, false, new float[] {0.2f, 0.8f}, null)));
+        s.aggregator().tell(new Aggregator.Rejected(b.frameId(), ErrorKind.DECODE, "not an image"));
+        group.expectNoMessage(Duration.ofMillis(50));
+        a.replies().tell(answers(new InferenceWorker.Done(a.frameId(), 0, 1, false, new float[] {0.9f, 0.1f}, null)));
+        List<Classification> answers = group.receiveMessage();
+        assertThat(answers).hasSize(3);
+        assertThat(((Classification.Ok) answers.get(0)).top().get(0).index()).isZero();
+        assertThat(((Classification.Rejected) answers.get(1)).kind()).isEqualTo(ErrorKind.DECODE);
+        assertThat(((Classification.Ok) answers.get(2)).top().get(0).index()).isEqualTo(1);
+        // The group's deadline timer went with its answer.
+        time.timePasses(DEADLINE.plusSeconds(1));
+        group.expectNoMessage(Duration.ofMillis(50));
+    }
+
+    @Test
+    void shouldAnswerAGroupAtItsDeadlineWithWhatArrived() {
+        Setup s = setup(1);
+        TestProbe<List<Classification>> group = kit.createTestProbe();
+        s.aggregator().tell(new Aggregator.ClassifyGovernedAll(List.of(new byte[] {1}, new byte[] {2}), System.nanoTime(), group.getRef()));
+        Preprocessor.Preprocess a = s.pre().expectMessageClass(Preprocessor.Preprocess.class);
+        s.pre().expectMessageClass(Preprocessor.Preprocess.class);
+        a.replies().tell(answers(new InferenceWorker.Done(a.frameId(), 0, 2, false, new float[] {0.9f, 0.1f}, null)));
+        time.timePasses(DEADLINE.minusMillis(1));
+        group.expectNoMessage(Duration.ofMillis(50));
+        time.timePasses(Duration.ofMillis(2));
+        List<Classification> answers = group.receiveMessage();
+        Classification.Ok first = (Classification.Ok) answers.get(0);
+        assertThat(first.partial()).isTrue();
+        assertThat(first.variants()).isEqualTo(1);
+        assertThat(((Classification.Failed) answers.get(1)).kind()).isEqualTo(ErrorKind.INFERENCE);
+        group.expectNoMessage(Duration.ofMillis(50));
+    }
+
     private static InferenceWorker.Answers answers(InferenceWorker.Reply reply) {
         return new InferenceWorker.Answers(java.util.List.of(reply));
     }
