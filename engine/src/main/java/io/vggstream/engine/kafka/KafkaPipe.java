@@ -103,12 +103,10 @@ public final class KafkaPipe {
     }
 
     /**
-     * As {@link #run}, answering records in groups: what the consumer has fetched while earlier groups are in the engine, up
-     * to {@code maxInFlight} / {@value #GROUPS_IN_FLIGHT} records a group, {@value #GROUPS_IN_FLIGHT} groups at once (fewer
-     * when {@code maxInFlight} is smaller), each answered by one call of {@code answerAll} (the answers in the records'
-     * order). Besides the groups in the engine, one group waits gathered and one split (below): what is consumed and not yet
-     * answered is at most 1.5 x {@code maxInFlight} records. A lone record goes at once as a group of
-     * one when a place is free: it never waits for company. Under load the engine's stream and its actors then exchange one
+     * As {@link #run}, answering records in groups ({@link GroupsInFlight}): what was consumed together goes to
+     * {@code answerAll} in one call (the answers in the records' order), at most {@code maxInFlight} / {@value #GROUP_SHARE}
+     * records a group, at most {@code maxInFlight} records handed over and not yet answered, counted one by one (and one
+     * group more waiting). A lone record goes at once, alone: it never waits for company. Under load the engine's stream and its actors then exchange one
      * message each way per group instead of per frame. A record the poison guard holds back (probation, or a poison pill)
      * is a group of its own, so that it never waits for the commit of a record answered with it. Exactly once answers
      * record by record, each as a group of one.
@@ -123,8 +121,8 @@ public final class KafkaPipe {
             poisonPill, poisoned);
     }
 
-    /** Groups of records in the engine at once, on {@link #runGrouped}'s path. */
-    static final int GROUPS_IN_FLIGHT = 4;
+    /** A group holds at most max-in-flight / this many records, on {@link #runGrouped}'s path. */
+    static final int GROUP_SHARE = 4;
 
     /** @param answerAll null: records answered one by one ({@code answer}); else in groups, as {@link #runGrouped} says */
     private static <A> Consumer.DrainingControl<Done> start(ActorSystem<?> system, KafkaSettings kafka, TopicsSettings topics,
@@ -176,22 +174,11 @@ public final class KafkaPipe {
         if (answerAll == null) {
             answered = consumed.mapAsync(maxInFlight, record -> guarded(guard, record, answer, poisoned)).asSource();
         } else {
-            // Never more than maxInFlight frames in the engine: groups x most <= maxInFlight.
-            int groups = Math.max(1, Math.min(GROUPS_IN_FLIGHT, maxInFlight));
-            int most = Math.max(1, maxInFlight / groups);
-            // batch gathers only while every place is taken: a group is what arrived meanwhile, never a wait for more.
-            answered = consumed.asSource()
-                .<List<Pair<ConsumerRecord<byte[], byte[]>, ConsumerMessage.CommittableOffset>>>batch(most, first -> {
-                    List<Pair<ConsumerRecord<byte[], byte[]>, ConsumerMessage.CommittableOffset>> group = new ArrayList<>(most);
-                    group.add(first);
-                    return group;
-                }, (group, next) -> {
-                    group.add(next);
-                    return group;
-                })
-                .mapConcat(group -> heldBackAlone(guard, group))
-                .mapAsync(groups, group -> guardedAll(guard, group, answerAll, answer, poisoned))
-                .mapConcat(pairs -> pairs);
+            // A group holds at most a quarter of what may be in flight: several groups in the engine at once under load.
+            int most = Math.max(1, maxInFlight / GROUP_SHARE);
+            answered = consumed.asSource().via(new GroupsInFlight<Pair<ConsumerRecord<byte[], byte[]>, ConsumerMessage.CommittableOffset>,
+                Pair<A, ConsumerMessage.CommittableOffset>>(maxInFlight, most, group -> heldBackAlone(guard, group),
+                group -> guardedAll(guard, group, answerAll, answer, poisoned)));
         }
         RunnableGraph<Consumer.DrainingControl<Done>> graph = answered
             .map(p -> Pair.create(inOrder.apply(p.first()), p.second()))

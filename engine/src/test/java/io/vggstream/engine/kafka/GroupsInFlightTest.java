@@ -1,0 +1,184 @@
+package io.vggstream.engine.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The stage's grouping, bound, order and failure, over an answer the test completes by hand, in any order. */
+class GroupsInFlightTest {
+
+    private static final ActorTestKit kit = ActorTestKit.create();
+    private static final long WAIT_S = 10;
+
+    @AfterAll
+    static void stop() {
+        kit.shutdownTestKit();
+    }
+
+    /** One call of the answer: the group it was given, and the answer the test completes. */
+    private record Call(List<Integer> group, CompletableFuture<List<String>> future) {
+        void reply() {
+            future.complete(group.stream().map(i -> "a" + i).toList());
+        }
+    }
+
+    /** The answer's calls, in order, for the test to take and complete. */
+    private static final class Answers implements Function<List<Integer>, CompletionStage<List<String>>> {
+        final BlockingQueue<Call> calls = new LinkedBlockingQueue<>();
+
+        @Override
+        public CompletionStage<List<String>> apply(List<Integer> group) {
+            Call c = new Call(List.copyOf(group), new CompletableFuture<>());
+            calls.add(c);
+            return c.future();
+        }
+
+        Call next() throws InterruptedException {
+            Call c = calls.poll(WAIT_S, TimeUnit.SECONDS);
+            assertThat(c).as("a group handed to the answer").isNotNull();
+            return c;
+        }
+    }
+
+    private static GroupsInFlight<Integer, String> stage(int maxInFlight, int most, Answers answers) {
+        return new GroupsInFlight<>(maxInFlight, most, List::of, answers);
+    }
+
+    private static List<Integer> upTo(int n) {
+        return IntStream.rangeClosed(1, n).boxed().toList();
+    }
+
+    @Test
+    void shouldHandWhatCameTogetherAsOneGroup() throws Exception {
+        Answers answers = new Answers();
+        CompletionStage<List<String>> out = Source.from(upTo(5)).via(stage(16, 8, answers)).runWith(Sink.seq(), kit.system());
+        Call all = answers.next();
+        assertThat(all.group()).containsExactly(1, 2, 3, 4, 5);
+        all.reply();
+        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactly("a1", "a2", "a3", "a4", "a5");
+    }
+
+    @Test
+    void shouldHandALoneElementOverAtOnceWithoutWaitingForCompany() throws Exception {
+        Answers answers = new Answers();
+        var run = Source.<Integer>queue(16, OverflowStrategy.backpressure())
+            .via(stage(16, 8, answers)).toMat(Sink.seq(), Keep.both()).run(kit.system());
+        SourceQueueWithComplete<Integer> queue = run.first();
+        queue.offer(1).toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS);
+        // The stream stays open, nothing else comes: the lone element is handed over all the same.
+        Call lone = answers.next();
+        assertThat(lone.group()).containsExactly(1);
+        lone.reply();
+        queue.complete();
+        assertThat(run.second().toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactly("a1");
+    }
+
+    @Test
+    void shouldGroupABurstUpToMostAndEmitInOrderWhenLaterGroupsAnswerFirst() throws Exception {
+        Answers answers = new Answers();
+        CompletionStage<List<String>> out = Source.from(upTo(9)).via(stage(9, 3, answers)).runWith(Sink.seq(), kit.system());
+        Call a = answers.next();
+        Call b = answers.next();
+        Call c = answers.next();
+        assertThat(List.of(a.group(), b.group(), c.group())).containsExactly(List.of(1, 2, 3), List.of(4, 5, 6), List.of(7, 8, 9));
+        c.reply();
+        b.reply();
+        assertThat(out.toCompletableFuture().isDone()).isFalse();
+        a.reply();
+        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactlyElementsOf(
+            upTo(9).stream().map(i -> "a" + i).toList());
+    }
+
+    @Test
+    void shouldGatherAWholeGroupWhileTheBoundIsReachedRatherThanSendEachElementThatLeft() throws Exception {
+        Answers answers = new Answers();
+        CompletionStage<List<String>> out = Source.from(upTo(8)).via(stage(4, 2, answers)).runWith(Sink.seq(), kit.system());
+        Call first = answers.next();
+        Call second = answers.next();
+        assertThat(List.of(first.group(), second.group())).containsExactly(List.of(1, 2), List.of(3, 4));
+        // The bound is reached: 5 and 6 wait. Once 1 and 2 have left, they go together, not 5 alone after 1.
+        first.reply();
+        Call third = answers.next();
+        assertThat(third.group()).containsExactly(5, 6);
+        second.reply();
+        third.reply();
+        Call fourth = answers.next();
+        assertThat(fourth.group()).containsExactly(7, 8);
+        fourth.reply();
+        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).hasSize(8);
+    }
+
+    @Test
+    void shouldNeverHoldMoreThanMaxInFlightElements() throws Exception {
+        Answers answers = new Answers();
+        int maxInFlight = 5;
+        CompletionStage<List<String>> out = Source.from(upTo(40)).via(stage(maxInFlight, 2, answers)).runWith(Sink.seq(), kit.system());
+        List<Call> open = new ArrayList<>();
+        List<Integer> handed = new ArrayList<>();
+        int replied = 0;
+        while (replied < 40) {
+            if (open.isEmpty()) {
+                open.add(answers.next());
+                handed.addAll(open.get(0).group());
+            }
+            for (Call c = answers.calls.poll(); c != null; c = answers.calls.poll()) {
+                open.add(c);
+                handed.addAll(c.group());
+            }
+            // What is handed over and not yet answered never passes the bound.
+            assertThat(open.stream().mapToInt(x -> x.group().size()).sum()).isLessThanOrEqualTo(maxInFlight);
+            Call oldest = open.remove(0);
+            oldest.reply();
+            replied += oldest.group().size();
+        }
+        assertThat(handed).containsExactlyElementsOf(upTo(40));
+        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).hasSize(40);
+    }
+
+    @Test
+    void shouldAnswerEachPartOfASplitGroupOnItsOwn() throws Exception {
+        Answers answers = new Answers();
+        // 3 is held back: alone, between the parts before and after it.
+        Function<List<Integer>, List<List<Integer>>> split = g -> {
+            int at = g.indexOf(3);
+            return at < 0 ? List.of(g) : List.of(g.subList(0, at), List.of(3), g.subList(at + 1, g.size()));
+        };
+        CompletionStage<List<String>> out = Source.from(upTo(5)).via(new GroupsInFlight<>(8, 8, split, answers))
+            .runWith(Sink.seq(), kit.system());
+        Call before = answers.next();
+        Call held = answers.next();
+        Call after = answers.next();
+        assertThat(List.of(before.group(), held.group(), after.group())).containsExactly(List.of(1, 2), List.of(3), List.of(4, 5));
+        after.reply();
+        held.reply();
+        before.reply();
+        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactly("a1", "a2", "a3", "a4", "a5");
+    }
+
+    @Test
+    void shouldFailWhenAnAnswerFails() throws Exception {
+        Answers answers = new Answers();
+        CompletionStage<List<String>> out = Source.from(upTo(2)).via(stage(4, 4, answers)).runWith(Sink.seq(), kit.system());
+        answers.next().future().completeExceptionally(new IllegalStateException("engine gone"));
+        assertThatThrownBy(() -> out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS))
+            .isInstanceOf(ExecutionException.class).hasRootCauseMessage("engine gone");
+    }
+}
