@@ -49,7 +49,8 @@ import org.apache.pekko.kafka.javadsl.Consumer;
  * <p>The sink is the stream's last two stages ({@code ProduceInOrder} then the connector's
  * {@code Committer.batchFlow}) rather than an actor: they keep the offsets in consumption order and
  * commit only what was produced, which is the at-least-once promise.
- * Order per stream follows from {@code mapAsync}, which emits in consumption order.
+ * Frames reach the engine in groups of what was consumed together ({@code GroupsInFlight}, one ask
+ * a group), and their answers leave in consumption order: order per stream follows.
  */
 public final class Ingest extends AbstractBehavior<Ingest.Command> {
 
