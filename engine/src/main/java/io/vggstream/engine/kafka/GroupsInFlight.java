@@ -17,14 +17,16 @@ import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 
 /**
- * {@code mapAsync} over groups: what arrived together goes to {@code answer} as one group, and its answers come out one by
- * one, in the order of the elements. At most {@code maxInFlight} elements are handed to {@code answer} and not yet
- * emitted, counted one by one, and at most {@code most} more wait, taken. A group is what the stage took before it next
- * looked (it looks once the elements that came together are in: a message to itself), at most {@code most} elements. It
- * goes as soon as it fits under the bound: a lone element at once; a poll's worth of records as one group; when the bound
- * is reached (the engine is saturated), a group waits until it fits, gathering up to {@code most}, so a saturated engine
- * gets groups of {@code most} rather than one element per element that left. {@code split} may cut a group further (each
- * part answered on its own). A failed answer fails the stage, as {@code mapAsync} does.
+ * {@code mapAsync} over groups: under load, what arrived together goes to {@code answer} as one group, and its answers
+ * come out one by one, in the order of the elements. At most {@code maxInFlight} elements are handed to {@code answer}
+ * and not yet emitted, counted one by one, and at most {@code most} more wait, taken. While fewer than {@code most} are
+ * in the answer (light load), each element goes at once, alone, as with {@code mapAsync}: nothing waits for the rest of
+ * its burst, and a group would save little where the answer has cores to spare. From {@code most} on, a group is what
+ * the stage took before it next looked (it looks once the elements that came together are in: a message to itself), at
+ * most {@code most} elements, and it goes as soon as it fits under the bound; when the bound is reached (the engine is
+ * saturated), a group waits until it fits, gathering up to {@code most}, so a saturated engine gets groups of
+ * {@code most} rather than one element per element that left. {@code split} may cut a group further (each part
+ * answered on its own). A failed answer fails the stage, as {@code mapAsync} does.
  */
 final class GroupsInFlight<I, O> extends GraphStage<FlowShape<I, O>> {
 
@@ -87,6 +89,11 @@ final class GroupsInFlight<I, O> extends GraphStage<FlowShape<I, O>> {
                     public void onPush() {
                         pending.add(grab(in));
                         if (!lookDue) {
+                            if (dispatched < most) {
+                                // Light load: at once, alone, as mapAsync would.
+                                dispatch();
+                                return;
+                            }
                             // Behind whatever else has come meanwhile: the elements that came together join this group.
                             lookDue = true;
                             look.invoke(Done.getInstance());

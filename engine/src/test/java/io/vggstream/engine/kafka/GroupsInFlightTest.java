@@ -67,13 +67,34 @@ class GroupsInFlightTest {
     }
 
     @Test
-    void shouldHandWhatCameTogetherAsOneGroup() throws Exception {
+    void shouldHandEachElementOverAloneWhileTheAnswerHoldsLessThanAGroup() throws Exception {
         Answers answers = new Answers();
         CompletionStage<List<String>> out = Source.from(upTo(5)).via(stage(16, 8, answers)).runWith(Sink.seq(), kit.system());
-        Call all = answers.next();
-        assertThat(all.group()).containsExactly(1, 2, 3, 4, 5);
-        all.reply();
+        List<List<Integer>> groups = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Call c = answers.next();
+            groups.add(c.group());
+            c.reply();
+        }
+        // Light load: each at once, as mapAsync would, none waiting for the others of its burst.
+        assertThat(groups).containsExactly(List.of(1), List.of(2), List.of(3), List.of(4), List.of(5));
         assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactly("a1", "a2", "a3", "a4", "a5");
+    }
+
+    @Test
+    void shouldHandWhatCameTogetherAsOneGroupOnceTheAnswerHoldsAGroupsWorth() throws Exception {
+        Answers answers = new Answers();
+        CompletionStage<List<String>> out = Source.from(upTo(8)).via(stage(16, 4, answers)).runWith(Sink.seq(), kit.system());
+        List<Call> calls = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            calls.add(answers.next());
+        }
+        // 1-4 went alone; with four in the answer, the rest of the burst waited for the stage's look and went together.
+        assertThat(calls.stream().map(Call::group).toList())
+            .containsExactly(List.of(1), List.of(2), List.of(3), List.of(4), List.of(5, 6, 7, 8));
+        calls.forEach(Call::reply);
+        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactlyElementsOf(
+            upTo(8).stream().map(i -> "a" + i).toList());
     }
 
     @Test
@@ -94,35 +115,40 @@ class GroupsInFlightTest {
     @Test
     void shouldGroupABurstUpToMostAndEmitInOrderWhenLaterGroupsAnswerFirst() throws Exception {
         Answers answers = new Answers();
-        CompletionStage<List<String>> out = Source.from(upTo(9)).via(stage(9, 3, answers)).runWith(Sink.seq(), kit.system());
-        Call a = answers.next();
-        Call b = answers.next();
-        Call c = answers.next();
-        assertThat(List.of(a.group(), b.group(), c.group())).containsExactly(List.of(1, 2, 3), List.of(4, 5, 6), List.of(7, 8, 9));
-        c.reply();
-        b.reply();
+        CompletionStage<List<String>> out = Source.from(upTo(12)).via(stage(12, 3, answers)).runWith(Sink.seq(), kit.system());
+        List<Call> calls = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            calls.add(answers.next());
+        }
+        assertThat(calls.stream().map(Call::group).toList()).containsExactly(
+            List.of(1), List.of(2), List.of(3), List.of(4, 5, 6), List.of(7, 8, 9), List.of(10, 11, 12));
+        for (int i = calls.size() - 1; i > 0; i--) {
+            calls.get(i).reply();
+        }
         assertThat(out.toCompletableFuture().isDone()).isFalse();
-        a.reply();
+        calls.get(0).reply();
         assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactlyElementsOf(
-            upTo(9).stream().map(i -> "a" + i).toList());
+            upTo(12).stream().map(i -> "a" + i).toList());
     }
 
     @Test
     void shouldGatherAWholeGroupWhileTheBoundIsReachedRatherThanSendEachElementThatLeft() throws Exception {
         Answers answers = new Answers();
         CompletionStage<List<String>> out = Source.from(upTo(8)).via(stage(4, 2, answers)).runWith(Sink.seq(), kit.system());
-        Call first = answers.next();
-        Call second = answers.next();
-        assertThat(List.of(first.group(), second.group())).containsExactly(List.of(1, 2), List.of(3, 4));
-        // The bound is reached: 5 and 6 wait. Once 1 and 2 have left, they go together, not 5 alone after 1.
-        first.reply();
-        Call third = answers.next();
-        assertThat(third.group()).containsExactly(5, 6);
-        second.reply();
-        third.reply();
-        Call fourth = answers.next();
-        assertThat(fourth.group()).containsExactly(7, 8);
-        fourth.reply();
+        Call one = answers.next();
+        Call two = answers.next();
+        Call threeFour = answers.next();
+        assertThat(List.of(one.group(), two.group(), threeFour.group())).containsExactly(List.of(1), List.of(2), List.of(3, 4));
+        // The bound is reached: 5 and 6 wait. One element leaving is not room for them: they go together once two have.
+        one.reply();
+        two.reply();
+        Call fiveSix = answers.next();
+        assertThat(fiveSix.group()).containsExactly(5, 6);
+        threeFour.reply();
+        fiveSix.reply();
+        Call sevenEight = answers.next();
+        assertThat(sevenEight.group()).containsExactly(7, 8);
+        sevenEight.reply();
         assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).hasSize(8);
     }
 
@@ -156,21 +182,25 @@ class GroupsInFlightTest {
     @Test
     void shouldAnswerEachPartOfASplitGroupOnItsOwn() throws Exception {
         Answers answers = new Answers();
-        // 3 is held back: alone, between the parts before and after it.
+        // 5 is held back: alone, between the parts before and after it.
         Function<List<Integer>, List<List<Integer>>> split = g -> {
-            int at = g.indexOf(3);
-            return at < 0 ? List.of(g) : List.of(g.subList(0, at), List.of(3), g.subList(at + 1, g.size()));
+            int at = g.indexOf(5);
+            return at < 0 ? List.of(g) : List.of(g.subList(0, at), List.of(5), g.subList(at + 1, g.size()));
         };
-        CompletionStage<List<String>> out = Source.from(upTo(5)).via(new GroupsInFlight<>(8, 8, split, answers))
+        CompletionStage<List<String>> out = Source.from(upTo(8)).via(new GroupsInFlight<>(8, 2, split, answers))
             .runWith(Sink.seq(), kit.system());
-        Call before = answers.next();
-        Call held = answers.next();
-        Call after = answers.next();
-        assertThat(List.of(before.group(), held.group(), after.group())).containsExactly(List.of(1, 2), List.of(3), List.of(4, 5));
-        after.reply();
-        held.reply();
-        before.reply();
-        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactly("a1", "a2", "a3", "a4", "a5");
+        List<Call> calls = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            calls.add(answers.next());
+        }
+        // 1 and 2 alone (light load), then groups of two: [3, 4], then [5, 6] split around 5, then [7, 8].
+        assertThat(calls.stream().map(Call::group).toList()).containsExactly(
+            List.of(1), List.of(2), List.of(3, 4), List.of(5), List.of(6), List.of(7, 8));
+        for (int i = calls.size() - 1; i >= 0; i--) {
+            calls.get(i).reply();
+        }
+        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactlyElementsOf(
+            upTo(8).stream().map(i -> "a" + i).toList());
     }
 
     @Test
