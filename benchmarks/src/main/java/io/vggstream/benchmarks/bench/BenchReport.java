@@ -145,7 +145,7 @@ public final class BenchReport {
             .append(s.threads()).append(" ONNX Runtime intra-op thread(s) each")
             .append(s.workersChosen().isEmpty() ? "" : " (`workers-per-device = auto`: " + s.workersChosen() + ")").append(", max-batch-size ")
             .append(s.batch()).append(", max-delay ").append(fmt(ms(s.maxDelay()))).append(" ms, max-in-flight ")
-            .append(r.maxInFlight()).append(s.maxInFlight() > 0 ? "" : " (chosen: the larger of the frames of three batches per worker plus one per core, at most the"
+            .append(r.maxInFlight()).append(s.maxInFlight() > 0 ? "" : " (chosen: the larger of the frames of four batches per worker plus one per core, at most the"
                 + " engine's max-in-flight, and the ceiling's frames in " + Math.round(RunSetup.IN_FLIGHT_SECONDS * 1000) + " ms, at most "
                 + RunSetup.MOST_IN_FLIGHT + ")").append('\n');
         b.append("- **Kafka:** ").append(r.broker()).append("; frames topic with ").append(s.partitions()).append(" partitions\n");

@@ -33,7 +33,7 @@ import java.util.Set;
  * @param jitSettle the longest a point's warm-up goes on while the JIT is still compiling (see {@link JitGate}); zero: warmup only
  * @param measure each measured window (at least {@code minBatches} batches for the ceiling)
  * @param latencyMaxWindow how long a latency run may stretch its window to time 200 frames
- * @param maxInFlight frames in the engine at once; 0: three batches per worker plus one per core, or the ceiling's frames in 30 ms if more (see {@code RunSetup.inFlight})
+ * @param maxInFlight frames in the engine at once; 0: four batches per worker plus one per core, or the ceiling's frames in 30 ms if more (see {@code RunSetup.inFlight})
  * @param partitions of the frames topic in the full path
  * @param bootstrap a broker to use instead of an in-process one
  * @param inProcessBroker measure the full path with the broker in the benchmark's JVM (c)

@@ -60,6 +60,9 @@ final class RunSetup {
      */
     static final double IN_FLIGHT_SECONDS = 0.030;
 
+    /** Batches' worth of frames the batches' rule keeps in flight per worker. */
+    static final int BATCHES = 4;
+
     /** The most frames the rate's rule keeps in flight. */
     static final int MOST_IN_FLIGHT = 256;
 
@@ -70,7 +73,9 @@ final class RunSetup {
 
     /**
      * Frames in the engine at once: the spec's, or (0, auto) the larger of two rules. The batches' rule keeps every
-     * worker's batches full: for each worker one batch running and the next two queued, plus one frame per preprocessor,
+     * worker's batches full: for each worker one batch running, the next two queued, and a fourth's worth for the frames
+     * the Kafka path holds answered until the rest of their group is (it hands frames over in groups under load; with
+     * three, 26 frames, camera (c') ran batches of 7.5-7.7 and 62.6-65.4% of the ceiling; with 33, 7.96 and 70.8%), plus one frame per preprocessor,
      * at most the engine's own {@code max-in-flight}; more would only queue with a slow model, where frames would wait past
      * the frame deadline and come out partial, and fewer leaves a worker idle (with two workers and one worker's worth,
      * the engine used 1.5-1.7 of 2 cores). The rate's rule: the ceiling's frames/s times {@link #IN_FLIGHT_SECONDS}, at
@@ -83,7 +88,7 @@ final class RunSetup {
         if (spec.maxInFlight() > 0) {
             return spec.maxInFlight();
         }
-        int auto = 3 * BenchRun.burst(batch, perFrame) * Math.max(1, spec.workers()) + Runtime.getRuntime().availableProcessors();
+        int auto = BATCHES * BenchRun.burst(batch, perFrame) * Math.max(1, spec.workers()) + Runtime.getRuntime().availableProcessors();
         int batches = Math.max(1, Math.min(config.getInt("vggstream.engine.max-in-flight"), auto));
         int rate = Double.isFinite(ceilingFramesPerSecond) && ceilingFramesPerSecond > 0
             ? (int) Math.min(MOST_IN_FLIGHT, Math.ceil(ceilingFramesPerSecond * IN_FLIGHT_SECONDS)) : 0;

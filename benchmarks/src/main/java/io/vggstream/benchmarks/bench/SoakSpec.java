@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param threads ONNX Runtime intra-op threads of the one inference worker
  * @param batch max-batch-size
  * @param maxDelay the batcher's max-delay
- * @param maxInFlight frames in the engine at once; 0: three batches' worth plus one per core ({@code bench}'s rule without a ceiling)
+ * @param maxInFlight frames in the engine at once; 0: four batches' worth plus one per core ({@code bench}'s rule without a ceiling)
  * @param partitions of the frames topic
  * @param bootstrap a broker to use instead of an in-process one
  * @param overload frames offered per frame the engine can answer (10 in the issue)

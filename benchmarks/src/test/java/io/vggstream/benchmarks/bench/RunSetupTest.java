@@ -52,8 +52,8 @@ class RunSetupTest {
         };
     }
 
-    /** Three batches' worth for each of two workers (2 frames fill a batch of 8 at 4 inputs) plus one per core. */
-    private static final int BATCHES_RULE = Math.min(32, 3 * 2 * 2 + CORES);
+    /** Four batches' worth for each of two workers (2 frames fill a batch of 8 at 4 inputs) plus one per core. */
+    private static final int BATCHES_RULE = Math.min(32, 4 * 2 * 2 + CORES);
 
     @Test
     void shouldKeepTheCeilingsThirtyMillisecondsOfFramesInFlightForAFastModel() {

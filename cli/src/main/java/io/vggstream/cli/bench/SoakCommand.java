@@ -72,7 +72,7 @@ public final class SoakCommand implements Callable<Integer> {
         + " once the offering stops (default 5m).")
     String drainTimeout = "5m";
 
-    @Option(names = "--max-in-flight", paramLabel = "N", description = "Frames in the engine at once (default: three batches' worth"
+    @Option(names = "--max-in-flight", paramLabel = "N", description = "Frames in the engine at once (default: four batches' worth"
         + " plus one per core, bench's rule without a ceiling).")
     Integer maxInFlight;
 
