@@ -33,11 +33,11 @@ import picocli.CommandLine.Option;
         + " (c) Kafka -> engine -> Kafka with a real broker; latency at fixed rates; two engine processes in one group.",
         "--quick and --full measure two workloads in one run (camera: VGG-16 at 1/8 width, 640x480; enrichment: the demo's"
             + " model at 28x28, multi-scale) unless the model flags name another.",
-        "Writes report.md, bench.csv and PNG plots under --out. --quick takes 7-8 minutes on 2 busy cores."})
+        "Writes report.md, bench.csv and PNG plots under --out. --quick takes 11-13 minutes on 2 busy cores."})
 public final class BenchCommand implements Callable<Integer> {
 
     static final class Preset {
-        @Option(names = "--quick", description = "Few points, short windows, both workloads unless --model/--arch/--width...; 7-8 minutes on 2 busy cores.")
+        @Option(names = "--quick", description = "Few points, short windows, both workloads unless --model/--arch/--width...; 11-13 minutes on 2 busy cores.")
         boolean quick;
 
         @Option(names = "--full", description = "The sweep: batch sizes 1-16, max-delays 0-20 ms, rates 1/4, 1/2, 3/4 of the ceiling, scale-out; 20 s per point.")
@@ -97,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "DURATION", description = "Measured window per point (quick 4s, full 20s).")
     String duration;
 
-    @Option(names = "--max-in-flight", paramLabel = "N", description = "Frames in the engine at once (default: the larger of three batches' worth per inference worker plus one per core, at most"
+    @Option(names = "--max-in-flight", paramLabel = "N", description = "Frames in the engine at once (default: the larger of four batches' worth per inference worker plus one per core, at most"
         + " vggstream.engine.max-in-flight, and the ceiling's frames/s times 30 ms, at most 256).")
     Integer maxInFlight;
 
