@@ -51,6 +51,15 @@ class GroupsInFlightTest {
             return c.future();
         }
 
+        /** The next {@code n} calls, in order. */
+        List<Call> next(int n) throws InterruptedException {
+            List<Call> calls = new ArrayList<>();
+            while (calls.size() < n) {
+                calls.add(next());
+            }
+            return calls;
+        }
+
         Call next() throws InterruptedException {
             Call c = calls.poll(WAIT_S, TimeUnit.SECONDS);
             assertThat(c).as("a group handed to the answer").isNotNull();
@@ -85,10 +94,7 @@ class GroupsInFlightTest {
     void shouldHandWhatCameTogetherAsOneGroupOnceTheAnswerHoldsAGroupsWorth() throws Exception {
         Answers answers = new Answers();
         CompletionStage<List<String>> out = Source.from(upTo(8)).via(stage(16, 4, answers)).runWith(Sink.seq(), kit.system());
-        List<Call> calls = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            calls.add(answers.next());
-        }
+        List<Call> calls = answers.next(5);
         // 1-4 went alone; with four in the answer, the rest of the burst waited for the stage's look and went together.
         assertThat(calls.stream().map(Call::group).toList())
             .containsExactly(List.of(1), List.of(2), List.of(3), List.of(4), List.of(5, 6, 7, 8));
@@ -116,10 +122,7 @@ class GroupsInFlightTest {
     void shouldGroupABurstUpToMostAndEmitInOrderWhenLaterGroupsAnswerFirst() throws Exception {
         Answers answers = new Answers();
         CompletionStage<List<String>> out = Source.from(upTo(12)).via(stage(12, 3, answers)).runWith(Sink.seq(), kit.system());
-        List<Call> calls = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            calls.add(answers.next());
-        }
+        List<Call> calls = answers.next(6);
         assertThat(calls.stream().map(Call::group).toList()).containsExactly(
             List.of(1), List.of(2), List.of(3), List.of(4, 5, 6), List.of(7, 8, 9), List.of(10, 11, 12));
         for (int i = calls.size() - 1; i > 0; i--) {
@@ -189,10 +192,7 @@ class GroupsInFlightTest {
         };
         CompletionStage<List<String>> out = Source.from(upTo(8)).via(new GroupsInFlight<>(8, 2, split, answers))
             .runWith(Sink.seq(), kit.system());
-        List<Call> calls = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            calls.add(answers.next());
-        }
+        List<Call> calls = answers.next(6);
         // 1 and 2 alone (light load), then groups of two: [3, 4], then [5, 6] split around 5, then [7, 8].
         assertThat(calls.stream().map(Call::group).toList()).containsExactly(
             List.of(1), List.of(2), List.of(3, 4), List.of(5), List.of(6), List.of(7, 8));
