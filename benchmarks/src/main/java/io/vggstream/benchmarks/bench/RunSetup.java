@@ -78,8 +78,8 @@ final class RunSetup {
      * three, 26 frames, camera (c') ran batches of 7.5-7.7 and 62.6-65.4% of the ceiling; with 33, 7.96 and 70.8%),
      * plus one frame per preprocessor, at most the engine's own {@code max-in-flight}; more would only queue with a slow
      * model, where frames would wait past the frame deadline and come out partial, and fewer leaves a worker idle (with
-     * two workers and one worker's worth, the engine used 1.5-1.7 of 2 cores). The rate's rule: the ceiling's frames/s times {@link #IN_FLIGHT_SECONDS}, at
-     * most {@link #MOST_IN_FLIGHT}: a fast model needs more frames in flight than its batches hold, since each frame's
+     * two workers and one worker's worth, the engine used 1.5-1.7 of 2 cores). The rate's rule: the ceiling's frames/s
+     * times {@link #IN_FLIGHT_SECONDS}, at most {@link #MOST_IN_FLIGHT}: a fast model needs more frames in flight than its batches hold, since each frame's
      * way back to the client and the next frame's way in take time (a slow model's rate makes this rule the smaller).
      *
      * @param ceilingFramesPerSecond the bare sessions' frames/s; NaN: not measured (the batches' rule alone)

@@ -71,6 +71,11 @@ class GroupsInFlightTest {
         return new GroupsInFlight<>(maxInFlight, most, List::of, answers);
     }
 
+    /** What the test's answer gives for 1 to {@code n}, in order. */
+    private static List<String> answered(int n) {
+        return upTo(n).stream().map(i -> "a" + i).toList();
+    }
+
     private static List<Integer> upTo(int n) {
         return IntStream.rangeClosed(1, n).boxed().toList();
     }
@@ -79,14 +84,10 @@ class GroupsInFlightTest {
     void shouldHandEachElementOverAloneWhileTheAnswerHoldsLessThanAGroup() throws Exception {
         Answers answers = new Answers();
         CompletionStage<List<String>> out = Source.from(upTo(5)).via(stage(16, 8, answers)).runWith(Sink.seq(), kit.system());
-        List<List<Integer>> groups = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            Call c = answers.next();
-            groups.add(c.group());
-            c.reply();
-        }
+        List<Call> calls = answers.next(5);
         // Light load: each at once, as mapAsync would, none waiting for the others of its burst.
-        assertThat(groups).containsExactly(List.of(1), List.of(2), List.of(3), List.of(4), List.of(5));
+        assertThat(calls.stream().map(Call::group).toList()).containsExactly(List.of(1), List.of(2), List.of(3), List.of(4), List.of(5));
+        calls.forEach(Call::reply);
         assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactly("a1", "a2", "a3", "a4", "a5");
     }
 
@@ -99,8 +100,7 @@ class GroupsInFlightTest {
         assertThat(calls.stream().map(Call::group).toList())
             .containsExactly(List.of(1), List.of(2), List.of(3), List.of(4), List.of(5, 6, 7, 8));
         calls.forEach(Call::reply);
-        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactlyElementsOf(
-            upTo(8).stream().map(i -> "a" + i).toList());
+        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactlyElementsOf(answered(8));
     }
 
     @Test
@@ -130,8 +130,7 @@ class GroupsInFlightTest {
         }
         assertThat(out.toCompletableFuture().isDone()).isFalse();
         calls.get(0).reply();
-        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactlyElementsOf(
-            upTo(12).stream().map(i -> "a" + i).toList());
+        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactlyElementsOf(answered(12));
     }
 
     @Test
@@ -199,8 +198,7 @@ class GroupsInFlightTest {
         for (int i = calls.size() - 1; i >= 0; i--) {
             calls.get(i).reply();
         }
-        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactlyElementsOf(
-            upTo(8).stream().map(i -> "a" + i).toList());
+        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactlyElementsOf(answered(8));
     }
 
     @Test
