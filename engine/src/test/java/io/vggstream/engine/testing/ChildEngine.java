@@ -105,10 +105,25 @@ public final class ChildEngine implements AutoCloseable {
         }
     }
 
-    /** The frames in flight when it took the stop signal (its {@code STOPPING n} line), -1 when it printed none. */
+    /** The frames in flight when it took the stop signal (the first number of its {@code STOPPING} line), -1 when it printed none. */
     public long inFlightAtStop() {
-        return log.toString().lines().filter(l -> l.startsWith("STOPPING ")).mapToLong(l -> Long.parseLong(l.substring(9).trim()))
-            .findFirst().orElse(-1);
+        return lineNumber("STOPPING ", 0);
+    }
+
+    /**
+     * The frames it answered (predictions and dead letters) between the stop signal and its end: its {@code STOPPED} line's
+     * count less its {@code STOPPING} line's; -1 when it printed either not.
+     */
+    public long answeredAfterStop() {
+        long atSignal = lineNumber("STOPPING ", 1);
+        long atEnd = lineNumber("STOPPED ", 0);
+        return atSignal < 0 || atEnd < 0 ? -1 : atEnd - atSignal;
+    }
+
+    /** The {@code index}th number after {@code prefix} on the first line that starts with it; -1 when there is none. */
+    private long lineNumber(String prefix, int index) {
+        return log.toString().lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()).trim().split(" "))
+            .filter(n -> n.length > index).mapToLong(n -> Long.parseLong(n[index])).findFirst().orElse(-1);
     }
 
     /** Sends SIGTERM and waits for the exit: the exit code, or -1 when it did not exit within {@code seconds}. */

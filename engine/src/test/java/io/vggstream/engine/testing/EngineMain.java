@@ -2,6 +2,7 @@ package io.vggstream.engine.testing;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.settings.EngineSettings;
 import io.vggstream.engine.settings.InferenceSettings;
@@ -23,8 +24,8 @@ import java.util.concurrent.CountDownLatch;
  * PREDICTIONS DLQ GROUP MODEL PROTOCOL DELIVERY TXN_ID [ops]}; TXN_ID {@code default} takes the settings'
  * own; Kafka client properties from the config (e.g. {@code -Dvggstream.kafka.clients.session.timeout.ms=6000}).
  * Prints {@code TXN <id>}, then READY once consuming; SIGTERM drains, closes the engine and exits 0, as
- * {@code vggstream run} does (through {@link StopSignals}), printing {@code STOPPING <frames in flight>} at
- * the signal and {@code STOPPED} at the end; when the streams end by themselves (a failure, a fatal error), it prints
+ * {@code vggstream run} does (through {@link StopSignals}), printing {@code STOPPING <frames in flight> <frames answered>}
+ * at the signal and {@code STOPPED <frames answered>} at the end (answered: predictions and dead letters); when the streams end by themselves (a failure, a fatal error), it prints
  * {@code ENDED <why>}, stops the same way and exits 1.
  * With {@code ops}, serves the ops endpoints on a free port and prints {@code OPS <port>} before READY.
  */
@@ -64,13 +65,14 @@ public final class EngineMain {
             System.out.flush();
         }
         // What the stop had to finish: frames consumed but not yet answered when the signal came.
-        System.out.println("STOPPING " + running.engine().metrics().inFlight());
+        EngineMetrics m = running.engine().metrics();
+        System.out.println("STOPPING " + m.inFlight() + " " + (m.predictions() + m.deadLetters()));
         System.out.flush();
         running.close();
         if (ops != null) {
             ops.close();
         }
-        System.out.println("STOPPED");
+        System.out.println("STOPPED " + (m.predictions() + m.deadLetters()));
         System.out.flush();
         if (OrtModel.runsInProgress() > 0) {
             // As RunCommand: exiting would run ONNX Runtime's shutdown hook under the run.
