@@ -48,6 +48,12 @@ public record BenchSpec(String workload, String preset, String command, Protocol
                  Optional<Double> rate, List<Double> capacityFractions, double floorRate, Duration warmup, Duration jitSettle, Duration measure, Duration latencyMaxWindow, int minBatches, int maxInFlight, int partitions,
                  Optional<String> bootstrap, boolean inProcessBroker, boolean childBroker, int scaleOutProcesses, boolean profile, Path out, String workersChosen) implements RunSetup.Spec {
 
+    /**
+     * How long {@code bench --quick} takes on the project's 2-core machine, both workloads (measured in the README's runs of
+     * 2026-12-06): for the help text and the README's section, which say it in one place.
+     */
+    public static final String QUICK_TAKES = "11-13 minutes on 2 busy cores";
+
     /** Workers and threads as the flags set them ({@code workers} 0: auto, resolved by {@link #chosen}). */
     public BenchSpec(String workload, String preset, String command, Protocol protocol, Resolution resolution, int threads, int workers, int batch,
                      Duration maxDelay, List<Integer> batchSizes, List<Duration> maxDelays, Set<Character> modes, List<Double> rateFractions,

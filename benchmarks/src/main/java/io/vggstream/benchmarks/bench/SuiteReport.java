@@ -97,7 +97,7 @@ final class SuiteReport {
             + " `--quick` and `--full` measure two workloads: `camera` (VGG-16 at 1/8 width, 640x480 JPEG, single scale with flip) and"
             + " `enrichment` (the demo's model, VGG-A at 1/4 width with crop 32 and 10 classes, on 28x28 JPEG, multi-scale with flips).\n\n");
         b.append("```sh\n");
-        b.append("./vggstream bench --quick                              # both workloads: 11-13 minutes on 2 busy cores\n");
+        b.append("./vggstream bench --quick                              # both workloads: " + BenchSpec.QUICK_TAKES + "\n");
         b.append("./vggstream bench --quick --workloads enrichment       # one of them\n");
         b.append("./vggstream bench --full --arch D --width 1            # the sweep on another model: batch sizes, max-delays, rates\n");
         b.append("./vggstream bench --model DIR --resolution 1280x720    # any exported model\n");

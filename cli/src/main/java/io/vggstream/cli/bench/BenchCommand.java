@@ -33,11 +33,12 @@ import picocli.CommandLine.Option;
         + " (c) Kafka -> engine -> Kafka with a real broker; latency at fixed rates; two engine processes in one group.",
         "--quick and --full measure two workloads in one run (camera: VGG-16 at 1/8 width, 640x480; enrichment: the demo's"
             + " model at 28x28, multi-scale) unless the model flags name another.",
-        "Writes report.md, bench.csv and PNG plots under --out. --quick takes 11-13 minutes on 2 busy cores."})
+        "Writes report.md, bench.csv and PNG plots under --out. --quick takes " + BenchSpec.QUICK_TAKES + "."})
 public final class BenchCommand implements Callable<Integer> {
 
     static final class Preset {
-        @Option(names = "--quick", description = "Few points, short windows, both workloads unless --model/--arch/--width...; 11-13 minutes on 2 busy cores.")
+        @Option(names = "--quick", description = "Few points, short windows, both workloads unless --model/--arch/--width...; " + BenchSpec.QUICK_TAKES
+            + ".")
         boolean quick;
 
         @Option(names = "--full", description = "The sweep: batch sizes 1-16, max-delays 0-20 ms, rates 1/4, 1/2, 3/4 of the ceiling, scale-out; 20 s per point.")
