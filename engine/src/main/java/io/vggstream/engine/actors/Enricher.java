@@ -8,6 +8,7 @@ import io.vggstream.engine.kafka.Enrichment;
 import io.vggstream.engine.kafka.ImageSource;
 import io.vggstream.engine.kafka.KafkaPipe;
 import io.vggstream.engine.kafka.OutputLimits;
+import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.topics.KafkaSettings;
 import io.vggstream.topics.RecordFit;
 import io.vggstream.topics.TopicsSettings;
@@ -73,8 +74,8 @@ public final class Enricher extends AbstractBehavior<Enricher.Command> {
      * @param limits the output topics' record limits, as read from the cluster at start
      */
     public static Behavior<Command> create(Classifier classifier, EnrichSettings settings, int maxInFlight, Duration commitInterval,
-                                           KafkaSettings kafka, TopicsSettings topics, OutputLimits limits) {
-        return Behaviors.setup(ctx -> new Enricher(ctx, classifier, settings, maxInFlight, commitInterval, kafka, topics, limits));
+                                           EngineMetrics metrics, KafkaSettings kafka, TopicsSettings topics, OutputLimits limits) {
+        return Behaviors.setup(ctx -> new Enricher(ctx, classifier, settings, maxInFlight, commitInterval, metrics, kafka, topics, limits));
     }
 
     private final Consumer.DrainingControl<Done> control;
@@ -82,7 +83,7 @@ public final class Enricher extends AbstractBehavior<Enricher.Command> {
     private boolean draining;
 
     private Enricher(ActorContext<Command> ctx, Classifier classifier, EnrichSettings settings, int maxInFlight, Duration commitInterval,
-                     KafkaSettings kafka, TopicsSettings topics, OutputLimits limits) {
+                     EngineMetrics metrics, KafkaSettings kafka, TopicsSettings topics, OutputLimits limits) {
         super(ctx);
         // File reads and host lookups block: Pekko's dispatcher for blocking work, not the stream's.
         ImageSource source = new ImageSource(settings, topics.maxFrameBytes(),
@@ -90,7 +91,7 @@ public final class Enricher extends AbstractBehavior<Enricher.Command> {
         this.source = source;
         int limit = limits.limit(settings.outputTopic());
         control = KafkaPipe.run(ctx.getSystem(), kafka, topics, settings.groupId(), settings.inputTopic(),
-            maxInFlight, commitInterval, record -> answer(classifier, settings, source, limit, ctx.getExecutionContext(), record),
+            maxInFlight, commitInterval, record -> answer(classifier, settings, source, limit, ctx.getExecutionContext(), metrics, record),
             envelope -> envelope);
         ctx.pipeToSelf(control.streamCompletion(), (done, failure) -> new StreamEnded(failure));
         ctx.getLog().info("enriching {} into {} (image at {} as {}), group {}", settings.inputTopic(), settings.outputTopic(),
@@ -99,9 +100,11 @@ public final class Enricher extends AbstractBehavior<Enricher.Command> {
 
     private static CompletionStage<ProducerMessage.Envelope<byte[], byte[], NotUsed>> answer(
             Classifier classifier, EnrichSettings settings, ImageSource source, int limit, java.util.concurrent.Executor json,
-            ConsumerRecord<byte[], byte[]> record) {
+            EngineMetrics metrics, ConsumerRecord<byte[], byte[]> record) {
+        metrics.eventIn();
         Enrichment.Found found = Enrichment.find(record.value(), settings);
         if (found instanceof Enrichment.Found.Skip skip) {
+            metrics.eventSkipped();
             return CompletableFuture.completedFuture(out(settings, limit, record, record.value(), skip.reason()));
         }
         Enrichment.Found.Image image = (Enrichment.Found.Image) found;
@@ -110,13 +113,21 @@ public final class Enricher extends AbstractBehavior<Enricher.Command> {
             .thenCompose(bytes -> classifier.classify(bytes).thenApplyAsync(outcome -> {
                 if (outcome instanceof Classification.Ok c) {
                     Served served = c.served();
-                    return Enrichment.enriched(image.event(), c, served.classes(), served.models(), served.protocol(), served.scales());
+                    byte[] value = Enrichment.enriched(image.event(), c, served.classes(), served.models(), served.protocol(), served.scales());
+                    metrics.eventEnriched();
+                    return value;
                 }
                 Classification.NotClassified f = (Classification.NotClassified) outcome;
-                return Enrichment.failed(image.event(), f.kind().code(), f.reason());
+                byte[] value = Enrichment.failed(image.event(), f.kind().code(), f.reason());
+                metrics.eventFailed();
+                return value;
             }, json))
             // What kind of failure only: never the file's contents, its size, or the server's answer.
-            .exceptionally(e -> Enrichment.failed(image.event(), FETCH_KIND, ImageSource.reason(e)))
+            .exceptionally(e -> {
+                byte[] value = Enrichment.failed(image.event(), FETCH_KIND, ImageSource.reason(e));
+                metrics.eventFailed();
+                return value;
+            })
             .thenApply(value -> out(settings, limit, record, value, null));
     }
 

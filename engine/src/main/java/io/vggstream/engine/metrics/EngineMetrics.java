@@ -26,6 +26,11 @@ public final class EngineMetrics {
     private final LongAdder failedBatches = new LongAdder();
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLongArray batchSizes;
+    /** The enrichment stream's events, by how each was answered. */
+    private final LongAdder eventsIn = new LongAdder();
+    private final LongAdder eventsEnriched = new LongAdder();
+    private final LongAdder eventsSkipped = new LongAdder();
+    private final LongAdder eventsFailed = new LongAdder();
     private volatile Listener listener = new Listener() {
     };
 
@@ -116,6 +121,47 @@ public final class EngineMetrics {
         inFlight.decrementAndGet();
         deadLetters.increment();
         deadLettersByKind[kind.ordinal()].increment();
+    }
+
+    /** An event consumed by the enrichment stream ({@code --enrich}). */
+    public void eventIn() {
+        eventsIn.increment();
+    }
+
+    /** An event answered with its {@code vgg} object. */
+    public void eventEnriched() {
+        eventsEnriched.increment();
+    }
+
+    /** An event passed through unchanged with a {@code vgg-skipped} header (no image, or not a JSON object). */
+    public void eventSkipped() {
+        eventsSkipped.increment();
+    }
+
+    /** An event answered with {@code vgg.error}: its image could not be had or classified. */
+    public void eventFailed() {
+        eventsFailed.increment();
+    }
+
+    public long eventsIn() {
+        return eventsIn.sum();
+    }
+
+    public long eventsEnriched() {
+        return eventsEnriched.sum();
+    }
+
+    public long eventsSkipped() {
+        return eventsSkipped.sum();
+    }
+
+    public long eventsFailed() {
+        return eventsFailed.sum();
+    }
+
+    /** Events answered, whichever way: enriched, skipped and failed. */
+    public long eventsAnswered() {
+        return eventsEnriched() + eventsSkipped() + eventsFailed();
     }
 
     /** Installs the one listener (ops.MetricsBinding); the default does nothing. */

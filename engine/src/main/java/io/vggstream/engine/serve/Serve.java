@@ -97,21 +97,29 @@ public final class Serve {
             return t;
         });
         long period = settings.statusInterval().toMillis();
-        long[] last = {0, System.nanoTime()};
+        long[] last = {0, System.nanoTime(), 0};
         status.scheduleAtFixedRate(() -> {
             EngineMetrics m = engine.metrics();
             long now = System.nanoTime();
             long done = m.predictions() + m.deadLetters();
-            double fps = (done - last[0]) / ((now - last[1]) / 1e9);
+            long events = m.eventsAnswered();
+            double seconds = (now - last[1]) / 1e9;
+            double fps = (done - last[0]) / seconds;
+            // The enrichment stream's events are not frames: a line of their own kind, so that an engine that only enriches
+            // does not read as idle.
+            String enriching = !enrichSettings.enabled() ? "" : String.format(Locale.ROOT,
+                " | events %.1f/s: enriched %d, skipped %d, failed %d", (events - last[2]) / seconds, m.eventsEnriched(),
+                m.eventsSkipped(), m.eventsFailed());
             last[0] = done;
             last[1] = now;
+            last[2] = events;
             var st = running.status();
             double lag = st.maxRecords();
             BrokerWatch.State kafka = brokers.state();
             out.printf(Locale.ROOT, "%6.1f frames/s | in flight %3d | batch %4.2f | lag %s | protocol %s | predictions %d, partial %d,"
-                    + " dead letters %d (dropped %d)%s%n",
+                    + " dead letters %d (dropped %d)%s%s%n",
                 fps, m.inFlight(), m.meanBatchSize(), lag < 0 ? "?" : String.format(Locale.ROOT, "%.0f", lag),
-                engine.levels().get(st.level()), m.predictions(), m.partial(), m.deadLetters(), m.dropped(),
+                engine.levels().get(st.level()), m.predictions(), m.partial(), m.deadLetters(), m.dropped(), enriching,
                 kafka.status() == BrokerWatch.Status.FAILING ? " | KAFKA FAILING: " + kafka.reason() : "");
             out.flush();
         }, period, period, TimeUnit.MILLISECONDS);
@@ -130,7 +138,9 @@ public final class Serve {
         brokers.close();
         stop(running, opsServer);
         Result result = new Result(engine.metrics().predictions(), engine.metrics().deadLetters());
-        out.printf("stopped: %d predictions, %d dead letters%n", result.predictions(), result.deadLetters());
+        EngineMetrics m = engine.metrics();
+        out.printf("stopped: %d predictions, %d dead letters%s%n", result.predictions(), result.deadLetters(), !enrichSettings.enabled() ? ""
+            : String.format(Locale.ROOT, "; events enriched %d, skipped %d, failed %d", m.eventsEnriched(), m.eventsSkipped(), m.eventsFailed()));
         out.flush();
         return result;
     }

@@ -9,6 +9,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.vggstream.broker.junit.KafkaBrokerExtension;
 import io.vggstream.broker.junit.LocalKafka;
+import io.vggstream.engine.metrics.EngineMetrics;
 import io.vggstream.engine.settings.EnrichSettings;
 import io.vggstream.engine.runtime.Engine;
 import io.vggstream.engine.settings.EngineSettings;
@@ -100,6 +101,10 @@ class EnrichmentIT {
             List<ConsumerRecord<byte[], byte[]>> got;
             try (StreamingEngine running = StreamingEngine.start(Engine.start(settings, CONFIG), k, topics, java.util.Optional.of(base64))) {
                 got = StreamingIT.consume(kafka, out, new ByteArrayDeserializer(), new ByteArrayDeserializer(), events.size());
+                // What the status line and /metrics show: each event counted once, by how it was answered, and none as a frame.
+                EngineMetrics m = running.engine().metrics();
+                assertThat(List.of(m.eventsIn(), m.eventsEnriched(), m.eventsSkipped(), m.eventsFailed())).containsExactly(4L, 1L, 2L, 1L);
+                assertThat(m.framesIn()).isZero();
             }
             assertThat(got).hasSize(events.size());
             Map<String, ConsumerRecord<byte[], byte[]>> byId = new HashMap<>();

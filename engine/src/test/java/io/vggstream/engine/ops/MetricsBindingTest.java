@@ -7,7 +7,10 @@ import io.vggstream.topics.deadletter.ErrorKind;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The engine's counters in the Prometheus scrape: dead letters by kind beside the totals, with their meaning unchanged. */
+/**
+ * The engine's counters in the Prometheus scrape: dead letters by kind beside the totals, with their meaning unchanged; the
+ * enrichment stream's events by outcome, apart from the frames.
+ */
 class MetricsBindingTest {
 
     @Test
@@ -36,6 +39,28 @@ class MetricsBindingTest {
             assertThat(after.get("vggstream_frames_dropped_total")).isEqualTo(1.0);
             assertThat(after.get("vggstream_frames_predicted_total")).isEqualTo(1.0);
             assertThat(after.get("vggstream_frames_in_total")).isEqualTo(4.0);
+        }
+    }
+
+    @Test
+    void shouldExportTheEnrichedEventsByOutcomeApartFromTheFrames() {
+        EngineMetrics m = new EngineMetrics(4);
+        try (MetricsBinding binding = new MetricsBinding()) {
+            binding.counters(m);
+            for (int i = 0; i < 4; i++) {
+                m.eventIn();
+            }
+            m.eventEnriched();
+            m.eventEnriched();
+            m.eventSkipped();
+            m.eventFailed();
+            Map<String, Double> after = EngineStatus.parseMetrics(binding.scrape());
+            assertThat(after.get("vggstream_events_in_total")).isEqualTo(4.0);
+            assertThat(after.get("vggstream_events_enriched_total")).isEqualTo(2.0);
+            assertThat(after.get("vggstream_events_skipped_total")).isEqualTo(1.0);
+            assertThat(after.get("vggstream_events_failed_total")).isEqualTo(1.0);
+            assertThat(after.get("vggstream_frames_in_total")).as("events are not frames").isZero();
+            assertThat(m.eventsAnswered()).isEqualTo(4);
         }
     }
 }
