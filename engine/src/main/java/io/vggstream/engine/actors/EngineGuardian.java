@@ -177,8 +177,8 @@ public final class EngineGuardian extends AbstractBehavior<EngineGuardian.Comman
             Optional<ActorRef<Enricher.Command>> enricher = Optional.empty();
             if (s.enrich().isPresent() && s.enrich().get().enabled()) {
                 ActorRef<Enricher.Command> e = getContext().spawn(Behaviors.supervise(
-                        Enricher.create(classifier, s.enrich().get(), settings.maxInFlight(), settings.commitInterval(), metrics, s.kafka(), s.topics(),
-                            s.limits()))
+                        Enricher.create(classifier, s.enrich().get(), settings.maxInFlight(), settings.commitInterval(), metrics, s.kafka(),
+                            s.topics(), s.limits()))
                     .onFailure(Exception.class, stop), "enricher");
                 getContext().watch(e);
                 running.add(e);

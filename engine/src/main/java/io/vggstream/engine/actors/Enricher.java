@@ -113,7 +113,8 @@ public final class Enricher extends AbstractBehavior<Enricher.Command> {
             .thenCompose(bytes -> classifier.classify(bytes).thenApplyAsync(outcome -> {
                 if (outcome instanceof Classification.Ok c) {
                     Served served = c.served();
-                    byte[] value = Enrichment.enriched(image.event(), c, served.classes(), served.models(), served.protocol(), served.scales());
+                    byte[] value = Enrichment.enriched(image.event(), c, served.classes(), served.models(), served.protocol(),
+                        served.scales());
                     metrics.eventEnriched();
                     return value;
                 }

@@ -129,7 +129,8 @@ public final class MetricsBinding implements AutoCloseable {
         counter("vggstream.events.in", m, EngineMetrics::eventsIn, "Events consumed by the enrichment stream (--enrich)");
         counter("vggstream.events.enriched", m, EngineMetrics::eventsEnriched, "Events answered with their vgg object");
         counter("vggstream.events.skipped", m, EngineMetrics::eventsSkipped, "Events passed through unchanged (vgg-skipped header)");
-        counter("vggstream.events.failed", m, EngineMetrics::eventsFailed, "Events answered with vgg.error (image not had or not classified)");
+        counter("vggstream.events.failed", m, EngineMetrics::eventsFailed,
+            "Events answered with vgg.error (image not had or not classified)");
         counter("vggstream.batches", m, EngineMetrics::batches, "Inference batches run");
         counter("vggstream.batches.failed", m, EngineMetrics::failedBatches, "Inference batches that failed (each input answered as failed)");
         counter("vggstream.model.swaps", m, EngineMetrics::modelSwaps, "Model files hot-swapped in");

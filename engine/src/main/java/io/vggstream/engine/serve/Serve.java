@@ -137,10 +137,11 @@ public final class Serve {
         status.shutdownNow();
         brokers.close();
         stop(running, opsServer);
-        Result result = new Result(engine.metrics().predictions(), engine.metrics().deadLetters());
         EngineMetrics m = engine.metrics();
-        out.printf("stopped: %d predictions, %d dead letters%s%n", result.predictions(), result.deadLetters(), !enrichSettings.enabled() ? ""
-            : String.format(Locale.ROOT, "; events enriched %d, skipped %d, failed %d", m.eventsEnriched(), m.eventsSkipped(), m.eventsFailed()));
+        Result result = new Result(m.predictions(), m.deadLetters());
+        String events = !enrichSettings.enabled() ? ""
+            : String.format(Locale.ROOT, "; events enriched %d, skipped %d, failed %d", m.eventsEnriched(), m.eventsSkipped(), m.eventsFailed());
+        out.printf("stopped: %d predictions, %d dead letters%s%n", result.predictions(), result.deadLetters(), events);
         out.flush();
         return result;
     }

@@ -25,8 +25,8 @@ import java.util.concurrent.CountDownLatch;
  * own; Kafka client properties from the config (e.g. {@code -Dvggstream.kafka.clients.session.timeout.ms=6000}).
  * Prints {@code TXN <id>}, then READY once consuming; SIGTERM drains, closes the engine and exits 0, as
  * {@code vggstream run} does (through {@link StopSignals}), printing {@code STOPPING <frames in flight> <frames answered>}
- * at the signal and {@code STOPPED <frames answered>} at the end (answered: predictions and dead letters); when the streams end by themselves (a failure, a fatal error), it prints
- * {@code ENDED <why>}, stops the same way and exits 1.
+ * at the signal and {@code STOPPED <frames answered>} at the end (answered: predictions and dead letters); when the
+ * streams end by themselves (a failure, a fatal error), it prints {@code ENDED <why>}, stops the same way and exits 1.
  * With {@code ops}, serves the ops endpoints on a free port and prints {@code OPS <port>} before READY.
  */
 public final class EngineMain {
