@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.apache.pekko.Done;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
@@ -25,30 +26,44 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * the stage took before it next looked (it looks once the elements that came together are in: a message to itself), at
  * most {@code most} elements, and it goes as soon as it fits under the bound; when the bound is reached (the engine is
  * saturated), a group waits until it fits, gathering up to {@code most}, so a saturated engine gets groups of
- * {@code most} rather than one element per element that left. {@code split} may cut a group further (each part
- * answered on its own). A failed answer fails the stage, as {@code mapAsync} does.
+ * {@code most} rather than one element per element that left. A group also weighs at most {@code maxWeight} (its
+ * first element may weigh more, and then goes alone): elements that weigh that much each go one by one, at once and as
+ * soon as one fits under the bound, as with {@code mapAsync}. {@code split} may cut a group further (each part answered on
+ * its own). A failed answer fails the stage, as {@code mapAsync} does.
  */
 final class GroupsInFlight<I, O> extends GraphStage<FlowShape<I, O>> {
 
     private final int maxInFlight;
     private final int most;
+    private final ToLongFunction<I> weight;
+    private final long maxWeight;
     private final Function<List<I>, List<List<I>>> split;
     private final Function<List<I>, CompletionStage<List<O>>> answer;
     private final Inlet<I> in = Inlet.create("GroupsInFlight.in");
     private final Outlet<O> out = Outlet.create("GroupsInFlight.out");
     private final FlowShape<I, O> shape = FlowShape.of(in, out);
 
+    /** Elements of no weight: groups bounded by {@code most} alone. */
+    GroupsInFlight(int maxInFlight, int most, Function<List<I>, List<List<I>>> split,
+                   Function<List<I>, CompletionStage<List<O>>> answer) {
+        this(maxInFlight, most, e -> 0, Long.MAX_VALUE, split, answer);
+    }
+
     /**
      * @param maxInFlight elements handed to {@code answer} and not yet emitted, at most
      * @param most elements in one group, and waiting taken, at most
+     * @param weight an element's weight (a record's bytes)
+     * @param maxWeight a group's weight, at most, but for its first element
      */
-    GroupsInFlight(int maxInFlight, int most, Function<List<I>, List<List<I>>> split,
+    GroupsInFlight(int maxInFlight, int most, ToLongFunction<I> weight, long maxWeight, Function<List<I>, List<List<I>>> split,
                    Function<List<I>, CompletionStage<List<O>>> answer) {
         if (most < 1 || most > maxInFlight) {
             throw new IllegalArgumentException("most " + most + " must be from 1 to maxInFlight " + maxInFlight);
         }
         this.maxInFlight = maxInFlight;
         this.most = most;
+        this.weight = weight;
+        this.maxWeight = maxWeight;
         this.split = split;
         this.answer = answer;
     }
@@ -87,10 +102,11 @@ final class GroupsInFlight<I, O> extends GraphStage<FlowShape<I, O>> {
                 setHandler(in, new AbstractInHandler() {
                     @Override
                     public void onPush() {
-                        pending.add(grab(in));
+                        I element = grab(in);
+                        pending.add(element);
                         if (!lookDue) {
-                            if (dispatched < most) {
-                                // Light load: at once, alone, as mapAsync would.
+                            if (dispatched < most || weight.applyAsLong(element) >= maxWeight) {
+                                // Light load, or an element that fills a group alone: at once, as mapAsync would.
                                 dispatch();
                                 return;
                             }
@@ -134,7 +150,7 @@ final class GroupsInFlight<I, O> extends GraphStage<FlowShape<I, O>> {
             /** Hands over what waits, a group at a time, while it fits under the bound. */
             private void dispatch() {
                 while (!pending.isEmpty()) {
-                    int n = Math.min(most, pending.size());
+                    int n = groupSize();
                     if (dispatched + n > maxInFlight) {
                         break;
                     }
@@ -153,6 +169,20 @@ final class GroupsInFlight<I, O> extends GraphStage<FlowShape<I, O>> {
                     }
                 }
                 pullIfRoom();
+            }
+
+            /** The next group's size: the waiting elements from the first on, at most {@code most} and {@code maxWeight}. */
+            private int groupSize() {
+                int n = 0;
+                long w = 0;
+                for (I e : pending) {
+                    w += weight.applyAsLong(e);
+                    if (n == most || (n > 0 && w > maxWeight)) {
+                        break;
+                    }
+                    n++;
+                }
+                return n;
             }
 
             @SuppressWarnings("unchecked")

@@ -105,9 +105,9 @@ public final class KafkaPipe {
     /**
      * As {@link #run}, answering records in groups ({@link GroupsInFlight}): what was consumed together goes to
      * {@code answerAll} in one call (the answers in the records' order), at most {@code maxInFlight} / {@value #GROUP_SHARE}
-     * records a group, at most {@code maxInFlight} records handed over and not yet answered, counted one by one (and one
-     * group more waiting). While fewer than a group's worth are in the engine, each record goes at once, alone: it never
-     * waits for company. Under load the engine's stream and its actors then exchange one message each way per group
+     * records and {@value #GROUP_BYTES} bytes of values a group (a larger record goes alone), at most {@code maxInFlight}
+     * records handed over and not yet answered, counted one by one (and one group more waiting). While fewer than a group's
+     * worth are in the engine, each record goes at once, alone: it never waits for company. Under load the engine's stream and its actors then exchange one message each way per group
      * instead of per frame. A record the poison guard holds back (probation, or a poison pill)
      * is a group of its own, so that it never waits for the commit of a record answered with it. Exactly once answers
      * record by record, each as a group of one.
@@ -124,6 +124,14 @@ public final class KafkaPipe {
 
     /** A group holds at most max-in-flight / this many records, on {@link #runGrouped}'s path. */
     static final int GROUP_SHARE = 4;
+
+    /**
+     * A group's records' values, at most this many bytes in all (but for its first record): a group saves a few messages
+     * between threads, which counts beside a small frame's work and not beside a large one's. Camera frames (640x480 JPEG,
+     * about 72 KB) handed over in groups of 8 made the Kafka path 4 points slower (docs/results/2026-12-06-frame-bytes.md):
+     * their decodes came in bursts. Records of this size or more go one by one, as {@code mapAsync} sends them.
+     */
+    static final long GROUP_BYTES = 64 * 1024;
 
     /** @param answerAll null: records answered one by one ({@code answer}); else in groups, as {@link #runGrouped} says */
     private static <A> Consumer.DrainingControl<Done> start(ActorSystem<?> system, KafkaSettings kafka, TopicsSettings topics,
@@ -178,7 +186,8 @@ public final class KafkaPipe {
             // A group holds at most a quarter of what may be in flight: several groups in the engine at once under load.
             int most = Math.max(1, maxInFlight / GROUP_SHARE);
             answered = consumed.asSource().via(new GroupsInFlight<Pair<ConsumerRecord<byte[], byte[]>, ConsumerMessage.CommittableOffset>,
-                Pair<A, ConsumerMessage.CommittableOffset>>(maxInFlight, most, group -> heldBackAlone(guard, group),
+                Pair<A, ConsumerMessage.CommittableOffset>>(maxInFlight, most, p -> Math.max(0, p.first().serializedValueSize()),
+                GROUP_BYTES, group -> heldBackAlone(guard, group),
                 group -> guardedAll(guard, group, answerAll, answer, poisoned)));
         }
         RunnableGraph<Consumer.DrainingControl<Done>> graph = answered

@@ -202,6 +202,40 @@ class GroupsInFlightTest {
     }
 
     @Test
+    void shouldHandElementsThatFillAGroupAloneOverOneByOneEvenAtTheBound() throws Exception {
+        Answers answers = new Answers();
+        CompletionStage<List<String>> out = Source.from(upTo(6))
+            .via(new GroupsInFlight<Integer, String>(4, 2, i -> 100, 100, List::of, answers)).runWith(Sink.seq(), kit.system());
+        List<Call> calls = answers.next(4);
+        // Past the light load too, each goes at once and alone: none waits for the stage's look or for company.
+        assertThat(calls.stream().map(Call::group).toList()).containsExactly(List.of(1), List.of(2), List.of(3), List.of(4));
+        // At the bound, one element leaving is room enough: 5 goes then, without waiting for a group's worth of room.
+        calls.get(0).reply();
+        Call five = answers.next();
+        assertThat(five.group()).containsExactly(5);
+        calls.get(1).reply();
+        Call six = answers.next();
+        assertThat(six.group()).containsExactly(6);
+        calls.subList(2, 4).forEach(Call::reply);
+        five.reply();
+        six.reply();
+        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactlyElementsOf(answered(6));
+    }
+
+    @Test
+    void shouldCutAGroupAtItsWeight() throws Exception {
+        Answers answers = new Answers();
+        CompletionStage<List<String>> out = Source.from(upTo(9))
+            .via(new GroupsInFlight<Integer, String>(16, 4, i -> 40, 100, List::of, answers)).runWith(Sink.seq(), kit.system());
+        List<Call> calls = answers.next(7);
+        // 1-4 alone (light load); then what came together, two to a group: a third would weigh 120 of 100.
+        assertThat(calls.stream().map(Call::group).toList()).containsExactly(
+            List.of(1), List.of(2), List.of(3), List.of(4), List.of(5, 6), List.of(7, 8), List.of(9));
+        calls.forEach(Call::reply);
+        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactlyElementsOf(answered(9));
+    }
+
+    @Test
     void shouldFailWhenAnAnswerFails() throws Exception {
         Answers answers = new Answers();
         CompletionStage<List<String>> out = Source.from(upTo(2)).via(stage(4, 4, answers)).runWith(Sink.seq(), kit.system());
