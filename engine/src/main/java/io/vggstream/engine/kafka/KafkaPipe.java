@@ -107,10 +107,10 @@ public final class KafkaPipe {
      * {@code answerAll} in one call (the answers in the records' order), at most {@code maxInFlight} / {@value #GROUP_SHARE}
      * records and {@value #GROUP_BYTES} bytes of values a group (a larger record goes alone), at most {@code maxInFlight}
      * records handed over and not yet answered, counted one by one (and one group more waiting). While fewer than a group's
-     * worth are in the engine, each record goes at once, alone: it never waits for company. Under load the engine's stream and its actors then exchange one message each way per group
-     * instead of per frame. A record the poison guard holds back (probation, or a poison pill)
-     * is a group of its own, so that it never waits for the commit of a record answered with it. Exactly once answers
-     * record by record, each as a group of one.
+     * worth are in the engine, each record goes at once, alone: it never waits for company. Under load the engine's stream
+     * and its actors then exchange one message each way per group instead of per frame. A record the poison guard holds
+     * back (probation, or a poison pill) is a group of its own, so that it never waits for the commit of a record answered
+     * with it. Exactly once answers record by record, each as a group of one.
      */
     public static <A> Consumer.DrainingControl<Done> runGrouped(ActorSystem<?> system, KafkaSettings kafka, TopicsSettings topics,
             String groupId, String topic, int maxInFlight, Duration commitInterval,
