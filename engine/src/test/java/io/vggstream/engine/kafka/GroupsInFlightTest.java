@@ -71,6 +71,16 @@ class GroupsInFlightTest {
         return new GroupsInFlight<>(maxInFlight, most, List::of, answers);
     }
 
+    /** The stage over elements that each weigh {@code weight}, a group at most 100. */
+    private static GroupsInFlight<Integer, String> weighed(int maxInFlight, int most, long weight, Answers answers) {
+        return new GroupsInFlight<>(maxInFlight, most, i -> weight, 100, List::of, answers);
+    }
+
+    /** 1 to {@code n} through {@code stage}: what comes out, in order. */
+    private static CompletionStage<List<String>> run(int n, GroupsInFlight<Integer, String> stage) {
+        return Source.from(upTo(n)).via(stage).runWith(Sink.seq(), kit.system());
+    }
+
     /** What the test's answer gives for 1 to {@code n}, in order. */
     private static List<String> answered(int n) {
         return upTo(n).stream().map(i -> "a" + i).toList();
@@ -83,7 +93,7 @@ class GroupsInFlightTest {
     @Test
     void shouldHandEachElementOverAloneWhileTheAnswerHoldsLessThanAGroup() throws Exception {
         Answers answers = new Answers();
-        CompletionStage<List<String>> out = Source.from(upTo(5)).via(stage(16, 8, answers)).runWith(Sink.seq(), kit.system());
+        CompletionStage<List<String>> out = run(5, stage(16, 8, answers));
         List<Call> calls = answers.next(5);
         // Light load: each at once, as mapAsync would, none waiting for the others of its burst.
         assertThat(calls.stream().map(Call::group).toList()).containsExactly(List.of(1), List.of(2), List.of(3), List.of(4), List.of(5));
@@ -94,7 +104,7 @@ class GroupsInFlightTest {
     @Test
     void shouldHandWhatCameTogetherAsOneGroupOnceTheAnswerHoldsAGroupsWorth() throws Exception {
         Answers answers = new Answers();
-        CompletionStage<List<String>> out = Source.from(upTo(8)).via(stage(16, 4, answers)).runWith(Sink.seq(), kit.system());
+        CompletionStage<List<String>> out = run(8, stage(16, 4, answers));
         List<Call> calls = answers.next(5);
         // 1-4 went alone; with four in the answer, the rest of the burst waited for the stage's look and went together.
         assertThat(calls.stream().map(Call::group).toList())
@@ -121,7 +131,7 @@ class GroupsInFlightTest {
     @Test
     void shouldGroupABurstUpToMostAndEmitInOrderWhenLaterGroupsAnswerFirst() throws Exception {
         Answers answers = new Answers();
-        CompletionStage<List<String>> out = Source.from(upTo(12)).via(stage(12, 3, answers)).runWith(Sink.seq(), kit.system());
+        CompletionStage<List<String>> out = run(12, stage(12, 3, answers));
         List<Call> calls = answers.next(6);
         assertThat(calls.stream().map(Call::group).toList()).containsExactly(
             List.of(1), List.of(2), List.of(3), List.of(4, 5, 6), List.of(7, 8, 9), List.of(10, 11, 12));
@@ -136,7 +146,7 @@ class GroupsInFlightTest {
     @Test
     void shouldGatherAWholeGroupWhileTheBoundIsReachedRatherThanSendEachElementThatLeft() throws Exception {
         Answers answers = new Answers();
-        CompletionStage<List<String>> out = Source.from(upTo(8)).via(stage(4, 2, answers)).runWith(Sink.seq(), kit.system());
+        CompletionStage<List<String>> out = run(8, stage(4, 2, answers));
         Call one = answers.next();
         Call two = answers.next();
         Call threeFour = answers.next();
@@ -158,7 +168,7 @@ class GroupsInFlightTest {
     void shouldNeverHoldMoreThanMaxInFlightElements() throws Exception {
         Answers answers = new Answers();
         int maxInFlight = 5;
-        CompletionStage<List<String>> out = Source.from(upTo(40)).via(stage(maxInFlight, 2, answers)).runWith(Sink.seq(), kit.system());
+        CompletionStage<List<String>> out = run(40, stage(maxInFlight, 2, answers));
         List<Call> open = new ArrayList<>();
         List<Integer> handed = new ArrayList<>();
         int replied = 0;
@@ -189,8 +199,7 @@ class GroupsInFlightTest {
             int at = g.indexOf(5);
             return at < 0 ? List.of(g) : List.of(g.subList(0, at), List.of(5), g.subList(at + 1, g.size()));
         };
-        CompletionStage<List<String>> out = Source.from(upTo(8)).via(new GroupsInFlight<>(8, 2, split, answers))
-            .runWith(Sink.seq(), kit.system());
+        CompletionStage<List<String>> out = run(8, new GroupsInFlight<>(8, 2, split, answers));
         List<Call> calls = answers.next(6);
         // 1 and 2 alone (light load), then groups of two: [3, 4], then [5, 6] split around 5, then [7, 8].
         assertThat(calls.stream().map(Call::group).toList()).containsExactly(
@@ -204,8 +213,7 @@ class GroupsInFlightTest {
     @Test
     void shouldHandElementsThatFillAGroupAloneOverOneByOneEvenAtTheBound() throws Exception {
         Answers answers = new Answers();
-        CompletionStage<List<String>> out = Source.from(upTo(6))
-            .via(new GroupsInFlight<Integer, String>(4, 2, i -> 100, 100, List::of, answers)).runWith(Sink.seq(), kit.system());
+        CompletionStage<List<String>> out = run(6, weighed(4, 2, 100, answers));
         List<Call> calls = answers.next(4);
         // Past the light load too, each goes at once and alone: none waits for the stage's look or for company.
         assertThat(calls.stream().map(Call::group).toList()).containsExactly(List.of(1), List.of(2), List.of(3), List.of(4));
@@ -225,8 +233,7 @@ class GroupsInFlightTest {
     @Test
     void shouldCutAGroupAtItsWeight() throws Exception {
         Answers answers = new Answers();
-        CompletionStage<List<String>> out = Source.from(upTo(9))
-            .via(new GroupsInFlight<Integer, String>(16, 4, i -> 40, 100, List::of, answers)).runWith(Sink.seq(), kit.system());
+        CompletionStage<List<String>> out = run(9, weighed(16, 4, 40, answers));
         List<Call> calls = answers.next(7);
         // 1-4 alone (light load); then what came together, two to a group: a third would weigh 120 of 100.
         assertThat(calls.stream().map(Call::group).toList()).containsExactly(
@@ -238,7 +245,7 @@ class GroupsInFlightTest {
     @Test
     void shouldFailWhenAnAnswerFails() throws Exception {
         Answers answers = new Answers();
-        CompletionStage<List<String>> out = Source.from(upTo(2)).via(stage(4, 4, answers)).runWith(Sink.seq(), kit.system());
+        CompletionStage<List<String>> out = run(2, stage(4, 4, answers));
         answers.next().future().completeExceptionally(new IllegalStateException("engine gone"));
         assertThatThrownBy(() -> out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS))
             .isInstanceOf(ExecutionException.class).hasRootCauseMessage("engine gone");
