@@ -76,6 +76,16 @@ class GroupsInFlightTest {
         return new GroupsInFlight<>(maxInFlight, most, i -> weight, 100, List::of, answers);
     }
 
+    /** The groups the calls were given, in order. */
+    private static List<List<Integer>> groups(List<Call> calls) {
+        return calls.stream().map(Call::group).toList();
+    }
+
+    /** What the stream emitted, once it completed (at most {@value #WAIT_S} s). */
+    private static <T> T result(CompletionStage<T> out) throws Exception {
+        return out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS);
+    }
+
     /** 1 to {@code n} through {@code stage}: what comes out, in order. */
     private static CompletionStage<List<String>> run(int n, GroupsInFlight<Integer, String> stage) {
         return Source.from(upTo(n)).via(stage).runWith(Sink.seq(), kit.system());
@@ -96,9 +106,9 @@ class GroupsInFlightTest {
         CompletionStage<List<String>> out = run(5, stage(16, 8, answers));
         List<Call> calls = answers.next(5);
         // Light load: each at once, as mapAsync would, none waiting for the others of its burst.
-        assertThat(calls.stream().map(Call::group).toList()).containsExactly(List.of(1), List.of(2), List.of(3), List.of(4), List.of(5));
+        assertThat(groups(calls)).containsExactly(List.of(1), List.of(2), List.of(3), List.of(4), List.of(5));
         calls.forEach(Call::reply);
-        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactly("a1", "a2", "a3", "a4", "a5");
+        assertThat(result(out)).containsExactly("a1", "a2", "a3", "a4", "a5");
     }
 
     @Test
@@ -107,10 +117,10 @@ class GroupsInFlightTest {
         CompletionStage<List<String>> out = run(8, stage(16, 4, answers));
         List<Call> calls = answers.next(5);
         // 1-4 went alone; with four in the answer, the rest of the burst waited for the stage's look and went together.
-        assertThat(calls.stream().map(Call::group).toList())
+        assertThat(groups(calls))
             .containsExactly(List.of(1), List.of(2), List.of(3), List.of(4), List.of(5, 6, 7, 8));
         calls.forEach(Call::reply);
-        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactlyElementsOf(answered(8));
+        assertThat(result(out)).containsExactlyElementsOf(answered(8));
     }
 
     @Test
@@ -119,13 +129,13 @@ class GroupsInFlightTest {
         var run = Source.<Integer>queue(16, OverflowStrategy.backpressure())
             .via(stage(16, 8, answers)).toMat(Sink.seq(), Keep.both()).run(kit.system());
         SourceQueueWithComplete<Integer> queue = run.first();
-        queue.offer(1).toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS);
+        result(queue.offer(1));
         // The stream stays open, nothing else comes: the lone element is handed over all the same.
         Call lone = answers.next();
         assertThat(lone.group()).containsExactly(1);
         lone.reply();
         queue.complete();
-        assertThat(run.second().toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactly("a1");
+        assertThat(result(run.second())).containsExactly("a1");
     }
 
     @Test
@@ -133,14 +143,14 @@ class GroupsInFlightTest {
         Answers answers = new Answers();
         CompletionStage<List<String>> out = run(12, stage(12, 3, answers));
         List<Call> calls = answers.next(6);
-        assertThat(calls.stream().map(Call::group).toList()).containsExactly(
+        assertThat(groups(calls)).containsExactly(
             List.of(1), List.of(2), List.of(3), List.of(4, 5, 6), List.of(7, 8, 9), List.of(10, 11, 12));
         for (int i = calls.size() - 1; i > 0; i--) {
             calls.get(i).reply();
         }
         assertThat(out.toCompletableFuture().isDone()).isFalse();
         calls.get(0).reply();
-        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactlyElementsOf(answered(12));
+        assertThat(result(out)).containsExactlyElementsOf(answered(12));
     }
 
     @Test
@@ -161,7 +171,7 @@ class GroupsInFlightTest {
         Call sevenEight = answers.next();
         assertThat(sevenEight.group()).containsExactly(7, 8);
         sevenEight.reply();
-        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).hasSize(8);
+        assertThat(result(out)).hasSize(8);
     }
 
     @Test
@@ -188,7 +198,7 @@ class GroupsInFlightTest {
             replied += oldest.group().size();
         }
         assertThat(handed).containsExactlyElementsOf(upTo(40));
-        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).hasSize(40);
+        assertThat(result(out)).hasSize(40);
     }
 
     @Test
@@ -202,12 +212,12 @@ class GroupsInFlightTest {
         CompletionStage<List<String>> out = run(8, new GroupsInFlight<>(8, 2, split, answers));
         List<Call> calls = answers.next(6);
         // 1 and 2 alone (light load), then groups of two: [3, 4], then [5, 6] split around 5, then [7, 8].
-        assertThat(calls.stream().map(Call::group).toList()).containsExactly(
+        assertThat(groups(calls)).containsExactly(
             List.of(1), List.of(2), List.of(3, 4), List.of(5), List.of(6), List.of(7, 8));
         for (int i = calls.size() - 1; i >= 0; i--) {
             calls.get(i).reply();
         }
-        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactlyElementsOf(answered(8));
+        assertThat(result(out)).containsExactlyElementsOf(answered(8));
     }
 
     @Test
@@ -216,7 +226,7 @@ class GroupsInFlightTest {
         CompletionStage<List<String>> out = run(6, weighed(4, 2, 100, answers));
         List<Call> calls = answers.next(4);
         // Past the light load too, each goes at once and alone: none waits for the stage's look or for company.
-        assertThat(calls.stream().map(Call::group).toList()).containsExactly(List.of(1), List.of(2), List.of(3), List.of(4));
+        assertThat(groups(calls)).containsExactly(List.of(1), List.of(2), List.of(3), List.of(4));
         // At the bound, one element leaving is room enough: 5 goes then, without waiting for a group's worth of room.
         calls.get(0).reply();
         Call five = answers.next();
@@ -227,7 +237,7 @@ class GroupsInFlightTest {
         calls.subList(2, 4).forEach(Call::reply);
         five.reply();
         six.reply();
-        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactlyElementsOf(answered(6));
+        assertThat(result(out)).containsExactlyElementsOf(answered(6));
     }
 
     @Test
@@ -236,10 +246,10 @@ class GroupsInFlightTest {
         CompletionStage<List<String>> out = run(9, weighed(16, 4, 40, answers));
         List<Call> calls = answers.next(7);
         // 1-4 alone (light load); then what came together, two to a group: a third would weigh 120 of 100.
-        assertThat(calls.stream().map(Call::group).toList()).containsExactly(
+        assertThat(groups(calls)).containsExactly(
             List.of(1), List.of(2), List.of(3), List.of(4), List.of(5, 6), List.of(7, 8), List.of(9));
         calls.forEach(Call::reply);
-        assertThat(out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS)).containsExactlyElementsOf(answered(9));
+        assertThat(result(out)).containsExactlyElementsOf(answered(9));
     }
 
     @Test
@@ -247,7 +257,7 @@ class GroupsInFlightTest {
         Answers answers = new Answers();
         CompletionStage<List<String>> out = run(2, stage(4, 4, answers));
         answers.next().future().completeExceptionally(new IllegalStateException("engine gone"));
-        assertThatThrownBy(() -> out.toCompletableFuture().get(WAIT_S, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> result(out))
             .isInstanceOf(ExecutionException.class).hasRootCauseMessage("engine gone");
     }
 }
